@@ -1,0 +1,76 @@
+// The conversation engine: a pure function step(state, input) -> (state, outputs).
+//
+// No clock, socket, database or randomness inside: time comes in with the
+// input, knowledge is an immutable value. The same state and input always give
+// the same result, so every conversation can be replayed and audited.
+// Thread-safety: an Engine is immutable after construction and may be shared.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "dialog/state.h"
+
+namespace calfbot::knowledge {
+struct Knowledge;
+}
+
+namespace calfbot::dialog {
+
+class Lexicon;
+
+// What the patient did. Exactly one of text / choice is meaningful.
+struct Input {
+  enum class Kind { text, choice };
+  Kind kind = Kind::text;
+  std::string value;     // the text typed, or the choice id pressed
+  int64_t time_unix = 0; // when it was sent (seconds since the epoch, UTC)
+  int utc_offset_minutes = 0;  // the patient's local offset, for "since Tuesday"
+};
+
+// Per-deployment settings the engine needs; filled from config by the caller.
+struct EngineSettings {
+  std::string emergency_number = "999";
+  int max_questions = 22;     // hard bound on questions before the outcome
+  double stop_confidence = 0.8;  // stop early when the leading cause is this likely
+  int min_questions = 8;      // never stop before this many (safety screen included)
+};
+
+// One bot message in the wire format shared by `calfbot chat --json`, the
+// WebSocket and REST channels (docs/protocol.md): an object with "type" of
+// "question", "escalation", "outcome", "info" or "error".
+using Message = nlohmann::json;
+
+struct StepResult {
+  State state;
+  std::vector<Message> outputs;
+};
+
+class Engine {
+ public:
+  Engine(std::shared_ptr<const knowledge::Knowledge> kb, EngineSettings settings);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // A new conversation: the greeting and the first question.
+  StepResult start(int64_t time_unix) const;
+
+  // Handles one patient input. The red-flag interlock runs on every input
+  // before anything else; once escalated, the level never goes down.
+  StepResult step(const State& state, const Input& input) const;
+
+  const knowledge::Knowledge& knowledge() const { return *kb_; }
+  const EngineSettings& settings() const { return settings_; }
+
+ private:
+  std::shared_ptr<const knowledge::Knowledge> kb_;
+  EngineSettings settings_;
+  std::unique_ptr<Lexicon> lexicon_;
+};
+
+}  // namespace calfbot::dialog

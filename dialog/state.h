@@ -1,0 +1,48 @@
+// A conversation's whole state: plain data, serialisable to JSON and back.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace calfbot::dialog {
+
+// What is known of one finding.
+enum class Value : int8_t { unknown = 0, yes = 1, no = 2, unsure = 3 };
+const char* to_string(Value v);
+
+// One answer the patient gave, kept so that "back" can undo it exactly.
+struct AnswerRecord {
+  std::string slot;                                  // question answered ("" = free text)
+  std::string text;                                  // the patient's words
+  std::map<std::string, Value> previous_findings;    // values before this answer
+  std::map<std::string, std::optional<double>> previous_numbers;
+};
+
+struct State {
+  std::string knowledge_version;  // the knowledge this conversation was given
+  enum class Phase { asking, done } phase = Phase::asking;
+  std::map<std::string, Value> findings;   // finding id -> value (absent = unknown)
+  std::map<std::string, double> numbers;   // "age", "severity", "duration_days"
+  std::vector<std::string> asked;          // slots asked, in order
+  std::string current;                     // slot awaiting an answer ("" = none)
+  int clarifications = 0;                  // re-asks of the current slot
+  std::optional<int> escalated;            // knowledge::Triage as int; never lowered
+  std::vector<std::string> fired_rules;    // red-flag rule ids, in order fired
+  std::vector<AnswerRecord> answers;       // for "back" and the clinician summary
+  std::vector<std::string> patient_words;  // free text the patient wrote, in order
+  int64_t started_unix = 0;
+  int seq = 0;                             // bot messages sent so far
+
+  Value get(const std::string& finding) const;
+};
+
+nlohmann::json to_json(const State& s);
+// Throws nlohmann::json::exception or std::invalid_argument on a malformed state.
+State state_from_json(const nlohmann::json& j);
+
+}  // namespace calfbot::dialog
