@@ -17,7 +17,8 @@
 
 namespace calfbot::knowledge {
 struct Knowledge;
-}
+class Model;
+}  // namespace calfbot::knowledge
 
 namespace calfbot::dialog {
 
@@ -38,6 +39,7 @@ struct EngineSettings {
   int max_questions = 22;     // hard bound on questions before the outcome
   double stop_confidence = 0.8;  // stop early when the leading cause is this likely
   int min_questions = 8;      // never stop before this many (safety screen included)
+  double min_information = 0.03;  // bits; a question worth less is not asked
 };
 
 // One bot message in the wire format shared by `calfbot chat --json`, the
@@ -66,11 +68,13 @@ class Engine {
 
   const knowledge::Knowledge& knowledge() const { return *kb_; }
   const EngineSettings& settings() const { return settings_; }
+  const knowledge::Model& model() const { return *model_; }
 
  private:
   std::shared_ptr<const knowledge::Knowledge> kb_;
   EngineSettings settings_;
   std::unique_ptr<Lexicon> lexicon_;
+  std::unique_ptr<knowledge::Model> model_;
 };
 
 }  // namespace calfbot::dialog

@@ -1,0 +1,70 @@
+#include "dialog/interlock.h"
+
+#include <algorithm>
+
+namespace calfbot::dialog {
+
+using knowledge::Predicate;
+using knowledge::Triage;
+
+knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s) {
+  knowledge::Known k(kb.findings.size(), 0);
+  for (const auto& [id, v] : s.findings) {
+    int i = kb.finding_index(id);
+    if (i < 0) continue;
+    k[static_cast<size_t>(i)] = v == Value::yes ? 1 : v == Value::no ? -1 : 0;
+  }
+  return k;
+}
+
+bool holds(const Predicate& p, const knowledge::Knowledge& kb, const knowledge::Model& model,
+           const State& s, bool unsure_as_yes) {
+  switch (p.kind) {
+    case Predicate::Kind::always: return true;
+    case Predicate::Kind::finding: {
+      Value v = s.get(p.name);
+      return v == Value::yes || (unsure_as_yes && v == Value::unsure);
+    }
+    case Predicate::Kind::all:
+      return std::all_of(p.children.begin(), p.children.end(), [&](const Predicate& c) {
+        return holds(c, kb, model, s, unsure_as_yes);
+      });
+    case Predicate::Kind::any:
+      return std::any_of(p.children.begin(), p.children.end(), [&](const Predicate& c) {
+        return holds(c, kb, model, s, unsure_as_yes);
+      });
+    case Predicate::Kind::negate:
+      // Three-valued: "not X" is possible unless X is certain, and certain only
+      // if X is not even possible. So an unsure X never hides a rule.
+      return !holds(p.children.at(0), kb, model, s, !unsure_as_yes);
+    case Predicate::Kind::wells_at_least: {
+      State view = s;
+      if (unsure_as_yes) {
+        for (auto& [id, v] : view.findings) {
+          if (v == Value::unsure) v = Value::yes;
+        }
+      }
+      return model.wells(known_of(kb, view)).total >= p.value;
+    }
+    case Predicate::Kind::number_at_least: {
+      auto it = s.numbers.find(p.name);
+      return it != s.numbers.end() && it->second >= p.value;
+    }
+  }
+  return false;
+}
+
+std::vector<Fired> evaluate_rules(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                                  const State& s) {
+  std::vector<Fired> out;
+  for (const auto& rule : kb.red_flags) {
+    if (holds(rule.when, kb, model, s, false)) {
+      out.push_back({&rule, rule.level, false});
+    } else if (holds(rule.when, kb, model, s, true)) {
+      out.push_back({&rule, std::min(rule.level, Triage::urgent), true});
+    }
+  }
+  return out;
+}
+
+}  // namespace calfbot::dialog

@@ -1,0 +1,107 @@
+#include "dialog/planner.h"
+
+#include <algorithm>
+
+#include "dialog/interlock.h"
+
+namespace calfbot::dialog {
+
+using knowledge::AnswerType;
+using knowledge::Question;
+
+namespace {
+
+bool known(const State& s, const std::string& f) { return s.get(f) != Value::unknown; }
+
+// The finding indexes a question would tell us about.
+std::vector<int> findings_of(const knowledge::Knowledge& kb, const Question& q) {
+  std::vector<int> out;
+  auto add = [&](const std::string& id) {
+    int i = kb.finding_index(id);
+    if (i >= 0) out.push_back(i);
+  };
+  if (q.type == AnswerType::yes_no) add(q.finding);
+  for (const auto& c : q.choices) {
+    if (!c.sets.empty()) add(c.sets.front());
+  }
+  if (q.type == AnswerType::number || q.type == AnswerType::duration) {
+    for (const auto& f : kb.findings) {
+      if (f.derived_from == q.number) add(f.id);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool answered(const Question& q, const State& s) {
+  for (const auto& a : s.answers) {
+    if (a.slot == q.slot) return true;
+  }
+  switch (q.type) {
+    case AnswerType::yes_no: return known(s, q.finding);
+    case AnswerType::number:
+    case AnswerType::duration: return s.numbers.count(q.number) > 0;
+    case AnswerType::single_choice:
+      return std::any_of(q.choices.begin(), q.choices.end(), [&](const knowledge::Choice& c) {
+        return std::any_of(c.sets.begin(), c.sets.end(),
+                           [&](const std::string& f) { return s.get(f) == Value::yes; });
+      });
+    case AnswerType::multi_choice: {
+      // A safety screen counts as answered only when every item is known: "no
+      // chest pain" in passing must not skip the question about breathlessness.
+      bool all_known = true, any_yes = false;
+      for (const auto& c : q.choices) {
+        for (const auto& f : c.sets) {
+          all_known &= known(s, f);
+          any_yes |= s.get(f) == Value::yes;
+        }
+      }
+      return all_known || (!q.always_ask && any_yes);
+    }
+  }
+  return false;
+}
+
+int questions_asked(const State& s) {
+  int n = 0;
+  for (const auto& a : s.answers) n += (!a.slot.empty() && a.slot != "complaint") ? 1 : 0;
+  return n;
+}
+
+Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
+               const EngineSettings& settings) {
+  const int asked = questions_asked(s);
+  if (asked >= settings.max_questions) return {nullptr, "limit"};
+  const knowledge::Known k = known_of(kb, s);
+  const std::vector<double> post = model.posterior(k);
+  const double top = *std::max_element(post.begin(), post.end());
+
+  auto eligible = [&](const Question& q) {
+    return !answered(q, s) && holds(q.ask_if, kb, model, s, false);
+  };
+  bool safety_pending = std::any_of(kb.questions.begin(), kb.questions.end(),
+                                    [&](const Question& q) { return q.always_ask && eligible(q); });
+  if (!safety_pending && asked >= settings.min_questions && top >= settings.stop_confidence) {
+    return {nullptr, "confident"};
+  }
+  for (auto phase : knowledge::kPhases) {
+    const Question* best = nullptr;
+    double best_score = 0;
+    for (const auto& q : kb.questions) {
+      if (q.phase != phase || !eligible(q)) continue;
+      double info = model.information(post, findings_of(kb, q),
+                                       q.type == AnswerType::single_choice);
+      if (!q.always_ask && info < settings.min_information) continue;
+      double score = info + (q.always_ask ? 100.0 : 0.0);
+      if (!best || score > best_score) {
+        best = &q;
+        best_score = score;
+      }
+    }
+    if (best) return {best, ""};
+  }
+  return {nullptr, "nothing more to ask"};
+}
+
+}  // namespace calfbot::dialog

@@ -1,0 +1,85 @@
+// Internal to dialog/understanding: turning a patient's message into
+// normalised tokens (lower case, contractions expanded, common misspellings
+// fixed), the stems phrases are matched on, spelling correction against a
+// vocabulary, and numbers written in digits or words.
+//
+// Pure functions and immutable tables; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace calfbot::dialog::text {
+
+struct Token {
+  enum class Kind : uint8_t { word, number, punct };
+  Kind kind = Kind::word;
+  std::string text;     // normalised word ("not", "swollen", "7", "3rd") or one punctuation mark
+  std::string stem;     // what phrases are matched on ("swell" for swollen/swelling/swells)
+  bool filler = false;  // a determiner or intensifier that phrases may skip ("my", "very")
+  uint32_t begin = 0;   // byte span of the original message this token came from
+  uint32_t end = 0;
+
+  bool is(std::string_view w) const { return text == w; }
+  bool punct() const { return kind == Kind::punct; }
+  // Ends a clause: . ! ? ; : and line breaks (which become ".").
+  bool clause_end() const;
+};
+
+// Splits text into tokens. Letters are lower-cased; "don't"/"dont" become
+// "do" "not", "it's" becomes "it" "is", "can't" "can" "not"; runs of three or
+// more equal letters shrink to two ("sooo" -> "soo"); the fixed misspelling
+// map is applied ("swolen" -> "swollen", "nite" -> "night"). Punctuation
+// . , ; : ! ? / ( ) becomes tokens of its own, "-" between digits becomes
+// "to", other symbols separate words. Never throws on any byte sequence.
+std::vector<Token> tokenize(std::string_view text);
+
+// The matching key of a normalised word: irregular forms mapped
+// (swollen -> swell, calves -> calf), then one suffix stripped
+// (-ing, -ed, -es/-s, a final -e). Deterministic, never empty for a
+// non-empty word.
+std::string stem(std::string_view word);
+
+// True for determiners and intensifiers ("the", "my", "very", "a bit").
+bool is_filler(std::string_view word);
+
+// Recomputes stem and filler after text changed.
+void refresh(Token& t);
+
+// Spelling correction against a vocabulary: a word of 5 or more letters that
+// is not known is replaced by the only vocabulary word at Damerau-Levenshtein
+// distance 1 (deletion, insertion, substitution or transposition). When no
+// word or several words are that close, nothing is corrected.
+class Speller {
+ public:
+  // vocabulary: words corrections may produce; known: further words that are
+  // spelled correctly and must never be "corrected" (common English).
+  Speller(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known);
+
+  // The correction for word, or nullopt when it is known or uncorrectable.
+  std::optional<std::string> correct(std::string_view word) const;
+
+ private:
+  std::unordered_set<std::string> known_;
+  std::vector<std::string> words_;
+  // Each vocabulary word and each one-letter deletion of it -> indexes in words_.
+  std::unordered_map<std::string, std::vector<int>> deletes_;
+};
+
+// A number at tokens[i]: digits ("54", "7.5"), digit ordinals ("3rd") or
+// words up to a hundred ("fifty four", "twenty-three", "seventh",
+// "a hundred"). len is the number of tokens it used.
+struct Number {
+  double value = 0;
+  int len = 0;
+  bool ordinal = false;
+  bool words = false;  // written in words
+};
+std::optional<Number> parse_number(const std::vector<Token>& tokens, size_t i);
+
+}  // namespace calfbot::dialog::text

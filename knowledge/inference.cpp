@@ -1,0 +1,163 @@
+#include "knowledge/inference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace calfbot::knowledge {
+
+namespace {
+
+double entropy(const std::vector<double>& p) {
+  double h = 0;
+  for (double x : p) {
+    if (x > 1e-12) h -= x * std::log2(x);
+  }
+  return h;
+}
+
+void normalise(std::vector<double>& p) {
+  double sum = 0;
+  for (double x : p) sum += x;
+  if (sum <= 0) return;
+  for (double& x : p) x /= sum;
+}
+
+}  // namespace
+
+Model::Model(const Knowledge& kb) : kb_(kb), nf_(kb.findings.size()), nc_(kb.conditions.size()) {
+  p_.resize(nf_ * nc_);
+  log_yes_.resize(nf_ * nc_);
+  log_no_.resize(nf_ * nc_);
+  double prior_sum = 0;
+  for (const auto& c : kb.conditions) prior_sum += c.prior;
+  for (size_t c = 0; c < nc_; ++c) {
+    const Condition& cond = kb.conditions[c];
+    log_prior_.push_back(std::log(cond.prior / prior_sum));
+    for (size_t f = 0; f < nf_; ++f) {
+      auto it = cond.likelihoods.find(kb.findings[f].id);
+      double p = it != cond.likelihoods.end() ? it->second : kb.findings[f].default_likelihood;
+      // No single answer may make a cause impossible: patients misreport.
+      p = std::clamp(p, 0.02, 0.98);
+      p_[c * nf_ + f] = p;
+      log_yes_[c * nf_ + f] = std::log(p);
+      log_no_[c * nf_ + f] = std::log(1 - p);
+    }
+  }
+}
+
+std::vector<double> Model::posterior(const Known& known) const {
+  std::vector<double> logp(log_prior_);
+  for (size_t f = 0; f < nf_ && f < known.size(); ++f) {
+    if (known[f] == 0) continue;
+    const std::vector<double>& table = known[f] > 0 ? log_yes_ : log_no_;
+    for (size_t c = 0; c < nc_; ++c) logp[c] += table[c * nf_ + f];
+  }
+  double top = *std::max_element(logp.begin(), logp.end());
+  std::vector<double> post(nc_);
+  for (size_t c = 0; c < nc_; ++c) post[c] = std::exp(logp[c] - top);
+  normalise(post);
+  return post;
+}
+
+std::vector<Ranked> Model::rank(const Known& known, size_t reasons) const {
+  std::vector<double> post = posterior(known);
+  std::vector<Ranked> out;
+  for (size_t c = 0; c < nc_; ++c) {
+    Ranked r{kb_.conditions[c].id, post[c], {}, {}};
+    for (size_t f = 0; f < nf_ && f < known.size(); ++f) {
+      if (known[f] == 0) continue;
+      double p = p_[c * nf_ + f];
+      double ref = std::clamp(kb_.findings[f].default_likelihood, 0.02, 0.98);
+      double w = known[f] > 0 ? std::log(p / ref) : std::log((1 - p) / (1 - ref));
+      if (std::abs(w) < 0.4) continue;  // too weak to be worth telling
+      Reason reason{kb_.findings[f].id, known[f] > 0, w};
+      (w > 0 ? r.for_it : r.against_it).push_back(reason);
+    }
+    auto by_strength = [](const Reason& a, const Reason& b) {
+      return std::abs(a.weight) > std::abs(b.weight);
+    };
+    std::sort(r.for_it.begin(), r.for_it.end(), by_strength);
+    std::sort(r.against_it.begin(), r.against_it.end(), by_strength);
+    if (r.for_it.size() > reasons) r.for_it.resize(reasons);
+    if (r.against_it.size() > reasons) r.against_it.resize(reasons);
+    out.push_back(std::move(r));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+  return out;
+}
+
+double Model::information(const std::vector<double>& post, const std::vector<int>& findings,
+                          bool exclusive) const {
+  const double h0 = entropy(post);
+  auto gain_of = [&](const std::vector<std::vector<double>>& outcome_weights) {
+    // outcome_weights[k][c] = P(outcome k | c); expected entropy after the answer.
+    double expected = 0;
+    for (const auto& w : outcome_weights) {
+      std::vector<double> joint(nc_);
+      double pk = 0;
+      for (size_t c = 0; c < nc_; ++c) {
+        joint[c] = post[c] * w[c];
+        pk += joint[c];
+      }
+      if (pk <= 1e-12) continue;
+      for (double& x : joint) x /= pk;
+      expected += pk * entropy(joint);
+    }
+    return std::max(0.0, h0 - expected);
+  };
+  if (exclusive) {
+    std::vector<std::vector<double>> w(findings.size(), std::vector<double>(nc_));
+    for (size_t c = 0; c < nc_; ++c) {
+      double sum = 0;
+      for (size_t k = 0; k < findings.size(); ++k) {
+        w[k][c] = p_[c * nf_ + static_cast<size_t>(findings[k])];
+        sum += w[k][c];
+      }
+      for (size_t k = 0; k < findings.size(); ++k) w[k][c] /= sum;
+    }
+    return gain_of(w);
+  }
+  double total = 0;
+  for (int f : findings) {
+    std::vector<std::vector<double>> w(2, std::vector<double>(nc_));
+    for (size_t c = 0; c < nc_; ++c) {
+      w[0][c] = p_[c * nf_ + static_cast<size_t>(f)];
+      w[1][c] = 1 - w[0][c];
+    }
+    total += gain_of(w);
+  }
+  return total;
+}
+
+WellsScore Model::wells(const Known& known) const {
+  // Items sharing an id score once (e.g. "bedridden or recent surgery").
+  std::map<std::string, WellsPart> by_id;
+  std::vector<std::string> order;
+  for (const auto& item : kb_.wells) {
+    int f = kb_.finding_index(item.finding);
+    int8_t k = (f >= 0 && static_cast<size_t>(f) < known.size()) ? known[static_cast<size_t>(f)] : 0;
+    auto [it, inserted] = by_id.try_emplace(item.id, WellsPart{item.id, item.label, item.points, k});
+    if (inserted) {
+      order.push_back(item.id);
+      continue;
+    }
+    // Present if any finding is; absent only when every finding is absent.
+    int8_t& merged = it->second.known;
+    merged = (k > 0 || merged > 0) ? 1 : (k < 0 && merged < 0) ? -1 : 0;
+  }
+  WellsScore s;
+  s.complete = true;
+  for (const auto& id : order) {
+    const WellsPart& part = by_id[id];
+    if (part.known > 0) s.total += part.points;
+    if (part.known == 0) s.complete = false;
+    s.parts.push_back(part);
+  }
+  s.likely = s.total >= 2;
+  return s;
+}
+
+}  // namespace calfbot::knowledge
