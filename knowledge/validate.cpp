@@ -1,5 +1,6 @@
 // Cross-reference checks over a parsed Knowledge: every id an entry names
 // must exist, ids must be unique, every condition of DESIGN.md must be there.
+#include <map>
 #include <set>
 
 #include "knowledge/parse.h"
@@ -76,7 +77,6 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
   ck.unique("questions.json", kb.questions, &Question::slot);
   ck.unique("red_flags.json", kb.red_flags, &RedFlagRule::id);
   ck.unique("advice.json", kb.advice, &AdviceItem::id);
-  ck.unique("conditions/", kb.conditions, &Condition::id);
 
   std::set<std::string> reachable;
   for (const auto& f : kb.findings) {
@@ -108,9 +108,12 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
       errors.push_back({"findings.json", f.id, "no question asks about this finding"});
     }
   }
+  std::map<std::string, std::string> condition_file_of;
   for (size_t i = 0; i < kb.conditions.size(); ++i) {
     const Condition& c = kb.conditions[i];
     const std::string& file = condition_files.at(i);
+    auto [seen, fresh] = condition_file_of.emplace(c.id, file);
+    if (!fresh) ck.fail(file, c.id, "duplicate id (also in " + seen->second + ")");
     if (file != "conditions/" + c.id + ".json") {
       ck.fail(file, c.id, "the file name must be conditions/" + c.id + ".json");
     }
