@@ -88,12 +88,18 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
   for (auto phase : knowledge::kPhases) {
     const Question* best = nullptr;
     double best_score = 0;
-    for (const auto& q : kb.questions) {
+    for (size_t i = 0; i < kb.questions.size(); ++i) {
+      const Question& q = kb.questions[i];
       if (q.phase != phase || !eligible(q)) continue;
-      double info = model.information(post, findings_of(kb, q),
-                                       q.type == AnswerType::single_choice);
-      if (!q.always_ask && info < settings.min_information) continue;
-      double score = info + (q.always_ask ? 100.0 : 0.0);
+      // Questions every conversation asks come first, in the knowledge's order;
+      // then the one that best separates the leading causes.
+      double score = 0;
+      if (q.always_ask) {
+        score = 1e6 - static_cast<double>(i);
+      } else {
+        score = model.information(post, findings_of(kb, q), q.type == AnswerType::single_choice);
+        if (score < settings.min_information) continue;
+      }
       if (!best || score > best_score) {
         best = &q;
         best_score = score;

@@ -1,0 +1,250 @@
+// The conversation engine's transitions, over the real knowledge: start,
+// interlock on the first message, commands, bad input, escalation that never
+// goes down, determinism and state round-trips.
+#include "dialog/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "knowledge/knowledge.h"
+#include "knowledge/loader.h"
+
+namespace calfbot::dialog {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kNow = 1795600800;  // 2026-11-25T10:00:00Z, a Wednesday
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto r = knowledge::load_embedded();
+    ASSERT_TRUE(r.ok());
+    engine_ = std::make_unique<Engine>(r.knowledge, EngineSettings{});
+  }
+
+  static StepResult say(const State& s, const std::string& text) {
+    return engine_->step(s, Input{Input::Kind::text, text, kNow, 0});
+  }
+  static StepResult pick(const State& s, const std::string& id) {
+    return engine_->step(s, Input{Input::Kind::choice, id, kNow, 0});
+  }
+  static std::vector<std::string> types(const StepResult& r) {
+    std::vector<std::string> out;
+    for (const auto& m : r.outputs) out.push_back(m["type"]);
+    return out;
+  }
+  static const json* last_of(const StepResult& r, const std::string& type) {
+    const json* out = nullptr;
+    for (const auto& m : r.outputs) {
+      if (m["type"] == type) out = &m;
+    }
+    return out;
+  }
+  // Answers every question "no" / the first choice / 5 until the outcome.
+  static StepResult play_out(StepResult r) {
+    for (int i = 0; i < 80 && r.state.phase != State::Phase::done; ++i) {
+      const json* q = last_of(r, "question");
+      if (!q) break;
+      std::string type = (*q)["answer_type"];
+      if (type == "number") r = say(r.state, "5");
+      else if (type == "duration") r = say(r.state, "2 days ago");
+      else if (type == "yes_no" || type == "multi_choice") r = say(r.state, "no");
+      else r = pick(r.state, (*q)["choices"][0]["id"]);
+    }
+    return r;
+  }
+
+  static std::unique_ptr<Engine> engine_;
+};
+
+std::unique_ptr<Engine> EngineTest::engine_;
+
+TEST_F(EngineTest, StartGreetsAndAsksForTheComplaint) {
+  StepResult r = engine_->start(kNow);
+  EXPECT_EQ(types(r), (std::vector<std::string>{"info", "question"}));
+  EXPECT_EQ(r.outputs[0]["seq"], 1);
+  EXPECT_EQ(r.outputs[1]["seq"], 2);
+  EXPECT_EQ(r.outputs[1]["slot"], "complaint");
+  EXPECT_NE(r.outputs[0]["text"].get<std::string>().find("999"), std::string::npos);
+  EXPECT_EQ(r.state.knowledge_version, engine_->knowledge().version);
+  EXPECT_EQ(r.state.current, "complaint");
+}
+
+TEST_F(EngineTest, FirstMessageWithChestPainEscalatesAtOnce) {
+  StepResult r = say(engine_->start(kNow).state,
+                     "my calf is swollen and now I have chest pain when I breathe in");
+  EXPECT_EQ(types(r), (std::vector<std::string>{"escalation", "outcome"}));
+  EXPECT_EQ(r.outputs[0]["level"], "emergency");
+  EXPECT_NE(r.outputs[0]["text"].get<std::string>().find("999"), std::string::npos);
+  EXPECT_EQ(r.outputs[1]["triage"], "emergency");
+  EXPECT_EQ(r.state.phase, State::Phase::done);
+}
+
+TEST_F(EngineTest, EmergencyNumberComesFromSettings) {
+  auto kb = knowledge::load_embedded().knowledge;
+  EngineSettings us;
+  us.emergency_number = "911";
+  Engine e(kb, us);
+  StepResult r = e.step(e.start(kNow).state, Input{Input::Kind::text, "I coughed up blood", kNow, 0});
+  ASSERT_EQ(r.outputs[0]["type"], "escalation");
+  EXPECT_NE(r.outputs[0]["text"].get<std::string>().find("911"), std::string::npos);
+  EXPECT_EQ(r.outputs[0]["emergency_number"], "911");
+}
+
+TEST_F(EngineTest, ScreeningRunsEvenOnACommand) {
+  StepResult r = say(engine_->start(kNow).state, "my calf aches");
+  r = say(r.state, "go back, I'm short of breath");
+  EXPECT_EQ(r.outputs[0]["type"], "escalation");
+  EXPECT_EQ(r.outputs[0]["level"], "emergency");
+}
+
+TEST_F(EngineTest, YesToTheSafetyScreenWithoutDetailsIsAnEmergency) {
+  StepResult r = say(engine_->start(kNow).state, "my right calf hurts");
+  for (int i = 0; i < 30 && r.state.current != "pe_screen"; ++i) {
+    const json* q = last_of(r, "question");
+    ASSERT_NE(q, nullptr);
+    std::string type = (*q)["answer_type"];
+    r = type == "number" ? say(r.state, "40") : type == "duration" ? say(r.state, "2 days")
+        : type == "text" ? say(r.state, "it hurts") : pick(r.state, (*q)["choices"][0]["id"]);
+  }
+  ASSERT_EQ(r.state.current, "pe_screen");
+  StepResult yes = say(r.state, "yes");
+  EXPECT_EQ(yes.outputs[0]["type"], "escalation");
+  EXPECT_EQ(yes.outputs[0]["level"], "emergency");
+  StepResult unsure = say(r.state, "not sure");
+  ASSERT_EQ(unsure.outputs[0]["type"], "escalation");
+  EXPECT_EQ(unsure.outputs[0]["level"], "urgent");
+  EXPECT_EQ(unsure.state.phase, State::Phase::asking);
+}
+
+TEST_F(EngineTest, EscalationIsNeverLowered) {
+  StepResult r = say(engine_->start(kNow).state,
+                     "my left calf is swollen since my hip replacement 3 weeks ago");
+  ASSERT_TRUE(r.state.escalated.has_value());
+  EXPECT_EQ(*r.state.escalated, static_cast<int>(knowledge::Triage::urgent));
+  r = play_out(r);
+  const json* outcome = last_of(r, "outcome");
+  ASSERT_NE(outcome, nullptr);
+  EXPECT_EQ((*outcome)["triage"], "urgent");
+  // Restart keeps the escalation.
+  StepResult again = say(r.state, "restart");
+  EXPECT_EQ(*again.state.escalated, static_cast<int>(knowledge::Triage::urgent));
+  EXPECT_EQ(again.state.current, "complaint");
+}
+
+TEST_F(EngineTest, BackUndoesTheLastAnswerExactly) {
+  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  const std::string first = r.state.current;
+  const json* q = last_of(r, "question");
+  ASSERT_NE(q, nullptr);
+  StepResult answered = (*q)["answer_type"] == "number" ? say(r.state, "33")
+                                                         : pick(r.state, (*q)["choices"][0]["id"]);
+  ASSERT_NE(answered.state.current, first);
+  StepResult back = say(answered.state, "back");
+  EXPECT_EQ(back.state.current, first);
+  EXPECT_EQ(back.state.findings, r.state.findings);
+  EXPECT_EQ(back.state.numbers, r.state.numbers);
+  EXPECT_EQ(back.state.answers.size(), r.state.answers.size());
+  EXPECT_EQ(types(back), (std::vector<std::string>{"info", "question"}));
+}
+
+TEST_F(EngineTest, UnknownChoiceIsAnErrorAndChangesNothing) {
+  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  StepResult bad = pick(r.state, "purple");
+  EXPECT_EQ(types(bad), (std::vector<std::string>{"error", "question"}));
+  EXPECT_EQ(bad.outputs[0]["code"], "unknown_choice");
+  EXPECT_EQ(bad.state.findings, r.state.findings);
+  EXPECT_EQ(bad.state.current, r.state.current);
+}
+
+TEST_F(EngineTest, EmptyAndOversizedMessagesAreErrors) {
+  StepResult r = engine_->start(kNow);
+  StepResult empty = say(r.state, "   ");
+  EXPECT_EQ(empty.outputs[0]["code"], "empty_message");
+  StepResult big = say(r.state, std::string(3000, 'a'));
+  EXPECT_EQ(big.outputs[0]["code"], "message_too_long");
+  EXPECT_EQ(big.state.patient_words.size(), 0u);
+}
+
+TEST_F(EngineTest, WhyAndHelpAnswerAndReAsk) {
+  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  const json* q = last_of(r, "question");
+  ASSERT_NE(q, nullptr);
+  StepResult why = say(r.state, "why do you ask?");
+  EXPECT_EQ(types(why), (std::vector<std::string>{"info", "question"}));
+  EXPECT_EQ(why.outputs[0]["text"], (*q)["why"]);
+  EXPECT_EQ(why.outputs[1]["slot"], (*q)["slot"]);
+  StepResult help = say(r.state, "help");
+  EXPECT_EQ(types(help), (std::vector<std::string>{"info", "question"}));
+}
+
+TEST_F(EngineTest, GibberishIsClarifiedThenRecordedAsUnsure) {
+  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  // Walk to the first yes/no question.
+  for (int i = 0; i < 30; ++i) {
+    const json* q = last_of(r, "question");
+    ASSERT_NE(q, nullptr);
+    if ((*q)["answer_type"] == "yes_no") break;
+    std::string type = (*q)["answer_type"];
+    r = type == "number" ? say(r.state, "40") : type == "duration" ? say(r.state, "2 days")
+        : type == "multi_choice" ? say(r.state, "none of these") : pick(r.state, (*q)["choices"][0]["id"]);
+  }
+  const std::string slot = r.state.current;
+  StepResult a = say(r.state, "zxqv");
+  EXPECT_EQ(a.state.current, slot);
+  StepResult b = say(a.state, "zxqv");
+  EXPECT_EQ(b.state.current, slot);
+  StepResult c = say(b.state, "zxqv");
+  EXPECT_NE(c.state.current, slot);
+}
+
+TEST_F(EngineTest, ConversationEndsWithARankedOutcome) {
+  StepResult r = play_out(say(engine_->start(kNow).state, "cramp in both calves at night"));
+  const json* outcome = last_of(r, "outcome");
+  ASSERT_NE(outcome, nullptr);
+  EXPECT_EQ(r.state.phase, State::Phase::done);
+  ASSERT_GE((*outcome)["conditions"].size(), 3u);
+  double prev = 1.0;
+  for (const auto& c : (*outcome)["conditions"]) {
+    EXPECT_LE(c["score"].get<double>(), prev);
+    prev = c["score"].get<double>();
+  }
+  EXPECT_FALSE((*outcome)["disclaimer"].get<std::string>().empty());
+  EXPECT_EQ((*outcome)["knowledge_version"], engine_->knowledge().version);
+  EXPECT_LE(r.state.asked.size(), static_cast<size_t>(engine_->settings().max_questions));
+}
+
+TEST_F(EngineTest, SameInputsGiveTheSameConversation) {
+  auto run = [] {
+    StepResult r = say(engine_->start(kNow).state, "pain in my left calf after tennis, heard a pop");
+    return play_out(r);
+  };
+  StepResult a = run(), b = run();
+  EXPECT_EQ(to_json(a.state), to_json(b.state));
+  EXPECT_EQ(json(a.outputs), json(b.outputs));
+}
+
+TEST_F(EngineTest, StateRoundTripsThroughJson) {
+  StepResult r = say(engine_->start(kNow).state, "swollen left calf since the flight, no chest pain");
+  r = say(r.state, "not sure");
+  json j = to_json(r.state);
+  State back = state_from_json(j);
+  EXPECT_EQ(to_json(back), j);
+  // A restored state carries on exactly as the original.
+  EXPECT_EQ(json(say(back, "yes").outputs), json(say(r.state, "yes").outputs));
+}
+
+TEST_F(EngineTest, MalformedStateIsRejected) {
+  json j = to_json(engine_->start(kNow).state);
+  j["phase"] = "sleeping";
+  EXPECT_THROW(state_from_json(j), std::invalid_argument);
+  j = to_json(engine_->start(kNow).state);
+  j["findings"] = {{"calf_swelling", "maybe"}};
+  EXPECT_THROW(state_from_json(j), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace calfbot::dialog
