@@ -4,6 +4,7 @@
 
 #include "bot/app.h"
 #include "bot/chat.h"
+#include "bot/evaluation.h"
 #include "knowledge/loader.h"
 
 namespace calfbot::bot {
@@ -91,6 +92,11 @@ int run_command(std::vector<std::string> args, std::istream& in, std::ostream& o
     auto app = make_app(config_path, err);
     if (!app) return 1;
     return json ? run_json_chat(*app->engine, in, out, err) : run_terminal_chat(*app->engine, in, out);
+  }
+  if (cmd == "eval") {
+    auto app = make_app(config_path, err);
+    if (!app) return 1;
+    return run_eval(*app->engine, args, out);
   }
   err << "calfbot: unknown command '" << cmd << "'\n" << kUsage;
   return 2;
