@@ -1,8 +1,8 @@
 #include "dialog/text_normal.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdlib>
+#include <unordered_map>
 #include <utility>
 
 namespace calfbot::dialog::text {
@@ -14,6 +14,7 @@ using Pair = std::pair<std::string_view, std::string_view>;
 // Misspellings, texting shorthand and contractions written without an
 // apostrophe, each mapped to its normal form (which may be several words).
 // Abbreviations that are also ordinary words ("sat", "sun") are left out.
+// clang-format off
 constexpr Pair kRewrites[] = {
     {"dont", "do not"}, {"didnt", "did not"}, {"doesnt", "does not"}, {"cant", "can not"},
     {"cannot", "can not"}, {"wont", "will not"}, {"isnt", "is not"}, {"wasnt", "was not"},
@@ -22,20 +23,19 @@ constexpr Pair kRewrites[] = {
     {"shouldnt", "should not"}, {"aint", "is not"}, {"im", "i am"}, {"ive", "i have"},
     {"its", "it is"}, {"thats", "that is"}, {"theres", "there is"}, {"whats", "what is"},
     {"youre", "you are"}, {"u", "you"}, {"ur", "your"}, {"pls", "please"}, {"plz", "please"},
-    {"cos", "because"}, {"coz", "because"}, {"cuz", "because"}, {"abt", "about"},
-    {"b4", "before"}, {"2day", "today"}, {"2nite", "tonight"}, {"alot", "a lot"},
-    {"abit", "a bit"}, {"kinda", "kind of"}, {"sorta", "sort of"}, {"outta", "out of"},
-    {"w/o", "without"},
+    {"cos", "because"}, {"coz", "because"}, {"cuz", "because"}, {"abt", "about"}, {"b4", "before"},
+    {"2day", "today"}, {"2nite", "tonight"}, {"alot", "a lot"}, {"abit", "a bit"},
+    {"kinda", "kind of"}, {"sorta", "sort of"}, {"outta", "out of"}, {"w/o", "without"},
     // Body.
-    {"calff", "calf"}, {"claf", "calf"}, {"cafl", "calf"}, {"clafs", "calves"},
-    {"calfs", "calves"}, {"calv", "calf"}, {"kne", "knee"}, {"knie", "knee"}, {"knea", "knee"},
-    {"kness", "knees"}, {"knes", "knees"}, {"achillies", "achilles"}, {"achilis", "achilles"},
-    {"achillis", "achilles"}, {"achiles", "achilles"}, {"achilies", "achilles"},
-    {"akilles", "achilles"}, {"achillees", "achilles"}, {"achille", "achilles"},
-    {"achillus", "achilles"}, {"tendin", "tendon"}, {"tenden", "tendon"}, {"tendom", "tendon"},
-    {"tendonn", "tendon"}, {"tendan", "tendon"}, {"tedon", "tendon"},
-    {"tendonitis", "tendinitis"}, {"tendonits", "tendinitis"}, {"chesst", "chest"},
-    {"cheast", "chest"}, {"chset", "chest"}, {"shinn", "shin"},
+    {"calff", "calf"}, {"claf", "calf"}, {"cafl", "calf"}, {"clafs", "calves"}, {"calfs", "calves"},
+    {"calv", "calf"}, {"kne", "knee"}, {"knie", "knee"}, {"knea", "knee"}, {"kness", "knees"},
+    {"knes", "knees"}, {"achillies", "achilles"}, {"achilis", "achilles"}, {"achillis", "achilles"},
+    {"achiles", "achilles"}, {"achilies", "achilles"}, {"akilles", "achilles"},
+    {"achillees", "achilles"}, {"achille", "achilles"}, {"achillus", "achilles"},
+    {"tendin", "tendon"}, {"tenden", "tendon"}, {"tendom", "tendon"}, {"tendonn", "tendon"},
+    {"tendan", "tendon"}, {"tedon", "tendon"}, {"tendonitis", "tendinitis"},
+    {"tendonits", "tendinitis"}, {"chesst", "chest"}, {"cheast", "chest"}, {"chset", "chest"},
+    {"shinn", "shin"},
     // Symptoms.
     {"swolen", "swollen"}, {"swolled", "swollen"}, {"swallen", "swollen"}, {"sollen", "swollen"},
     {"swoolen", "swollen"}, {"swollon", "swollen"}, {"sweling", "swelling"},
@@ -44,71 +44,122 @@ constexpr Pair kRewrites[] = {
     {"brethles", "breathless"}, {"breth", "breath"}, {"brething", "breathing"},
     {"breating", "breathing"}, {"breate", "breathe"}, {"pian", "pain"}, {"painn", "pain"},
     {"painfull", "painful"}, {"hert", "hurt"}, {"hurtin", "hurting"}, {"coughin", "coughing"},
-    {"caughing", "coughing"}, {"coffing", "coughing"}, {"cofing", "coughing"},
-    {"caugh", "cough"}, {"coff", "cough"}, {"blod", "blood"}, {"feaver", "fever"},
-    {"fevor", "fever"}, {"fevar", "fever"}, {"dizy", "dizzy"}, {"brused", "bruised"},
-    {"bruized", "bruised"}, {"bruse", "bruise"}, {"numbnes", "numbness"}, {"tingley", "tingly"},
-    {"tinglin", "tingling"}, {"kramp", "cramp"},
+    {"caughing", "coughing"}, {"coffing", "coughing"}, {"cofing", "coughing"}, {"caugh", "cough"},
+    {"coff", "cough"}, {"blod", "blood"}, {"feaver", "fever"}, {"fevor", "fever"},
+    {"fevar", "fever"}, {"dizy", "dizzy"}, {"brused", "bruised"}, {"bruized", "bruised"},
+    {"bruse", "bruise"}, {"numbnes", "numbness"}, {"tingley", "tingly"}, {"tinglin", "tingling"},
+    {"kramp", "cramp"},
     // Risks and events.
     {"pregant", "pregnant"}, {"pregnent", "pregnant"}, {"preggo", "pregnant"},
-    {"preggers", "pregnant"}, {"surgury", "surgery"}, {"sugery", "surgery"},
-    {"surgey", "surgery"}, {"opperation", "operation"}, {"operaton", "operation"},
-    {"diabeties", "diabetes"}, {"diabetis", "diabetes"}, {"diebetes", "diabetes"},
-    {"cigs", "cigarettes"}, {"ciggies", "cigarettes"}, {"flght", "flight"}, {"fligth", "flight"},
-    {"filght", "flight"}, {"journy", "journey"}, {"jouney", "journey"},
-    {"excercise", "exercise"}, {"exersise", "exercise"}, {"excersize", "exercise"},
-    {"excersise", "exercise"}, {"runing", "running"},
+    {"preggers", "pregnant"}, {"surgury", "surgery"}, {"sugery", "surgery"}, {"surgey", "surgery"},
+    {"opperation", "operation"}, {"operaton", "operation"}, {"diabeties", "diabetes"},
+    {"diabetis", "diabetes"}, {"diebetes", "diabetes"}, {"cigs", "cigarettes"},
+    {"ciggies", "cigarettes"}, {"flght", "flight"}, {"fligth", "flight"}, {"filght", "flight"},
+    {"journy", "journey"}, {"jouney", "journey"}, {"excercise", "exercise"},
+    {"exersise", "exercise"}, {"excersize", "exercise"}, {"excersise", "exercise"},
+    {"runing", "running"},
     // Time.
     {"nite", "night"}, {"nites", "nights"}, {"tonite", "tonight"}, {"yestarday", "yesterday"},
     {"yesturday", "yesterday"}, {"yesteday", "yesterday"}, {"yesterdy", "yesterday"},
     {"ystrdy", "yesterday"}, {"yday", "yesterday"}, {"yest", "yesterday"}, {"wk", "week"},
     {"wks", "weeks"}, {"hr", "hour"}, {"hrs", "hours"}, {"min", "minute"}, {"mins", "minutes"},
-    {"mth", "month"}, {"mths", "months"}, {"mnth", "month"}, {"mnths", "months"},
-    {"yr", "year"}, {"yrs", "years"}, {"mon", "monday"}, {"monady", "monday"},
-    {"tue", "tuesday"}, {"tues", "tuesday"}, {"tuesdy", "tuesday"}, {"teusday", "tuesday"},
-    {"tuseday", "tuesday"}, {"tusday", "tuesday"}, {"wed", "wednesday"},
-    {"weds", "wednesday"}, {"wensday", "wednesday"}, {"wendsday", "wednesday"},
-    {"wednsday", "wednesday"}, {"thu", "thursday"}, {"thur", "thursday"},
+    {"mth", "month"}, {"mths", "months"}, {"mnth", "month"}, {"mnths", "months"}, {"yr", "year"},
+    {"yrs", "years"}, {"mon", "monday"}, {"monady", "monday"}, {"tue", "tuesday"},
+    {"tues", "tuesday"}, {"tuesdy", "tuesday"}, {"teusday", "tuesday"}, {"tuseday", "tuesday"},
+    {"tusday", "tuesday"}, {"wed", "wednesday"}, {"weds", "wednesday"}, {"wensday", "wednesday"},
+    {"wendsday", "wednesday"}, {"wednsday", "wednesday"}, {"thu", "thursday"}, {"thur", "thursday"},
     {"thurs", "thursday"}, {"thrusday", "thursday"}, {"thursay", "thursday"}, {"fri", "friday"},
-    {"firday", "friday"}, {"satuday", "saturday"}, {"saterday", "saturday"},
-    {"sunady", "sunday"}, {"fourty", "forty"}, {"nineth", "ninth"},
+    {"firday", "friday"}, {"satuday", "saturday"}, {"saterday", "saturday"}, {"sunady", "sunday"},
+    {"fourty", "forty"}, {"nineth", "ninth"},
     // Sides.
-    {"rigth", "right"}, {"rihgt", "right"}, {"rght", "right"}, {"riht", "right"},
-    {"lft", "left"}, {"lfet", "left"}, {"letf", "left"}, {"leftt", "left"},
+    {"rigth", "right"}, {"rihgt", "right"}, {"rght", "right"}, {"riht", "right"}, {"lft", "left"},
+    {"lfet", "left"}, {"letf", "left"}, {"leftt", "left"},
 };
+// clang-format on
 
 // Irregular forms and stems the suffix rules would get wrong.
+// clang-format off
 constexpr Pair kIrregular[] = {
-    {"swollen", "swell"}, {"calves", "calf"}, {"felt", "feel"}, {"fell", "fall"},
-    {"fallen", "fall"}, {"broke", "break"}, {"broken", "break"}, {"woke", "wak"},
-    {"woken", "wak"}, {"ran", "run"}, {"bled", "bleed"}, {"sat", "sit"}, {"lying", "lie"},
-    {"feet", "foot"}, {"knees", "knee"}, {"sides", "sid"}, {"does", "do"}, {"flew", "fly"},
-    {"flown", "fly"}, {"numbness", "numb"}, {"thought", "think"}, {"went", "go"},
-    {"got", "get"}, {"gave", "giv"}, {"given", "giv"}, {"took", "tak"}, {"taken", "tak"},
+    {"swollen", "swell"}, {"calves", "calf"}, {"felt", "feel"},    {"fell", "fall"},
+    {"fallen", "fall"},   {"broke", "break"}, {"broken", "break"}, {"woke", "wak"},
+    {"woken", "wak"},     {"ran", "run"},     {"bled", "bleed"},   {"sat", "sit"},
+    {"lying", "lie"},     {"feet", "foot"},   {"knees", "knee"},   {"sides", "sid"},
+    {"does", "do"},       {"flew", "fly"},    {"flown", "fly"},    {"numbness", "numb"},
+    {"thought", "think"}, {"went", "go"},     {"got", "get"},      {"gave", "giv"},
+    {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},
 };
+// clang-format on
 
 constexpr std::string_view kFillers[] = {
-    "a", "an", "the", "my", "his", "her", "your", "their", "our", "really", "very", "so",
-    "quite", "slightly", "pretty", "extremely", "badly", "super", "totally", "bit", "little",
-    "some", "any", "just", "also", "too", "actually", "somewhat", "fairly", "rather"};
+    "a",     "an",     "the",      "my",       "his",    "her",      "your",   "their",
+    "our",   "really", "very",     "so",       "quite",  "slightly", "pretty", "extremely",
+    "badly", "super",  "totally",  "bit",      "little", "some",     "any",    "just",
+    "also",  "too",    "actually", "somewhat", "fairly", "rather"};
 
-using Map = std::unordered_map<std::string_view, std::string_view>;
+struct WordInfo {
+  std::string_view rewrite;  // normal form, possibly several words ("dont" -> "do not")
+  std::string_view stem;     // an irregular stem ("swollen" -> "swell")
+  bool filler = false;
+  Token::NumberWord number = Token::NumberWord::none;
+  int8_t value = 0;
+};
 
-template <size_t N>
-Map make_map(const Pair (&pairs)[N]) {
-  Map m;
-  for (const auto& [k, v] : pairs) m.emplace(k, v);
+using InfoMap = std::unordered_map<std::string_view, WordInfo>;
+
+// Everything known about particular words, in one table so that a token
+// costs one lookup. Built on first use and never changed.
+const InfoMap& word_info() {
+  static const InfoMap m = [] {
+    using K = Token::NumberWord;
+    InfoMap r;
+    for (const auto& [k, v] : kRewrites) r[k].rewrite = v;
+    for (const auto& [k, v] : kIrregular) r[k].stem = v;
+    for (std::string_view f : kFillers) r[f].filler = true;
+    constexpr std::string_view kUnits[] = {
+        "zero",     "one",     "two",     "three",     "four",     "five",    "six",
+        "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+    constexpr std::string_view kTens[] = {"twenty", "thirty",  "forty",  "fifty",
+                                          "sixty",  "seventy", "eighty", "ninety"};
+    constexpr std::string_view kOrdinals[] = {
+        "zeroth",    "first",     "second",      "third",      "fourth",
+        "fifth",     "sixth",     "seventh",     "eighth",     "ninth",
+        "tenth",     "eleventh",  "twelfth",     "thirteenth", "fourteenth",
+        "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"};
+    auto number = [&r](std::string_view w, K kind, int value) {
+      r[w].number = kind;
+      r[w].value = static_cast<int8_t>(value);
+    };
+    for (int i = 0; i < 20; ++i) {
+      number(kUnits[i], K::unit, i);
+      number(kOrdinals[i], K::ordinal, i);
+    }
+    for (int i = 0; i < 8; ++i) number(kTens[i], K::tens, 20 + 10 * i);
+    number("twentieth", K::ordinal, 20);
+    number("thirtieth", K::ordinal, 30);
+    number("hundred", K::hundred, 100);
+    return r;
+  }();
   return m;
 }
 
-// Built on first use (thread-safe static initialisation) and never changed.
-const Map& rewrites() {
-  static const Map m = make_map(kRewrites);
-  return m;
+const WordInfo* info_of(std::string_view w) {
+  const InfoMap& m = word_info();
+  auto it = m.find(w);
+  return it == m.end() ? nullptr : &it->second;
 }
-const Map& irregular() {
-  static const Map m = make_map(kIrregular);
-  return m;
+
+std::string stem_rules(std::string_view w);
+
+void apply(Token& t, const WordInfo* info) {
+  const bool word = t.kind == Token::Kind::word;
+  if (!word) info = nullptr;
+  t.filler = info && info->filler;
+  t.stem = !word                           ? t.text
+           : (info && !info->stem.empty()) ? std::string(info->stem)
+                                           : stem_rules(t.text);
+  t.number_word = info ? info->number : Token::NumberWord::none;
+  t.number_value = info ? info->value : 0;
 }
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (static_cast<unsigned char>(c) >= 0x80); }
@@ -158,23 +209,27 @@ class Builder {
     rest.erase(std::remove(rest.begin(), rest.end(), '\''), rest.end());
     if (rest == "t" && ends_with(base, "n")) {  // n't
       base.pop_back();
-      if (base == "ca") base = "can";
-      else if (base == "wo") base = "will";
-      else if (base == "sha") base = "shall";
-      else if (base == "ai") base = "is";
+      if (base == "ca")
+        base = "can";
+      else if (base == "wo")
+        base = "will";
+      else if (base == "sha")
+        base = "shall";
+      else if (base == "ai")
+        base = "is";
       plain(base, b, e);
       return plain("not", b, e);
     }
-    static const Pair kSuffix[] = {{"m", "am"}, {"ve", "have"}, {"re", "are"}, {"ll", "will"},
-                                   {"d", "would"}};
+    static const Pair kSuffix[] = {
+        {"m", "am"}, {"ve", "have"}, {"re", "are"}, {"ll", "will"}, {"d", "would"}};
     for (const auto& [suffix, word] : kSuffix) {
       if (rest == suffix) {
         plain(base, b, e);
         return plain(std::string(word), b, e);
       }
     }
-    static const std::string_view kIsWords[] = {"it", "that", "there", "what", "he", "she",
-                                                "who", "where", "here"};
+    static const std::string_view kIsWords[] = {"it",  "that", "there", "what", "he",
+                                                "she", "who",  "where", "here"};
     if (rest == "s") {
       plain(base, b, e);
       if (std::find(std::begin(kIsWords), std::end(kIsWords), base) != std::end(kIsWords)) {
@@ -188,38 +243,40 @@ class Builder {
  private:
   void plain(const std::string& raw, uint32_t b, uint32_t e) {
     std::string w = squeeze(raw);
-    auto it = rewrites().find(w);
-    if (it != rewrites().end()) {
-      std::string_view v = it->second;
+    const WordInfo* info = info_of(w);
+    if (info && !info->rewrite.empty()) {
+      std::string_view v = info->rewrite;
       size_t s = 0;
       while (s < v.size()) {
         size_t sp = v.find(' ', s);
         if (sp == std::string_view::npos) sp = v.size();
-        emit(std::string(v.substr(s, sp - s)), b, e);
+        std::string part(v.substr(s, sp - s));
+        const WordInfo* part_info = info_of(part);
+        emit(std::move(part), part_info, b, e);
         s = sp + 1;
       }
       return;
     }
     // Digits glued to letters: keep ordinals ("3rd"), split the rest ("3days").
     size_t d = 0;
-    while (d < w.size() && is_digit(w[d])) ++d;
+    while (d < w.size() && (is_digit(w[d]) || (d > 0 && w[d] == '.'))) ++d;
     if (d > 0 && d < w.size()) {
       std::string_view suf = std::string_view(w).substr(d);
       if (suf != "st" && suf != "nd" && suf != "rd" && suf != "th") {
-        emit(w.substr(0, d), b, e);
+        emit(w.substr(0, d), nullptr, b, e);
         return plain(w.substr(d), b, e);
       }
     }
-    emit(std::move(w), b, e);
+    emit(std::move(w), info, b, e);
   }
 
-  void emit(std::string w, uint32_t b, uint32_t e) {
+  void emit(std::string w, const WordInfo* info, uint32_t b, uint32_t e) {
     Token t;
     t.kind = (!w.empty() && is_digit(w[0])) ? Token::Kind::number : Token::Kind::word;
     t.text = std::move(w);
     t.begin = b;
     t.end = e;
-    refresh(t);
+    apply(t, info);
     out_.push_back(std::move(t));
   }
 
@@ -229,22 +286,25 @@ class Builder {
 }  // namespace
 
 bool Token::clause_end() const {
-  return kind == Kind::punct && (text == "." || text == "!" || text == "?" || text == ";" ||
-                                 text == ":");
+  return kind == Kind::punct &&
+         (text == "." || text == "!" || text == "?" || text == ";" || text == ":");
 }
 
 bool is_filler(std::string_view word) {
-  return std::find(std::begin(kFillers), std::end(kFillers), word) != std::end(kFillers);
+  const WordInfo* info = info_of(word);
+  return info && info->filler;
 }
 
-void refresh(Token& t) {
-  t.filler = t.kind == Token::Kind::word && is_filler(t.text);
-  t.stem = t.kind == Token::Kind::word ? stem(t.text) : t.text;
-}
+void refresh(Token& t) { apply(t, t.kind == Token::Kind::word ? info_of(t.text) : nullptr); }
 
 std::string stem(std::string_view w) {
-  auto it = irregular().find(w);
-  if (it != irregular().end()) return std::string(it->second);
+  const WordInfo* info = info_of(w);
+  return info && !info->stem.empty() ? std::string(info->stem) : stem_rules(w);
+}
+
+namespace {
+
+std::string stem_rules(std::string_view w) {
   std::string s(w);
   auto undouble = [&s] {
     size_t n = s.size();
@@ -253,6 +313,14 @@ std::string stem(std::string_view w) {
       s.pop_back();
     }
   };
+  // Plural or third person first ("swellings" -> "swelling"), then -ing/-ed.
+  if (ends_with(s, "ies") && s.size() >= 5) {
+    s.resize(s.size() - 3);
+    s += 'y';
+  } else if (ends_with(s, "s") && s.size() >= 4 && !ends_with(s, "ss") && !ends_with(s, "us") &&
+             !ends_with(s, "is")) {
+    s.pop_back();
+  }
   if (ends_with(s, "ing") && s.size() >= 6) {
     s.resize(s.size() - 3);
     undouble();
@@ -262,16 +330,12 @@ std::string stem(std::string_view w) {
   } else if (ends_with(s, "ed") && !ends_with(s, "eed") && s.size() >= 5) {
     s.resize(s.size() - 2);
     undouble();
-  } else if (ends_with(s, "ies") && s.size() >= 5) {
-    s.resize(s.size() - 3);
-    s += 'y';
-  } else if (ends_with(s, "s") && s.size() >= 4 && !ends_with(s, "ss") && !ends_with(s, "us") &&
-             !ends_with(s, "is")) {
-    s.pop_back();
   }
   if (s.size() >= 4 && s.back() == 'e' && s[s.size() - 2] != 'e') s.pop_back();
   return s;
 }
+
+}  // namespace
 
 std::vector<Token> tokenize(std::string_view in) {
   std::vector<Token> out;
@@ -320,13 +384,22 @@ std::vector<Token> tokenize(std::string_view in) {
     bool digit_before = !word.empty() && is_digit(word.back());
     flush(i);
     switch (c) {
-      case '.': case ',': case ';': case ':': case '!': case '?': case '/': case '(': case ')':
+      case '.':
+      case ',':
+      case ';':
+      case ':':
+      case '!':
+      case '?':
+      case '/':
+      case '(':
+      case ')':
         b.punct(c, i);
         break;
       case '\n':
         b.punct('.', i);
         break;
-      case '&': case '+':
+      case '&':
+      case '+':
         b.word("and", i, i + 1);
         break;
       case '-':
@@ -340,96 +413,10 @@ std::vector<Token> tokenize(std::string_view in) {
   return out;
 }
 
-// ---- spelling correction ----------------------------------------------------
-
-namespace {
-
-// Optimal string alignment distance, stopping early above 1.
-bool within_one(std::string_view a, std::string_view b) {
-  if (a == b) return true;
-  size_t la = a.size(), lb = b.size();
-  if (la > lb + 1 || lb > la + 1) return false;
-  size_t i = 0;
-  while (i < la && i < lb && a[i] == b[i]) ++i;
-  if (la == lb) {
-    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
-    return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
-           a.substr(i + 2) == b.substr(i + 2);  // transposition
-  }
-  if (la > lb) return a.substr(i + 1) == b.substr(i);
-  return a.substr(i) == b.substr(i + 1);
-}
-
-}  // namespace
-
-Speller::Speller(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known)
-    : known_(known.begin(), known.end()) {
-  std::unordered_set<std::string> seen;
-  for (const auto& w : vocabulary) {
-    known_.insert(w);
-    if (w.size() < 4 || !seen.insert(w).second) continue;
-    if (!std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
-    int idx = static_cast<int>(words_.size());
-    words_.push_back(w);
-    deletes_[w].push_back(idx);
-    for (size_t i = 0; i < w.size(); ++i) {
-      std::string d = w.substr(0, i) + w.substr(i + 1);
-      auto& v = deletes_[d];
-      if (v.empty() || v.back() != idx) v.push_back(idx);
-    }
-  }
-}
-
-std::optional<std::string> Speller::correct(std::string_view word) const {
-  if (word.size() < 5 || known_.count(std::string(word))) return std::nullopt;
-  if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
-    return std::nullopt;
-  }
-  int found = -1;
-  bool ambiguous = false;
-  auto consider = [&](const std::string& key) {
-    auto it = deletes_.find(key);
-    if (it == deletes_.end()) return;
-    for (int idx : it->second) {
-      if (idx == found || !within_one(word, words_[static_cast<size_t>(idx)])) continue;
-      if (found >= 0) ambiguous = true;
-      found = idx;
-    }
-  };
-  std::string w(word);
-  consider(w);
-  for (size_t i = 0; i < w.size(); ++i) consider(w.substr(0, i) + w.substr(i + 1));
-  if (found < 0 || ambiguous) return std::nullopt;
-  return words_[static_cast<size_t>(found)];
-}
-
 // ---- numbers -----------------------------------------------------------------
 
-namespace {
-
-constexpr std::string_view kUnits[] = {"zero", "one", "two", "three", "four", "five", "six",
-                                       "seven", "eight", "nine", "ten", "eleven", "twelve",
-                                       "thirteen", "fourteen", "fifteen", "sixteen",
-                                       "seventeen", "eighteen", "nineteen"};
-constexpr std::string_view kTens[] = {"", "", "twenty", "thirty", "forty", "fifty", "sixty",
-                                      "seventy", "eighty", "ninety"};
-constexpr std::string_view kOrdinals[] = {
-    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-    "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-    "sixteenth", "seventeenth", "eighteenth", "nineteenth"};
-constexpr std::string_view kTenOrdinals[] = {"", "", "twentieth", "thirtieth"};
-
-template <size_t N>
-int index_of(const std::string_view (&list)[N], std::string_view w) {
-  for (size_t i = 0; i < N; ++i) {
-    if (!list[i].empty() && list[i] == w) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-}  // namespace
-
 std::optional<Number> parse_number(const std::vector<Token>& tokens, size_t i) {
+  using K = Token::NumberWord;
   if (i >= tokens.size()) return std::nullopt;
   const Token& t = tokens[i];
   if (t.kind == Token::Kind::number) {
@@ -444,49 +431,26 @@ std::optional<Number> parse_number(const std::vector<Token>& tokens, size_t i) {
     return n;
   }
   if (t.kind != Token::Kind::word) return std::nullopt;
+  const Token* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
   Number n;
   n.words = true;
   n.len = 1;
-  auto next_is = [&](std::string_view w) { return i + 1 < tokens.size() && tokens[i + 1].is(w); };
-  if ((t.is("a") || t.is("one")) && next_is("hundred")) {
+  if ((t.is("a") || t.is("one")) && next && next->number_word == K::hundred) {
     n.value = 100;
     n.len = 2;
     return n;
   }
-  if (t.is("hundred")) {
-    n.value = 100;
-    return n;
+  if (t.number_word == K::none) return std::nullopt;
+  n.value = t.number_value;
+  n.ordinal = t.number_word == K::ordinal;
+  // "fifty four", "twenty-third".
+  if (t.number_word == K::tens && next && next->number_value >= 1 && next->number_value <= 9 &&
+      (next->number_word == K::unit || next->number_word == K::ordinal)) {
+    n.value += next->number_value;
+    n.ordinal = next->number_word == K::ordinal;
+    n.len = 2;
   }
-  if (int u = index_of(kUnits, t.text); u >= 0) {
-    n.value = u;
-    return n;
-  }
-  if (int o = index_of(kOrdinals, t.text); o >= 0) {
-    n.value = o;
-    n.ordinal = true;
-    return n;
-  }
-  if (int to = index_of(kTenOrdinals, t.text); to >= 0) {
-    n.value = to * 10;
-    n.ordinal = true;
-    return n;
-  }
-  if (int tens = index_of(kTens, t.text); tens >= 0) {
-    n.value = tens * 10;
-    if (i + 1 < tokens.size()) {
-      const std::string& w = tokens[i + 1].text;
-      if (int u = index_of(kUnits, w); u >= 1 && u <= 9) {
-        n.value += u;
-        n.len = 2;
-      } else if (int o = index_of(kOrdinals, w); o >= 1 && o <= 9) {
-        n.value += o;
-        n.len = 2;
-        n.ordinal = true;
-      }
-    }
-    return n;
-  }
-  return std::nullopt;
+  return n;
 }
 
 }  // namespace calfbot::dialog::text

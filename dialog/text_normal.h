@@ -10,8 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace calfbot::dialog::text {
@@ -24,6 +22,11 @@ struct Token {
   bool filler = false;  // a determiner or intensifier that phrases may skip ("my", "very")
   uint32_t begin = 0;   // byte span of the original message this token came from
   uint32_t end = 0;
+  // A number word: its value and kind ("seven" 7 unit, "twenty" 20 tens,
+  // "third" 3 ordinal, "hundred" 100); kind none otherwise.
+  enum class NumberWord : uint8_t { none, unit, tens, ordinal, hundred };
+  NumberWord number_word = NumberWord::none;
+  int8_t number_value = 0;
 
   bool is(std::string_view w) const { return text == w; }
   bool punct() const { return kind == Kind::punct; }
@@ -48,28 +51,8 @@ std::string stem(std::string_view word);
 // True for determiners and intensifiers ("the", "my", "very", "a bit").
 bool is_filler(std::string_view word);
 
-// Recomputes stem and filler after text changed.
+// Recomputes stem, filler and number word after text changed.
 void refresh(Token& t);
-
-// Spelling correction against a vocabulary: a word of 5 or more letters that
-// is not known is replaced by the only vocabulary word at Damerau-Levenshtein
-// distance 1 (deletion, insertion, substitution or transposition). When no
-// word or several words are that close, nothing is corrected.
-class Speller {
- public:
-  // vocabulary: words corrections may produce; known: further words that are
-  // spelled correctly and must never be "corrected" (common English).
-  Speller(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known);
-
-  // The correction for word, or nullopt when it is known or uncorrectable.
-  std::optional<std::string> correct(std::string_view word) const;
-
- private:
-  std::unordered_set<std::string> known_;
-  std::vector<std::string> words_;
-  // Each vocabulary word and each one-letter deletion of it -> indexes in words_.
-  std::unordered_map<std::string, std::vector<int>> deletes_;
-};
 
 // A number at tokens[i]: digits ("54", "7.5"), digit ordinals ("3rd") or
 // words up to a hundred ("fifty four", "twenty-three", "seventh",
