@@ -71,6 +71,16 @@ inline constexpr Reply kReplies[] = {
 };
 // clang-format on
 
+// Phrases that state nothing but would otherwise be read as a finding
+// ("on my feet all day" is not pain in the foot).
+inline constexpr std::string_view kBlockers[] = {
+    "on my feet",        "on foot",       "feet up",       "put my feet up",
+    "hot water bottle",  "hot bath",      "hot weather",   "heat pack",
+    "red wine",          "blood test",    "blood tests",   "normal temperature",
+    "pill for the pain", "pill for pain", "sleeping pill", "painkiller",
+    "painkillers",       "left over",     "left it",       "right away",
+    "right now",         "all right"};
+
 struct CommandPhrase {
   std::string_view phrase;
   Command command;
@@ -102,20 +112,22 @@ inline constexpr CommandPhrase kCommands[] = {
 
 // Words dropped before a message is compared with the command phrases
 // ("can we start again please" = "start again").
-// clang-format off
 inline constexpr std::string_view kCommandNoise[] = {
     "please",   "ok",     "okay",  "can",  "could", "i",   "we",    "want",  "to",
     "let",      "us",     "lets",  "just", "now",   "oh",  "oops",  "sorry", "um",
     "umm",      "hmm",    "wait",  "the",  "a",     "me",  "would", "like",  "will",
     "actually", "thanks", "thank", "you",  "erm",   "hey", "hi"};
-    // Said before a reply without changing it ("well, yes").
-    inline constexpr std::string_view kInterjections[] = {"well", "oh", "um", "umm",  "erm", "hmm",
-    "ah",   "uh", "ok", "okay", "so",  "hmmm"}; struct Cue { std::string_view phrase;
-    Value value;     // no or unsure
-    int budget;      // words allowed between the cue and the first phrase it covers
-    bool modifiers;  // only modifier words may come between ("no real swelling")
+
+// Said before a reply without changing it ("well, yes").
+inline constexpr std::string_view kInterjections[] = {"well", "oh", "um", "umm",  "erm", "hmm",
+                                                      "ah",   "uh", "ok", "okay", "so",  "hmmm"};
+
+struct Cue {
+  std::string_view phrase;
+  Value value;     // no or unsure; unknown: about someone else ("my mum had")
+  int budget;      // words allowed between the cue and the first phrase it covers
+  bool modifiers;  // only modifier words may come between ("no real swelling")
 };
-// clang-format on
 
 // Longer cues first where they share a start ("not sure" before "not").
 // clang-format off
@@ -134,6 +146,14 @@ inline constexpr Cue kCues[] = {
     {"deny", Value::no, 3, false}, {"denied", Value::no, 3, false},
     {"neither", Value::no, 3, false}, {"nor", Value::no, 3, false}, {"none", Value::no, 3, false},
     {"negative for", Value::no, 3, false}, {"non", Value::no, 0, false},
+    // Family history is not the patient's own ("my mum had a clot").
+    {"mum had", Value::unknown, 3, false}, {"mom had", Value::unknown, 3, false},
+    {"mother had", Value::unknown, 3, false}, {"dad had", Value::unknown, 3, false},
+    {"father had", Value::unknown, 3, false}, {"brother had", Value::unknown, 3, false},
+    {"sister had", Value::unknown, 3, false}, {"grandmother had", Value::unknown, 3, false},
+    {"grandfather had", Value::unknown, 3, false}, {"gran had", Value::unknown, 3, false},
+    {"grandad had", Value::unknown, 3, false}, {"nan had", Value::unknown, 3, false},
+    {"family history of", Value::unknown, 3, false}, {"runs in the family", Value::unknown, 0, false},
 };
 // clang-format on
 

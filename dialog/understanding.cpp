@@ -83,6 +83,7 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     m.finding_index[f.id] = static_cast<int>(i);
     for (const auto& s : f.synonyms) m.findings.add(s, static_cast<int>(i));
   }
+  for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
   const char* sides[3] = {"side_left", "side_right", "bilateral"};
   for (int s = 0; s < 3; ++s) {
     auto it = m.finding_index.find(sides[s]);

@@ -71,7 +71,12 @@ class Analyser {
   void find_matches() {
     for (const auto& m : lex_.findings.match_all(t_)) {
       matches_.push_back({m.begin, m.end, m.targets, false, false});
-      for (size_t k = m.begin; k < m.end; ++k) covered_[k] = by_finding_[k] = true;
+      bool side = false;
+      for (int f : *m.targets) side |= f >= 0 && (f == lex_.side[0] || f == lex_.side[1]);
+      for (size_t k = m.begin; k < m.end; ++k) {
+        covered_[k] = by_finding_[k] = true;
+        side_word_[k] = side_word_[k] || side;
+      }
     }
     if (!ct_) return;
     for (const auto& m : ct_->trie.match_all(t_)) {
@@ -162,9 +167,18 @@ class Analyser {
       const CuePhrase& c = lex_.cues[static_cast<size_t>(index)];
       const size_t l = c.words.size();
       if (i + l > n_) continue;
+      // A family-history cue ("mum had") may run into the phrase it covers
+      // ("had a clot"); it then opens its scope after its first word.
+      const bool family = c.value == Value::unknown;
       bool ok = true;
-      for (size_t k = 0; k < l && ok; ++k) ok = block_at_[i + k] < 0 && t_[i + k].is(c.words[k]);
+      for (size_t k = 0; k < l && ok; ++k) {
+        ok = (block_at_[i + k] < 0 || (family && k > 0)) && t_[i + k].is(c.words[k]);
+      }
       if (!ok) continue;
+      if (family) {
+        len = 1;
+        return &c;
+      }
       // A lone "no" / "never" / "none" before punctuation answers; it negates nothing.
       if (l == 1 && (i + 1 >= n_ || t_[i + 1].punct()) && c.value == Value::no) return nullptr;
       len = l;
@@ -308,7 +322,10 @@ class Analyser {
     for (const Match& m : matches_) {
       if (m.choice) continue;
       const Value v = block_of(m).value;
-      for (int f : *m.targets) observe(u, f, v, evidence(m), m.begin);
+      if (v == Value::unknown) continue;  // about someone else
+      for (int f : *m.targets) {
+        if (f >= 0) observe(u, f, v, evidence(m), m.begin);  // f < 0: a blocker phrase
+      }
     }
   }
 
@@ -352,7 +369,7 @@ class Analyser {
       } else if (block_of(m).value != Value::yes) {
         continue;
       } else if (m.end == m.begin + 1 && (t_[m.begin].is("left") || t_[m.begin].is("right")) &&
-                 !side_word_[m.begin] && !by_finding_[m.begin]) {
+                 !side_word_[m.begin]) {
         continue;  // "right now", "I left work": not the side
       }
       for (int c : *m.targets) named.emplace_back(m.begin, c);
@@ -418,7 +435,7 @@ class Analyser {
       }
       // "no swelling": a reply only when it is about the question asked.
       for (const Block& b : blocks_) {
-        if (b.cue >= i && b.cue < e && answers_current(b)) {
+        if (b.cue >= i && b.cue < e && b.value != Value::unknown && answers_current(b)) {
           u.reply = b.value;
           return;
         }
@@ -430,7 +447,7 @@ class Analyser {
       bool same_clause = true;
       for (size_t k = 0; k < b.begin && same_clause; ++k) same_clause = !t_[k].clause_end();
       if (!same_clause) break;
-      if (answers_current(b)) {
+      if (b.value != Value::unknown && answers_current(b)) {
         u.reply = b.value;
         return;
       }
