@@ -280,9 +280,17 @@ const RUNNER = {
   who: 'myself',
   sex: async (page) => {
     // by keyboard: focus the button and press Enter
+    const { seq } = await state(page);
     const b = w(page, '.cb-answer button[data-choice="male"]');
     await b.focus();
     await page.keyboard.press('Enter');
+    // the focus moves on to the next question, so the keyboard user can go on
+    await settled(page, seq);
+    const focused = await page.evaluate(() => {
+      const a = document.querySelector('.calfbot-widget').shadowRoot.activeElement;
+      return a ? (a.closest('.cb-answer') ? 'answer' : a.closest('.cb-compose') ? 'compose' : a.className) : null;
+    });
+    assert.ok(focused === 'answer' || focused === 'compose', `focus after a keyboard answer: ${focused}`);
   },
   age: '34',
   side: 'right',

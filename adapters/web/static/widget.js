@@ -208,7 +208,9 @@
     this.socket = null;
     this.connected = false;        // a session message has been received on this socket
     this.everConnected = false;
-    this.attempt = 0;
+    this.attempt = 0;              // reconnects tried since the last good connection
+    this.failedAttempts = 0;
+    this.sessionAt = 0;            // when the current connection got its session
     this.retryTimer = null;
     this.retryAt = 0;
     this.countdownTimer = null;
@@ -417,43 +419,61 @@
     };
     socket.onclose = function (ev) {
       if (socket !== self.socket) return;
+      var hadSession = self.connected;
+      // a connection that lasted is "dropped"; one closed at once is "failing"
+      var lasted = hadSession && Date.now() - self.sessionAt > 5000;
+      if (hadSession && !lasted) self.attempt = self.failedAttempts + 1;
       self.socket = null;
       self.connected = false;
       self.setWaiting(false);
-      self.closed(ev.code, ev.reason);
+      self.closed(ev.code, ev.reason, hadSession, lasted);
       self.publishState();
     };
     socket.onerror = function () { /* onclose follows */ };
   };
 
-  // Close codes (docs/protocol.md): 1008 and 4400-4499 mean the server will
-  // not take this connection as it is (a bad or unknown session, a bad
-  // origin): retrying the same thing cannot help. 4404/4410: the session is
-  // gone, so start a new one. Anything else: try again with backoff.
-  Widget.prototype.closed = function (code, reason) {
+  // Close codes (docs/protocol.md):
+  //   4404 unknown session, 4410 session expired: the conversation is gone;
+  //     start a new one (unless this one had finished: then just forget it).
+  //   1008 policy (a bad Origin, flooding, not reading) and other 44xx on a
+  //     connection that never got a session: the server refuses this page, and
+  //     trying again cannot help.
+  //   Anything else (1001 server going away, 1006 network lost, an idle close):
+  //     reconnect, at once and quietly the first time, then with backoff.
+  Widget.prototype.closed = function (code, reason, hadSession, lasted) {
     if (code === 4404 || code === 4410) {
-      this.forgetSession('Your earlier conversation has ended, so a new one is starting.');
+      var finished = this.finished;
+      this.forgetSession(finished ? null : 'Your earlier conversation has ended, so a new one is starting.');
+      if (finished) {
+        this.finished = true;
+        this.compose.hidden = true;
+        this.newButton.hidden = false;
+        this.backButton.hidden = true;
+        this.restartButton.hidden = true;
+        return;
+      }
       this.retryNow();
       return;
     }
-    if (code === 1008 || (code >= 4400 && code < 4500)) {
-      this.setStatus('The chat could not connect (' + (reason || 'refused by the server') +
-                     '). Please reload the page to try again.', false);
+    if (!hadSession && (code === 1008 || (code >= 4400 && code < 4500))) {
+      this.setStatus('The chat cannot connect from this page (' + (reason || 'refused by the server') +
+                     '). Please reload the page, or contact the clinic another way.', false);
       return;
     }
-    this.scheduleRetry();
+    this.scheduleRetry(lasted);
   };
 
-  Widget.prototype.scheduleRetry = function () {
+  Widget.prototype.scheduleRetry = function (quietFirst) {
     var self = this;
     if (this.retryTimer) return;
     // exponential backoff with jitter: about 1, 2, 4, 8, 16, then 30 seconds
     var delay = Math.min(30000, 1000 * Math.pow(2, this.attempt));
     delay = Math.round(delay * (0.75 + Math.random() * 0.5));
+    if (quietFirst && this.attempt === 0) delay = 300;  // a dropped line: just reconnect
     this.attempt += 1;
     this.retryAt = Date.now() + delay;
     this.retryTimer = setTimeout(function () { self.retryTimer = null; self.connect(); }, delay);
-    this.showCountdown();
+    if (!(quietFirst && this.attempt === 1)) this.showCountdown();
   };
 
   Widget.prototype.showCountdown = function () {
@@ -519,6 +539,8 @@
       this.saveSession();
       this.connected = true;
       this.everConnected = true;
+      this.sessionAt = Date.now();
+      this.failedAttempts = this.attempt;
       this.attempt = 0;
       this.setStatus('', false);
       if (this.finished || this.question) this.setWaiting(false);
@@ -549,6 +571,7 @@
     this.newButton.hidden = true;
     this.backButton.hidden = false;
     this.restartButton.hidden = false;
+    this.compose.hidden = false;
     if (note) this.addLine('cb-divider', note);
   };
 
@@ -634,11 +657,6 @@
     var box = el('div', {'class': 'cb-msg cb-bot'}, [
       el('span', {'class': 'cb-sr', text: 'calfbot: '}), el('p', {text: msg.text || ''})
     ]);
-    if (msg.why) {
-      box.appendChild(el('details', {'class': 'cb-why'}, [
-        el('summary', {text: 'Why I ask'}), el('p', {text: msg.why})
-      ]));
-    }
     this.append(box);
     if (msg.slot === 'complaint' && this.question && this.question.slot !== 'complaint') {
       this.finished = false;
@@ -735,11 +753,15 @@
     this.newButton.hidden = false;
     this.backButton.hidden = true;
     this.restartButton.hidden = true;
+    this.compose.hidden = true;
     if (!replay) {
       // Move to the result so that keyboard and screen reader users start there.
       setTimeout(function () {
         heading.focus({preventScroll: true});
-        card.scrollIntoView({block: 'start', behavior: reducedMotion() ? 'auto' : 'smooth'});
+        // scroll the conversation, not the clinic's page
+        var top = self.log.scrollTop + card.getBoundingClientRect().top - self.log.getBoundingClientRect().top - 8;
+        if (self.log.scrollTo) self.log.scrollTo({top: top, behavior: reducedMotion() ? 'auto' : 'smooth'});
+        else self.log.scrollTop = top;
       }, 0);
     }
   };
@@ -752,7 +774,7 @@
       label = 'Finished';
     } else if (p && typeof p.asked === 'number' && p.max) {
       pct = Math.min(95, Math.round((p.asked / p.max) * 100));
-      label = 'Question ' + (p.asked + 1) + ' (at most ' + p.max + ', often fewer)';
+      label = 'Question ' + (p.asked + 1) + ' of up to ' + p.max;
     } else if (p && p.asked) {
       label = 'Question ' + (p.asked + 1);
     }
@@ -788,6 +810,12 @@
                        'Tap one, or type when it started, for example "since Monday".');
     } else if (choices.length) {
       this.renderSingle(q, choices);
+    }
+    if (q.why) {
+      // with the current question only, so that the log holds no old controls
+      this.answer.appendChild(el('details', {'class': 'cb-why'}, [
+        el('summary', {text: 'Why I ask this'}), el('p', {text: q.why})
+      ]));
     }
     if (this.answer.firstChild) {
       this.answer.setAttribute('role', 'group');
@@ -939,7 +967,8 @@
         (function (value) {
           scale.appendChild(el('button', {type: 'button', 'class': 'cb-num', text: String(value),
                                           'data-choice': String(value),
-                                          onclick: function () { self.sendText(String(value), String(value)); }}));
+                                          'aria-label': value + ' out of ' + hi,
+                                          onclick: function () { self.sendText(String(value), value + ' out of ' + hi); }}));
         })(n);
       }
       this.answer.appendChild(scale);
