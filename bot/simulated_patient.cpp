@@ -308,7 +308,11 @@ std::string SimulatedPatient::answer_choice(const json& question, const knowledg
   auto words_for = [&](const knowledge::Choice& c) {
     const bool synonym =
         attempt == 0 && !c.synonyms.empty() && stable_hash(v_.id + "/" + c.id) % 2 == 1;
-    return synonym ? c.synonyms.front() : lower(c.label);
+    if (synonym) return c.synonyms.front();
+    // People type the gist, not the button's examples in brackets.
+    std::string label = lower(c.label);
+    if (auto open = label.find(" ("); open != std::string::npos && attempt == 0) label.erase(open);
+    return label;
   };
   std::vector<std::string> words;
   bool any_unsure = false;
