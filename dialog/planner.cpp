@@ -72,7 +72,6 @@ int questions_asked(const State& s) {
 Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
                const EngineSettings& settings) {
   const int asked = questions_asked(s);
-  if (asked >= settings.max_questions) return {nullptr, "limit"};
   const knowledge::Known k = known_of(kb, s);
   const std::vector<double> post = model.posterior(k);
   const double top = *std::max_element(post.begin(), post.end());
@@ -80,11 +79,17 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
   auto eligible = [&](const Question& q) {
     return !answered(q, s) && holds(q.ask_if, kb, model, s, false);
   };
-  bool safety_pending = std::any_of(kb.questions.begin(), kb.questions.end(),
-                                    [&](const Question& q) { return q.always_ask && eligible(q); });
-  if (!safety_pending && asked >= settings.min_questions && top >= settings.stop_confidence) {
-    return {nullptr, "confident"};
-  }
+  const int must_ask = static_cast<int>(
+      std::count_if(kb.questions.begin(), kb.questions.end(),
+                    [&](const Question& q) { return q.always_ask && eligible(q); }));
+  // The questions every conversation must ask (safety screens among them) keep
+  // their place in the budget: once what is left only covers them, nothing else
+  // is asked, and they are asked even past the limit (they are finitely many).
+  if (must_ask == 0 && asked >= settings.max_questions) return {nullptr, "limit"};
+  const bool confident = asked >= settings.min_questions && top >= settings.stop_confidence;
+  if (must_ask == 0 && confident) return {nullptr, "confident"};
+  // Once the leading cause is clear, only those questions remain.
+  const bool only_must = confident || settings.max_questions - asked <= must_ask;
   for (auto phase : knowledge::kPhases) {
     const Question* best = nullptr;
     double best_score = 0;
@@ -96,6 +101,8 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
       double score = 0;
       if (q.always_ask) {
         score = 1e6 - static_cast<double>(i);
+      } else if (only_must) {
+        continue;
       } else {
         score = model.information(post, findings_of(kb, q), q.type == AnswerType::single_choice);
         if (score < settings.min_information) continue;
