@@ -85,6 +85,9 @@ Vignette vignette(const std::string& id, std::map<std::string, dialog::Value> fa
   return v;
 }
 
+// "v" + std::to_string(i) trips a GCC 12 -Wrestrict false positive at -O3.
+std::string numbered(std::string prefix, int i) { return prefix.append(std::to_string(i)); }
+
 json ask(const std::string& slot, const std::string& type) {
   return {{"type", "question"}, {"slot", slot}, {"text", "?"}, {"answer_type", type}};
 }
@@ -115,7 +118,7 @@ TEST(SimulatedPatient, AnswersEntryOverridesTheFirstAskOnly) {
 TEST(SimulatedPatient, YesNoPhrasingsVaryButAlwaysMeanTheFact) {
   std::set<std::string> yes_forms, no_forms, unsure_forms;
   for (int i = 0; i < 40; ++i) {
-    const std::string id = "vignette_" + std::to_string(i);
+    const std::string id = numbered("vignette_", i);
     for (Value value : {Value::yes, Value::no, Value::unsure}) {
       const auto v = vignette(id, {{"calf_swelling", value}});
       const SimulatedPatient p(v, test_kb());
@@ -184,7 +187,7 @@ TEST(SimulatedPatient, MultiChoiceNamesEveryChoiceThatFits) {
 TEST(SimulatedPatient, MultiChoiceWithNothingThatFitsSaysNone) {
   const std::set<std::string> none = {"none of these", "no, none of those", "no"};
   for (int i = 0; i < 10; ++i) {
-    const auto v = vignette("v" + std::to_string(i), {{"calf_swelling", Value::yes}});
+    const auto v = vignette(numbered("v", i), {{"calf_swelling", Value::yes}});
     const SimulatedPatient p(v, test_kb());
     EXPECT_TRUE(none.count(p.answer(ask("pe_screen", "multi_choice"))));
     EXPECT_EQ(p.answer(ask("pe_screen", "multi_choice"), 1), "none of these");
