@@ -66,6 +66,55 @@ class Section {
     out = v->get<double>();
   }
 
+  void boolean(const char* key, bool& out) {
+    const json* v = get(key);
+    if (!v) return;
+    if (!v->is_boolean()) {
+      fail(key, "must be true or false, got " + v->dump());
+      return;
+    }
+    out = v->get<bool>();
+  }
+
+  void choice(const char* key, std::string& out, std::initializer_list<const char*> allowed) {
+    const json* v = get(key);
+    if (!v) return;
+    std::string names;
+    for (const char* a : allowed) {
+      if (v->is_string() && v->get<std::string>() == a) {
+        out = a;
+        return;
+      }
+      names += std::string(names.empty() ? "" : " or ") + "\"" + a + "\"";
+    }
+    fail(key, "must be " + names + ", got " + v->dump());
+  }
+
+  // A JSON list of strings, or (handy in the environment) one comma-separated string.
+  void string_list(const char* key, std::vector<std::string>& out) {
+    const json* v = get(key);
+    if (!v) return;
+    std::vector<std::string> items;
+    if (v->is_string()) {
+      std::stringstream ss(v->get<std::string>());
+      for (std::string item; std::getline(ss, item, ',');) {
+        if (!item.empty()) items.push_back(item);
+      }
+    } else if (v->is_array()) {
+      for (const auto& item : *v) {
+        if (!item.is_string()) {
+          fail(key, "must be a list of strings, got " + v->dump());
+          return;
+        }
+        items.push_back(item.get<std::string>());
+      }
+    } else {
+      fail(key, "must be a list of strings, got " + v->dump());
+      return;
+    }
+    out = std::move(items);
+  }
+
   void string(const char* key, std::string& out) {
     const json* v = get(key);
     if (!v) return;
@@ -107,6 +156,41 @@ void apply_env(json& tree, const std::map<std::string, std::string>& env) {
   }
 }
 
+const std::initializer_list<const char*> kServerKeys = {
+    "host", "port", "max_frame_bytes", "max_connections", "messages_per_second",
+    "message_burst", "idle_timeout_seconds", "session_idle_expiry_minutes", "allowed_origins",
+    "threads", "log_patient_text"};
+
+// An origin is scheme://host[:port] with nothing after it, as browsers send it.
+bool valid_origin(const std::string& o) {
+  size_t sep = o.find("://");
+  if (sep == std::string::npos || sep == 0) return false;
+  std::string scheme = o.substr(0, sep);
+  std::string rest = o.substr(sep + 3);
+  return (scheme == "http" || scheme == "https") && !rest.empty() &&
+         rest.find_first_of("/?#@ ") == std::string::npos;
+}
+
+void read_server(Section s, ServerConfig& c) {
+  s.string("host", c.host);
+  if (c.host.empty()) s.fail("host", "must be an address to listen on, e.g. \"127.0.0.1\"");
+  s.integer("port", c.port, 0, 65535);
+  s.integer("max_frame_bytes", c.max_frame_bytes, 1024, 16 << 20);
+  s.integer("max_connections", c.max_connections, 1, 100000);
+  s.number("messages_per_second", c.messages_per_second, 0.1, 10000);
+  s.integer("message_burst", c.message_burst, 1, 10000);
+  s.integer("idle_timeout_seconds", c.idle_timeout_seconds, 5, 86400);
+  s.integer("session_idle_expiry_minutes", c.session_idle_expiry_minutes, 1, 525600);
+  s.string_list("allowed_origins", c.allowed_origins);
+  for (const auto& o : c.allowed_origins) {
+    if (!valid_origin(o)) {
+      s.fail("allowed_origins", "'" + o + "' is not an origin like \"https://clinic.example\"");
+    }
+  }
+  s.integer("threads", c.threads, 1, 64);
+  s.boolean("log_patient_text", c.log_patient_text);
+}
+
 }  // namespace
 
 ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env) {
@@ -130,7 +214,8 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   apply_env(tree, env);
 
   Config& c = r.config;
-  Section top(tree, "", r.errors, {"locale", "emergency_numbers", "dialog", "knowledge"});
+  Section top(tree, "", r.errors,
+              {"locale", "emergency_numbers", "dialog", "knowledge", "server", "store"});
   top.string("locale", c.locale);
   if (const json* e = top.get("emergency_numbers")) {
     if (!e->is_object()) {
@@ -161,6 +246,14 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
     Section s(*k, "knowledge", r.errors, {"data_dir", "db_path"});
     s.string("data_dir", c.knowledge.data_dir);
     s.string("db_path", c.knowledge.db_path);
+  }
+  if (const json* v = top.get("server")) read_server(Section(*v, "server", r.errors, kServerKeys), c.server);
+  if (const json* v = top.get("store")) {
+    Section s(*v, "store", r.errors, {"path", "synchronous", "batch_max"});
+    s.string("path", c.store.path);
+    if (c.store.path.empty()) s.fail("path", "must name the SQLite file, e.g. \"calfbot.db\"");
+    s.choice("synchronous", c.store.synchronous, {"full", "normal"});
+    s.integer("batch_max", c.store.batch_max, 1, 100000);
   }
   return r;
 }

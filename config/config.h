@@ -26,6 +26,29 @@ struct KnowledgeConfig {
   std::string db_path = ":memory:";  // where the compiled knowledge database goes
 };
 
+// The HTTP/WebSocket server (`calfbot serve`); see docs/configuration.md.
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;                      // 0 = any free port (logged at start-up)
+  int max_frame_bytes = 65536;          // largest WebSocket message or HTTP body
+  int max_connections = 1024;           // open TCP connections at the most
+  double messages_per_second = 5;       // per connection, sustained
+  int message_burst = 10;               // per connection, at once
+  int idle_timeout_seconds = 300;       // a silent connection is closed after this
+  int session_idle_expiry_minutes = 240;  // an untouched conversation expires after this
+  // Origins a browser may open the WebSocket from; same-origin is always allowed.
+  std::vector<std::string> allowed_origins = {"http://127.0.0.1:8080", "http://localhost:8080"};
+  int threads = 2;                      // network threads
+  bool log_patient_text = false;        // logs carry no patient words unless set
+};
+
+// The durable session store (SQLite, WAL).
+struct StoreConfig {
+  std::string path = "calfbot.db";
+  std::string synchronous = "full";  // "full" survives power loss; "normal" is faster
+  int batch_max = 512;               // writes committed in one transaction at the most
+};
+
 struct Config {
   std::string locale = "en-GB";
   // Emergency number per locale; the locale's must be present.
@@ -34,6 +57,8 @@ struct Config {
       {"en-AU", "000"}, {"en-NZ", "111"}, {"en-IN", "112"}, {"en-ZA", "112"}};
   DialogConfig dialog;
   KnowledgeConfig knowledge;
+  ServerConfig server;
+  StoreConfig store;
 
   std::string emergency_number() const { return emergency_numbers.at(locale); }
 };
