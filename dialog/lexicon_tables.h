@@ -79,7 +79,14 @@ inline constexpr std::string_view kBlockers[] = {
     "red wine",          "blood test",    "blood tests",   "normal temperature",
     "pill for the pain", "pill for pain", "sleeping pill", "painkiller",
     "painkillers",       "left over",     "left it",       "right away",
-    "right now",         "all right"};
+    "right now",         "all right",     "flat footed"};
+
+// Findings that are past events; a time said with one dates the event, not
+// the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
+inline constexpr std::string_view kEventFindings[] = {
+    "long_travel",         "recent_surgery",    "previous_dvt",
+    "pregnant_postpartum", "bedridden",         "cast_or_paralysis",
+    "fluoroquinolone",     "training_increase", "hormones"};
 
 struct CommandPhrase {
   std::string_view phrase;
@@ -139,7 +146,8 @@ inline constexpr Cue kCues[] = {
     {"hard to tell", Value::unsure, 5, false}, {"do not remember", Value::unsure, 5, false},
     {"could be", Value::unsure, 4, false}, {"maybe", Value::unsure, 4, false},
     {"might", Value::unsure, 4, false}, {"possibly", Value::unsure, 4, false},
-    {"perhaps", Value::unsure, 4, false}, {"unsure", Value::unsure, 5, false},
+    {"perhaps", Value::unsure, 4, false}, {"probably", Value::unsure, 3, false},
+    {"unsure", Value::unsure, 5, false},
     {"dunno", Value::unsure, 5, false}, {"idk", Value::unsure, 5, false},
     {"not", Value::no, 4, false}, {"never", Value::no, 4, false}, {"no", Value::no, 3, true},
     {"without", Value::no, 3, false}, {"denies", Value::no, 3, false},
@@ -217,7 +225,8 @@ inline constexpr std::string_view kCommonWords[] = {
     "sweating",  "shaking",    "shaky",    "sickness",  "cycling",  "football",    "tennis",
     "squash",    "hiking",     "climbing", "gardening", "dancing",  "holiday",     "office",
     "school",    "working",    "husband",  "father",    "daughter", "sister",      "brother",
-    "partner",   "cancer",     "answer",   "question",  "thirty",   "forty",       "fifty",
-    "sixty",     "seventy",    "eighty",   "ninety",    "twenty",   "eleven",      "twelve"};
+    "partner",   "cancer",     "answer",   "question",  "footy",    "thirty",      "forty",
+    "fifty",     "sixty",      "seventy",  "eighty",    "ninety",   "twenty",      "eleven",
+    "twelve"};
 
 }  // namespace calfbot::dialog::tables

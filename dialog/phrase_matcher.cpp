@@ -15,7 +15,7 @@ int PhraseTrie::child(int node, int id) const {
 
 bool PhraseTrie::add(std::string_view phrase, int target) {
   // Each space-separated chunk is "*" or text tokenised like a message.
-  std::vector<std::string> stems;  // "" = any one word
+  std::vector<std::string> stems, all;  // "" = any one word; all keeps the fillers
   size_t s = 0;
   while (s < phrase.size()) {
     size_t sp = phrase.find(' ', s);
@@ -25,14 +25,19 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
     if (chunk.empty()) continue;
     if (chunk == "*") {
       stems.emplace_back();
+      all.emplace_back();
       continue;
     }
     for (const Token& t : tokenize(chunk)) {
-      if (t.punct() || t.filler) continue;
-      stems.push_back(t.stem);
+      if (t.punct()) continue;
+      all.push_back(t.stem);
+      if (!t.filler) stems.push_back(t.stem);
       if (seen_words_.insert(t.text).second) words_.push_back(t.text);
     }
   }
+  // "bit by bit" must not shrink to "by": a phrase that would lose all but
+  // one word keeps its fillers and matches them literally.
+  if (stems.size() < 2 && all.size() >= 2) stems = all;
   if (stems.empty() || std::all_of(stems.begin(), stems.end(), [](auto& x) { return x.empty(); })) {
     return false;
   }
@@ -76,13 +81,14 @@ void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, i
     if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best_end, best);
   }
   if (n.wild >= 0) walk(w, n.wild, j + 1, best_end, best);
-  if (w.tokens[j].filler && node != 0) advance(w, node, j + 1, best_end, best);
+  if ((w.tokens[j].filler || w.tokens[j].side) && node != 0)
+    advance(w, node, j + 1, best_end, best);
 }
 
 std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& tokens) const {
   Words w{tokens, std::vector<int>(tokens.size(), -1)};
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i].punct() || tokens[i].filler) continue;
+    if (tokens[i].punct()) continue;
     auto it = stem_ids_.find(tokens[i].stem);
     if (it != stem_ids_.end()) w.ids[i] = it->second;
   }

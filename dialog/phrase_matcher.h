@@ -20,7 +20,10 @@ namespace calfbot::dialog::text {
 // index). Phrases are matched on stems, so inflections match ("swollen"
 // matches "swelling", "swells"); a phrase word "*" matches any one word;
 // determiners and intensifiers are dropped from phrases and skipped inside a
-// match ("pain in chest" = "pain in my chest" = "pain in the chest").
+// match ("pain in chest" = "pain in my chest" = "pain in the chest"), except
+// in a phrase they would leave with one word ("bit by bit", "a little").
+// A side word is skipped too ("lower part of my left calf"), so that the
+// caller can read it as a side.
 class PhraseTrie {
  public:
   PhraseTrie();

@@ -155,6 +155,7 @@ void apply(Token& t, const WordInfo* info) {
   const bool word = t.kind == Token::Kind::word;
   if (!word) info = nullptr;
   t.filler = info && info->filler;
+  t.side = word && (t.text == "left" || t.text == "right" || t.text == "both");
   t.stem = !word                           ? t.text
            : (info && !info->stem.empty()) ? std::string(info->stem)
                                            : stem_rules(t.text);

@@ -20,6 +20,7 @@ struct Token {
   std::string text;     // normalised word ("not", "swollen", "7", "3rd") or one punctuation mark
   std::string stem;     // what phrases are matched on ("swell" for swollen/swelling/swells)
   bool filler = false;  // a determiner or intensifier that phrases may skip ("my", "very")
+  bool side = false;    // left, right or both: a phrase may skip it ("lower part of my left calf")
   uint32_t begin = 0;   // byte span of the original message this token came from
   uint32_t end = 0;
   // A number word: its value and kind ("seven" 7 unit, "twenty" 20 tens,
@@ -51,7 +52,7 @@ std::string stem(std::string_view word);
 // True for determiners and intensifiers ("the", "my", "very", "a bit").
 bool is_filler(std::string_view word);
 
-// Recomputes stem, filler and number word after text changed.
+// Recomputes stem, filler, side and number word after text changed.
 void refresh(Token& t);
 
 // A number at tokens[i]: digits ("54", "7.5"), digit ordinals ("3rd") or

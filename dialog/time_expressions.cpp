@@ -55,7 +55,7 @@ constexpr std::string_view kOnsetCues[] = {"since", "started", "start", "starts"
                                            "came",  "noticed", "first", "ago"};
 constexpr std::string_view kNotBefore[] = {"every", "each", "per",  "within", "lasting",
                                            "lasts", "in",   "next", "after",  "takes"};
-constexpr std::string_view kNotAfter[] = {"old", "older", "younger", "pregnant"};
+constexpr std::string_view kNotAfter[] = {"old", "older", "younger", "pregnant", "into"};
 // Words that may follow a date given as an ordinal ("since the 3rd I have");
 // any other word makes it a count ("the first time", "the second day").
 constexpr std::string_view kAfterOrdinal[] = {"of",      "and", "but",   "when",  "i",      "it",
@@ -107,7 +107,7 @@ class Scanner {
         ++i;
         continue;
       }
-      s->onset_cue = s->onset_cue || cue_before(s->begin);
+      if (cue_before(s->begin)) s->onset_cue = 2;
       out.push_back(*s);
       i = s->end;
     }
@@ -129,7 +129,7 @@ class Scanner {
     return false;
   }
 
-  TimeSpan span(double days, size_t b, size_t e, bool cue = false) const {
+  TimeSpan span(double days, size_t b, size_t e, int cue = 0) const {
     TimeSpan s;
     s.days = days;
     s.begin = b;
@@ -214,8 +214,10 @@ class Scanner {
       }
       return span(1, i, i + 1);
     }
-    if (w == "today") return span(0.2, i, i + 1);
-    if (w == "tonight") return span(0.05, i, i + 1);
+    // "a 6 today", "it hurts tonight" say how it is now, not when it began.
+    if ((w == "today" || w == "tonight") && (prev == "earlier" || cue_before(i))) {
+      return span(w == "today" ? 0.2 : 0.05, prev == "earlier" ? i - 1 : i, i + 1);
+    }
     if (w == "overnight") return span(1, i, i + 1);
     if (w == "just" && is(i + 1, "now")) return span(0.01, i, i + 2);
     if (w == "this") {
@@ -229,10 +231,15 @@ class Scanner {
         return std::nullopt;
       }
       size_t b = (prev == "last" || prev == "since") ? i - 1 : i;
-      return span(static_cast<double>(back_to_weekday(wd)), b, i + 1, prev == "since");
+      return span(static_cast<double>(back_to_weekday(wd)), b, i + 1, prev == "since" ? 2 : 0);
     }
     if (w == "last" || w == "past" || w == "previous") {
       if (is(i + 1, "night")) return span(1, i, i + 2);
+      // "for the last hour"
+      if (auto u = unit_days(word(i + 1));
+          u && *u < 1 && i >= 2 && is(i - 1, "the") && (is(i - 2, "for") || is(i - 2, "over"))) {
+        return span(*u, i - 2, i + 2, 2);
+      }
       if (is(i + 1, "weekend")) return span(static_cast<double>(back_to_weekday(6)), i, i + 2);
       if (auto u = unit_days(word(i + 1)); u && *u >= 1) return span(*u, i, i + 2);
     }
@@ -243,7 +250,7 @@ class Scanner {
     if (is_plural_unit(w) && (prev == "for" || is(i + 1, "ago"))) {
       double days = w == "days" ? 3 : w == "weeks" ? 14 : w == "months" ? 60 : 730;
       bool ago = is(i + 1, "ago");
-      return span(days, prev == "for" ? i - 1 : i, i + (ago ? 2 : 1), true);
+      return span(days, prev == "for" ? i - 1 : i, i + (ago ? 2 : 1), prev == "for" ? 2 : 1);
     }
     if (w == "a" && is(i + 1, "fortnight")) return span(14, i, i + 2);
     return amount_at(i);
@@ -289,11 +296,14 @@ class Scanner {
       bool named = false;
       for (size_t k = 1; k <= 3 && k <= i; ++k) {
         std::string_view p = word(i - k);
-        named |= p == "since" || p == "started" || p == "began" || p == "past" || p == "last";
+        named |= p == "since" || p == "started" || p == "began";
+        // "for the past 2 hours", not "in the last 10 minutes of the game".
+        named |= (p == "past" || p == "last") && k + 2 <= i && word(i - k - 1) == "the" &&
+                 (word(i - k - 2) == "for" || word(i - k - 2) == "over");
       }
       if (!named) return std::nullopt;
     }
-    return span(v * *unit, i, e, ago);
+    return span(v * *unit, i, e, ago ? 1 : 0);
   }
 
   // "since the 3rd", "on the twenty first", "3rd of March", "March 3", "since June".
@@ -367,10 +377,11 @@ const std::vector<std::string_view>& time_words() {
 }
 
 const TimeSpan* onset(const std::vector<TimeSpan>& spans) {
+  const TimeSpan* best = nullptr;
   for (const auto& s : spans) {
-    if (s.onset_cue) return &s;
+    if (s.onset_cue >= 0 && (!best || s.onset_cue > best->onset_cue)) best = &s;
   }
-  return spans.empty() ? nullptr : &spans.front();
+  return best;
 }
 
 }  // namespace text

@@ -18,7 +18,9 @@ struct TimeSpan {
   double days = 0;   // how long ago (fractions for hours: "an hour ago" = 1/24)
   size_t begin = 0;  // tokens [begin, end) that said it
   size_t end = 0;
-  bool onset_cue = false;  // introduced by "since", "started", "for", "ago", ...
+  // How surely it dates the onset: 2 after "since", "started", "for", ...;
+  // 1 with "ago" after it; 0 otherwise; negative: it dates something else.
+  int onset_cue = 0;
 };
 
 // Every expression naming a past moment or a span reaching back from now, in
@@ -28,7 +30,8 @@ std::vector<TimeSpan> find_time_expressions(const std::vector<Token>& tokens,
                                             const LocalDate& today);
 
 // The expression that most likely says when the problem started: the first
-// with an onset cue, else the first; nullptr when there is none.
+// with the strongest onset cue, never one with a negative cue; nullptr when
+// there is none.
 const TimeSpan* onset(const std::vector<TimeSpan>& spans);
 
 // The words time expressions are made of, for spelling correction.

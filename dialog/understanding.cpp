@@ -82,6 +82,9 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     m.finding_ids.push_back(f.id);
     m.finding_index[f.id] = static_cast<int>(i);
     for (const auto& s : f.synonyms) m.findings.add(s, static_cast<int>(i));
+    m.is_event.push_back(std::find(std::begin(tables::kEventFindings),
+                                   std::end(tables::kEventFindings),
+                                   f.id) != std::end(tables::kEventFindings));
   }
   for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
   const char* sides[3] = {"side_left", "side_right", "bilateral"};
@@ -169,13 +172,16 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
     }
   }
 
-  internal::analyse(m, message, tokens, current, choices, u);
+  std::vector<bool> events(tokens.size(), false);
+  internal::analyse(m, message, tokens, current, choices, u, events);
 
   // Time, severity and numbers.
   std::vector<bool> used(tokens.size(), false);
   auto spans = text::find_time_expressions(tokens, today);
-  for (const auto& s : spans) {
+  for (auto& s : spans) {
     for (size_t k = s.begin; k < s.end; ++k) used[k] = true;
+    // "Had a clot 5 years ago": the time of an event, not of the pain.
+    if (s.onset_cue < 2 && events[s.begin]) s.onset_cue = -1;
   }
   if (const text::TimeSpan* s = text::onset(spans)) u.duration_days = s->days;
   internal::numbers(tokens, used, current, u);

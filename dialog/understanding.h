@@ -30,6 +30,12 @@ struct Observation {
   Value value;           // yes, no or unsure
   std::string evidence;  // the words that stated it
 };
+// Each finding appears at most once, in the order first stated; when a
+// message states one both ways, yes wins over no and unsure (the safer
+// reading for red flags). One side stated ("my left calf") also sets the
+// other side and bilateral to no, with the same evidence. Evidence is a
+// span of the original text and takes in the negation or doubt that
+// applies ("no chest pain", "don't think it's swollen").
 
 struct Understanding {
   std::vector<Observation> findings;   // findings stated anywhere in the text
@@ -39,7 +45,8 @@ struct Understanding {
   std::vector<std::string> choices;    // ids of the current question's choices named
   std::optional<double> number;        // a number answering the current number question
   std::optional<double> severity;      // 0-10 severity stated anywhere ("7/10")
-  std::optional<double> duration_days; // how long ago it started ("since Tuesday" -> days)
+  std::optional<double> duration_days; // how long ago it started ("since Tuesday" -> days);
+                                       // not the date of a past event ("had a clot 5 years ago")
   Command command = Command::none;
 };
 

@@ -34,8 +34,9 @@ struct Match {
 struct Block {
   size_t begin = 0, end = 0;
   Value value = Value::yes;
-  size_t cue = kNone;   // token of the cue that negated it or made it unsure
-  size_t post = kNone;  // token of a trailing "no" ("chest pain: no")
+  bool side_only = false;  // only left/right/both
+  size_t cue = kNone;      // token of the cue that negated it or made it unsure
+  size_t post = kNone;     // token of a trailing "no" ("chest pain: no")
 };
 
 class Analyser {
@@ -52,6 +53,7 @@ class Analyser {
         by_finding_(n_, false),
         cue_used_(n_, false),
         side_word_(n_, false),
+        side_settled_(n_, false),
         block_at_(n_, -1) {}
 
   void run(Understanding& u) {
@@ -67,15 +69,47 @@ class Analyser {
     reply_out(u);
   }
 
+  // The clauses that state a past event present, unless the pain is said to
+  // follow it ("after my flight yesterday", "since the operation").
+  void mark_events(std::vector<bool>& events) const {
+    auto boundary = [this](size_t k) {
+      static constexpr std::string_view kWords[] = {"and", "but",     "now",  "then",
+                                                    "so",  "because", "while"};
+      return t_[k].punct() || in(kWords, t_[k].text);
+    };
+    for (const Match& m : matches_) {
+      if (m.choice || block_of(m).value != Value::yes) continue;
+      bool event = false;
+      for (int f : *m.targets) event |= f >= 0 && lex_.is_event[static_cast<size_t>(f)];
+      if (!event) continue;
+      size_t b = m.begin, e = m.end;
+      while (b > 0 && !boundary(b - 1)) --b;
+      while (e < n_ && !boundary(e)) ++e;
+      bool follows = false;
+      for (size_t k = b; k < m.begin; ++k) {
+        follows |= t_[k].is("after") || t_[k].is("since") || t_[k].is("following");
+      }
+      if (follows) continue;
+      for (size_t k = b; k < e; ++k) events[k] = true;
+    }
+  }
+
  private:
   void find_matches() {
     for (const auto& m : lex_.findings.match_all(t_)) {
       matches_.push_back({m.begin, m.end, m.targets, false, false});
-      bool side = false;
-      for (int f : *m.targets) side |= f >= 0 && (f == lex_.side[0] || f == lex_.side[1]);
+      // Phrases naming a side, and blockers ("right now"), settle the side
+      // words they hold; other phrases may skip one ("left" in "lower part
+      // of my left calf").
+      bool side = false, settles = false;
+      for (int f : *m.targets) {
+        side |= f >= 0 && (f == lex_.side[0] || f == lex_.side[1]);
+        settles |= f < 0 || f == lex_.side[0] || f == lex_.side[1] || f == lex_.side[2];
+      }
       for (size_t k = m.begin; k < m.end; ++k) {
         covered_[k] = by_finding_[k] = true;
         side_word_[k] = side_word_[k] || side;
+        side_settled_[k] = side_settled_[k] || settles;
       }
     }
     if (!ct_) return;
@@ -110,12 +144,20 @@ class Analyser {
     size_t words = 0;
     for (const Token& t : t_) words += t.punct() ? 0 : 1;
     for (size_t i = 0; i < n_; ++i) {
-      if (by_finding_[i]) continue;
+      if (side_settled_[i] || (by_finding_[i] && !t_[i].side)) continue;
       const std::string& w = t_[i].text;
       int s = (w == "left" || w == "l") ? 0 : (w == "right" || w == "r") ? 1 : w == "both" ? 2 : -1;
       if (s < 0 || lex_.side[s] < 0) continue;
       if ((w == "l" || w == "r") && !(side_q && words <= 3)) continue;
       const std::string_view prev = i > 0 ? std::string_view(t_[i - 1].text) : "";
+      // "fatter than the left", "compared to the right": the other leg.
+      bool compared = false;
+      for (size_t k = 1; k <= 3 && k <= i && !t_[i - k].punct(); ++k) {
+        static constexpr std::string_view kCompare[] = {"than", "compared", "unlike", "versus",
+                                                        "vs"};
+        compared |= in(kCompare, t_[i - k].text);
+      }
+      if (compared) continue;
       size_t k = i + 1;
       while (k < n_ && (t_[k].filler || (s == 2 && t_[k].is("of")))) ++k;
       const std::string_view next = k < n_ ? std::string_view(t_[k].text) : "";
@@ -123,6 +165,9 @@ class Analyser {
       bool fire = leg;
       if (!fire && s < 2 && (prev == "the" || prev == "my" || prev == "his" || prev == "her")) {
         fire = k >= n_ || t_[k].punct() || next == "but" || next == "and" || next == "though";
+      }
+      if (!fire && s == 2 && (k >= n_ || t_[k].punct())) {
+        fire = prev == "is" || prev == "are" || prev == "now" || prev == "in" || prev == "on";
       }
       if (!fire && side_q && !(s < 2 && in(tables::kNotSideBefore, prev))) {
         static constexpr std::string_view kAdverbial[] = {"now",    "away",  "after",
@@ -145,12 +190,18 @@ class Analyser {
   void make_blocks() {
     for (const Match& m : matches_) {
       if (m.cue_words) continue;
+      bool side = !m.choice;
+      for (int f : *m.targets) {
+        side &= f >= 0 && (f == lex_.side[0] || f == lex_.side[1] || f == lex_.side[2]);
+      }
       if (!blocks_.empty() && m.begin < blocks_.back().end) {
         blocks_.back().end = std::max(blocks_.back().end, m.end);
+        blocks_.back().side_only &= side;
       } else {
         Block b;
         b.begin = m.begin;
         b.end = m.end;
+        b.side_only = side;
         blocks_.push_back(b);
       }
     }
@@ -234,6 +285,7 @@ class Analyser {
       bool on = false;
       Value value = Value::no;
       size_t cue = kNone;
+      size_t cue_end = kNone;
       int budget = 0;
       bool modifiers = false;
       bool after_hit = false;
@@ -245,6 +297,14 @@ class Analyser {
         // Two phrases in a row without "or" or a comma: the second is not
         // in the list ("not swollen just red").
         if (sc.on && sc.after_hit) sc.on = false;
+        // A side is denied only right after the cue ("not the left one"),
+        // not in "won't walk on his right leg".
+        bool next_to_cue = true;
+        for (size_t k = sc.cue_end; sc.on && k < b.begin; ++k) next_to_cue &= t_[k].filler;
+        if (sc.on && b.side_only && !next_to_cue) {
+          i = b.end;
+          continue;
+        }
         if (sc.on) {
           b.value = sc.value;
           b.cue = sc.cue;
@@ -267,7 +327,7 @@ class Analyser {
           sc.on = false;
         }
       } else if (const CuePhrase* c = cue_at(i, len)) {
-        sc = Scope{true, c->value, i, c->budget, c->modifiers, false};
+        sc = Scope{true, c->value, i, i + len, c->budget, c->modifiers, false};
         i += len;
         continue;
       } else if (in(tables::kScopeBreakers, t.text)) {
@@ -460,10 +520,11 @@ class Analyser {
   const knowledge::Question* q_;
   const ChoiceTable* ct_;
   const size_t n_;
-  std::vector<bool> covered_;     // by any phrase but a cue-word choice
-  std::vector<bool> by_finding_;  // by a finding phrase or a side
-  std::vector<bool> cue_used_;    // cue tokens that negated or doubted a phrase
-  std::vector<bool> side_word_;   // left/right/both read as a side of the body
+  std::vector<bool> covered_;       // by any phrase but a cue-word choice
+  std::vector<bool> by_finding_;    // by a finding phrase or a side
+  std::vector<bool> cue_used_;      // cue tokens that negated or doubted a phrase
+  std::vector<bool> side_word_;     // left/right/both read as a side of the body
+  std::vector<bool> side_settled_;  // inside a side phrase or a blocker
   std::vector<int> block_at_;
   std::vector<Match> matches_;
   std::vector<Block> blocks_;
@@ -473,9 +534,11 @@ class Analyser {
 }  // namespace
 
 void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
-             const knowledge::Question* current, const ChoiceTable* choices, Understanding& u) {
+             const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
+             std::vector<bool>& events) {
   Analyser a(lex, message, tokens, current, choices);
   a.run(u);
+  a.mark_events(events);
 }
 
 }  // namespace calfbot::dialog::internal

@@ -51,12 +51,16 @@ struct LexiconData {
   // First word -> indexes in replies / cues, in the same order.
   std::unordered_map<std::string, std::vector<int>> replies_by_first, cues_by_first;
   std::unordered_map<std::string, Command> commands;
+  std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
 };
 
 // Fills u.findings (with negation, uncertainty, sides), u.choices and
 // u.reply. choices may be null (no current question or no choices).
+// events: set to the tokens of clauses that state a past event
+// ("I had a clot 5 years ago"), whose time is not the onset.
 void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
-             const knowledge::Question* current, const ChoiceTable* choices, Understanding& u);
+             const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
+             std::vector<bool>& events);
 
 // Fills u.severity and u.number, skipping tokens marked used (by time
 // expressions); marks what it reads as used.
