@@ -162,6 +162,12 @@ inline constexpr Cue kCues[] = {
     {"grandfather had", Value::unknown, 3, false}, {"gran had", Value::unknown, 3, false},
     {"grandad had", Value::unknown, 3, false}, {"nan had", Value::unknown, 3, false},
     {"family history of", Value::unknown, 3, false}, {"runs in the family", Value::unknown, 0, false},
+    // Hypotheticals are not findings ("what should I do if I get chest pain").
+    {"if i get", Value::unknown, 3, false}, {"if i develop", Value::unknown, 3, false},
+    {"if i start", Value::unknown, 3, false}, {"if it gets", Value::unknown, 3, false},
+    {"if there is", Value::unknown, 3, false}, {"if i have", Value::unknown, 3, false},
+    {"what if", Value::unknown, 4, false}, {"in case", Value::unknown, 4, false},
+    {"look out for", Value::unknown, 3, false}, {"watch out for", Value::unknown, 3, false},
 };
 // clang-format on
 

@@ -169,6 +169,13 @@ class Analyser {
       if (!fire && s == 2 && (k >= n_ || t_[k].punct())) {
         fire = prev == "is" || prev == "are" || prev == "now" || prev == "in" || prev == "on";
       }
+      // "left." as the whole message.
+      if (!fire) {
+        size_t others = 0;
+        for (const Token& t : t_)
+          others += !t.punct() && !t.filler && !t.is("one") && !t.is("side");
+        fire = others == 1;
+      }
       if (!fire && side_q && !(s < 2 && in(tables::kNotSideBefore, prev))) {
         static constexpr std::string_view kAdverbial[] = {"now",    "away",  "after",
                                                           "before", "there", "here"};
@@ -327,7 +334,10 @@ class Analyser {
           sc.on = false;
         }
       } else if (const CuePhrase* c = cue_at(i, len)) {
-        sc = Scope{true, c->value, i, i + len, c->budget, c->modifiers, false};
+        // "not sure if I have ...": a hypothetical inside a doubt stays a doubt.
+        if (c->value != Value::unknown || !sc.on) {
+          sc = Scope{true, c->value, i, i + len, c->budget, c->modifiers, false};
+        }
         i += len;
         continue;
       } else if (in(tables::kScopeBreakers, t.text)) {
