@@ -206,9 +206,11 @@ TEST_F(UnderstandingTest, Negation) {
       // Phrases that hold a negation are not negated by it.
       {"I can't catch my breath", "breathless=yes"},
       {"I can't put weight on it", "cannot_bear_weight=yes"},
-      // Family history is not the patient's own.
+      // Family history and hypotheticals are not the patient's own.
       {"my dad had a clot in his leg", ""},
       {"my mum had cancer", ""},
+      {"what should I do if I get chest pain?", ""},
+      {"not sure if I have chest pain", "chest_pain=unsure"},
   });
   Understanding u = understand("neither red nor warm");
   EXPECT_EQ(evidence(u, "redness"), "neither red");
@@ -295,6 +297,7 @@ TEST_F(UnderstandingTest, Sides) {
       {"he won't walk on his right leg",
        "cannot_bear_weight=yes side_right=yes side_left=no bilateral=no"},
       {"I left work early", ""},
+      {"Left.", "side_left=yes side_right=no bilateral=no"},
       {"right now it aches", "aching_dull=yes"},
       {"all right, it's swollen", "calf_swelling=yes"},
   });
