@@ -74,15 +74,17 @@ void PhraseTrie::walk(const Words& w, int node, size_t j, size_t& best_end, int&
   advance(w, node, j, best_end, best);
 }
 
-void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, int& best) const {
+void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, int& best,
+                         int skipped) const {
   if (j >= w.tokens.size() || w.tokens[j].punct()) return;
   const Node& n = nodes_[static_cast<size_t>(node)];
   if (w.ids[j] >= 0) {
     if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best_end, best);
   }
   if (n.wild >= 0) walk(w, n.wild, j + 1, best_end, best);
-  if ((w.tokens[j].filler || w.tokens[j].side) && node != 0)
-    advance(w, node, j + 1, best_end, best);
+  if ((w.tokens[j].filler || w.tokens[j].side) && node != 0 && skipped < kMaxSkip) {
+    advance(w, node, j + 1, best_end, best, skipped + 1);
+  }
 }
 
 std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& tokens) const {

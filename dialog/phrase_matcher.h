@@ -57,7 +57,11 @@ class PhraseTrie {
   };
   int child(int node, int id) const;
   void walk(const Words& w, int node, size_t j, size_t& best_end, int& best) const;
-  void advance(const Words& w, int node, size_t j, size_t& best_end, int& best) const;
+  // skipped: words skipped in a row so far; at most kMaxSkip, which keeps
+  // a match linear in the message whatever it holds.
+  void advance(const Words& w, int node, size_t j, size_t& best_end, int& best,
+               int skipped = 0) const;
+  static constexpr int kMaxSkip = 3;
 
   std::vector<Node> nodes_;
   std::unordered_map<std::string, int> stem_ids_;

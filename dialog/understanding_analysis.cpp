@@ -11,6 +11,9 @@ namespace {
 
 using text::Token;
 constexpr size_t kNone = static_cast<size_t>(-1);
+// How far a negated list is followed past a comma ("no swelling, redness,
+// warmth or pain"); a bound keeps a message's reading linear in its length.
+constexpr size_t kListLookahead = 40;
 
 template <size_t N>
 bool in(const std::string_view (&list)[N], std::string_view w) {
@@ -77,21 +80,28 @@ class Analyser {
                                                     "so",  "because", "while"};
       return t_[k].punct() || in(kWords, t_[k].text);
     };
-    for (const Match& m : matches_) {
-      if (m.choice || block_of(m).value != Value::yes) continue;
-      bool event = false;
-      for (int f : *m.targets) event |= f >= 0 && lex_.is_event[static_cast<size_t>(f)];
-      if (!event) continue;
-      size_t b = m.begin, e = m.end;
-      while (b > 0 && !boundary(b - 1)) --b;
-      while (e < n_ && !boundary(e)) ++e;
-      bool follows = false;
-      for (size_t k = b; k < m.begin; ++k) {
-        follows |= t_[k].is("after") || t_[k].is("since") || t_[k].is("following");
+    // Clause of each token, and whether "after"/"since" has come in it yet.
+    std::vector<size_t> clause(n_, 0);
+    std::vector<bool> follows(n_, false);
+    size_t c = 0;
+    bool after = false;
+    for (size_t k = 0; k < n_; ++k) {
+      if (boundary(k)) {
+        ++c;
+        after = false;
       }
-      if (follows) continue;
-      for (size_t k = b; k < e; ++k) events[k] = true;
+      clause[k] = c;
+      follows[k] = after;
+      after = after || t_[k].is("after") || t_[k].is("since") || t_[k].is("following");
     }
+    std::vector<bool> event_clause(c + 1, false);
+    for (const Match& m : matches_) {
+      if (m.choice || block_of(m).value != Value::yes || follows[m.begin]) continue;
+      for (int f : *m.targets) {
+        if (f >= 0 && lex_.is_event[static_cast<size_t>(f)]) event_clause[clause[m.begin]] = true;
+      }
+    }
+    for (size_t k = 0; k < n_; ++k) events[k] = event_clause[clause[k]] && !boundary(k);
   }
 
  private:
@@ -141,8 +151,11 @@ class Analyser {
   // question is which side. Not "I left work" nor "right now".
   void find_sides() {
     const bool side_q = side_question();
-    size_t words = 0;
-    for (const Token& t : t_) words += t.punct() ? 0 : 1;
+    size_t words = 0, content_words = 0;
+    for (const Token& t : t_) {
+      words += t.punct() ? 0 : 1;
+      content_words += !t.punct() && !t.filler && !t.is("one") && !t.is("side");
+    }
     for (size_t i = 0; i < n_; ++i) {
       if (side_settled_[i] || (by_finding_[i] && !t_[i].side)) continue;
       const std::string& w = t_[i].text;
@@ -170,12 +183,7 @@ class Analyser {
         fire = prev == "is" || prev == "are" || prev == "now" || prev == "in" || prev == "on";
       }
       // "left." as the whole message.
-      if (!fire) {
-        size_t others = 0;
-        for (const Token& t : t_)
-          others += !t.punct() && !t.filler && !t.is("one") && !t.is("side");
-        fire = others == 1;
-      }
+      fire = fire || content_words == 1;
       if (!fire && side_q && !(s < 2 && in(tables::kNotSideBefore, prev))) {
         static constexpr std::string_view kAdverbial[] = {"now",    "away",  "after",
                                                           "before", "there", "here"};
@@ -248,7 +256,8 @@ class Analyser {
   // After ", " in a negated list: does the list go on to "or"/"nor" and a
   // phrase ("no swelling, redness or warmth")?
   bool list_continues(size_t j) const {
-    while (j < n_) {
+    const size_t limit = std::min(n_, j + kListLookahead);
+    while (j < limit) {
       if (t_[j].filler) {
         ++j;
       } else if (block_at_[j] >= 0) {
@@ -513,10 +522,10 @@ class Analyser {
       return;
     }
     // "I have no chest pain" to "Any chest pain?": the first clause answers.
+    size_t clause_end = 0;
+    while (clause_end < n_ && !t_[clause_end].clause_end()) ++clause_end;
     for (const Block& b : blocks_) {
-      bool same_clause = true;
-      for (size_t k = 0; k < b.begin && same_clause; ++k) same_clause = !t_[k].clause_end();
-      if (!same_clause) break;
+      if (b.begin >= clause_end) break;
       if (b.value != Value::unknown && answers_current(b)) {
         u.reply = b.value;
         return;
