@@ -117,6 +117,7 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
   }
   for (const auto& c : tables::kCommands) {
     m.commands[command_key(text::tokenize(c.phrase))] = c.command;
+    for (auto& w : words_of(c.phrase)) vocabulary.push_back(std::move(w));
   }
   // Control words are vocabulary too, so "tusday" and "brething" get fixed.
   std::vector<std::string> known(std::begin(tables::kCommonWords), std::end(tables::kCommonWords));
@@ -194,8 +195,8 @@ namespace {
 
 // Words before a bare number that make it a 0-10 score ("pain is about 7").
 constexpr std::string_view kSeverityBefore[] = {
-    "pain",  "severity", "level",  "score",   "rate",          "rated", "rating", "scale", "say",
-    "hurts", "about",    "around", "roughly", "approximately", "maybe", "like",   "sore"};
+    "pain", "severity", "level", "score",  "rate",    "rated",         "rating", "scale",
+    "say",  "hurts",    "about", "around", "roughly", "approximately", "sore"};
 // Words that may follow such a score ("a 7 today", "8 at worst").
 constexpr std::string_view kSeverityAfter[] = {
     "or", "out",    "today",   "now",  "at",    "but",  "and", "maybe",
@@ -213,19 +214,21 @@ void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question
     for (size_t k = b; k < e && k < n; ++k) used[k] = true;
   };
   auto out_of_ten = [&](size_t e, size_t& end) -> double {
-    // "/10", "out of 10", "of ten"; returns the scale (10 or 5) or 0.
+    // "/10", "out of 10", "of ten" ("/5", "out of 5"); returns the scale or 0.
     size_t k = e;
+    bool of = false;
     if (k < n && t[k].is("/")) {
       ++k;
     } else if (k + 1 < n && t[k].is("out") && t[k + 1].is("of")) {
       k += 2;
     } else if (k < n && t[k].is("of")) {
       ++k;
+      of = true;  // "one of 5 children" is no score
     } else {
       return 0;
     }
     auto d = text::parse_number(t, k);
-    if (!is_number(d) || (d->value != 10 && d->value != 5)) return 0;
+    if (!is_number(d) || (d->value != 10 && (d->value != 5 || of))) return 0;
     end = k + static_cast<size_t>(d->len);
     return d->value;
   };
