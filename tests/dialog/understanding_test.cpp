@@ -404,6 +404,9 @@ TEST_F(UnderstandingTest, Severity) {
       {"11/10", "severity=10"},
       {"eight", ""},
       {"I walked 2 miles", ""},
+      {"I'm one of 5 children", ""},
+      {"3/5", "severity=6"},
+      {"the pain is about 4 out of 5", "severity=8"},
   });
   expect_all({{"eight", "number=8 severity=8"},
               {"5", "number=5 severity=5"},
@@ -438,7 +441,9 @@ TEST_F(UnderstandingTest, Commands) {
                                                           {"why?", "why"},
                                                           {"why do you ask", "why"},
                                                           {"why are you asking", "why"},
-                                                          {"skip", "skip"}};
+                                                          {"skip", "skip"},
+                                                          {"restrat", "restart"},
+                                                          {"previus question", "back"}};
   for (const auto& [text, name] : commands) {
     EXPECT_EQ(said(text, "swelling"), std::string("command=") + name) << text;
   }
