@@ -1,4 +1,4 @@
-// Phrases, negation scope, sides, choices and replies of one message.
+// Phrases, sides, choices and replies of one message (negation is in negation.cpp).
 #include <algorithm>
 
 #include "dialog/lexicon_tables.h"
@@ -10,10 +10,6 @@ namespace calfbot::dialog::internal {
 namespace {
 
 using text::Token;
-constexpr size_t kNone = static_cast<size_t>(-1);
-// How far a negated list is followed past a comma ("no swelling, redness,
-// warmth or pain"); a bound keeps a message's reading linear in its length.
-constexpr size_t kListLookahead = 40;
 
 template <size_t N>
 bool in(const std::string_view (&list)[N], std::string_view w) {
@@ -31,15 +27,6 @@ struct Match {
   const std::vector<int>* targets = nullptr;
   bool choice = false;     // targets are choice indexes of the current question
   bool cue_words = false;  // a choice phrase made only of cue words ("none", "no")
-};
-
-// Tokens covered by overlapping matches, judged as one statement.
-struct Block {
-  size_t begin = 0, end = 0;
-  Value value = Value::yes;
-  bool side_only = false;  // only left/right/both
-  size_t cue = kNone;      // token of the cue that negated it or made it unsure
-  size_t post = kNone;     // token of a trailing "no" ("chest pain: no")
 };
 
 class Analyser {
@@ -65,7 +52,7 @@ class Analyser {
     std::sort(matches_.begin(), matches_.end(),
               [](const Match& a, const Match& b) { return a.begin < b.begin; });
     make_blocks();
-    polarity();
+    assign_polarity(lex_, t_, blocks_, block_at_, cue_used_);
     findings_out(u);
     sides_out(u);
     choices_out(u);
@@ -222,148 +209,6 @@ class Analyser {
     }
     for (size_t b = 0; b < blocks_.size(); ++b) {
       for (size_t k = blocks_[b].begin; k < blocks_[b].end; ++k) block_at_[k] = static_cast<int>(b);
-    }
-  }
-
-  // The cue starting at token i, or null; len is set to its length.
-  const CuePhrase* cue_at(size_t i, size_t& len) const {
-    auto it = lex_.cues_by_first.find(t_[i].text);
-    if (it == lex_.cues_by_first.end()) return nullptr;
-    for (int index : it->second) {
-      const CuePhrase& c = lex_.cues[static_cast<size_t>(index)];
-      const size_t l = c.words.size();
-      if (i + l > n_) continue;
-      // A family-history cue ("mum had") may run into the phrase it covers
-      // ("had a clot"); it then opens its scope after its first word.
-      const bool family = c.value == Value::unknown;
-      bool ok = true;
-      for (size_t k = 0; k < l && ok; ++k) {
-        ok = (block_at_[i + k] < 0 || (family && k > 0)) && t_[i + k].is(c.words[k]);
-      }
-      if (!ok) continue;
-      if (family) {
-        len = 1;
-        return &c;
-      }
-      // A lone "no" / "never" / "none" before punctuation answers; it negates nothing.
-      if (l == 1 && (i + 1 >= n_ || t_[i + 1].punct()) && c.value == Value::no) return nullptr;
-      len = l;
-      return &c;
-    }
-    return nullptr;
-  }
-
-  // After ", " in a negated list: does the list go on to "or"/"nor" and a
-  // phrase ("no swelling, redness or warmth")?
-  bool list_continues(size_t j) const {
-    const size_t limit = std::min(n_, j + kListLookahead);
-    while (j < limit) {
-      if (t_[j].filler) {
-        ++j;
-      } else if (block_at_[j] >= 0) {
-        j = blocks_[static_cast<size_t>(block_at_[j])].end;
-      } else if (t_[j].is(",")) {
-        ++j;
-      } else if (t_[j].is("or") || t_[j].is("nor")) {
-        ++j;
-        while (j < n_ && t_[j].filler) ++j;
-        return j < n_ && block_at_[j] >= 0;
-      } else {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  // "chest pain: no", "swelling? none", "redness - not sure".
-  void post_position(Block& b) {
-    size_t j = b.end;
-    if (j < n_ && (t_[j].is(":") || t_[j].is("?") || t_[j].is(","))) ++j;
-    if (j >= n_ || block_at_[j] >= 0) return;
-    auto ends = [&](size_t k) {
-      return k >= n_ || t_[k].punct() || t_[k].is("but") || t_[k].is("and");
-    };
-    static constexpr std::string_view kNo[] = {"no", "none", "nope", "nah", "negative", "nil"};
-    if (in(kNo, t_[j].text) && ends(j + 1)) {
-      b.value = Value::no;
-    } else if ((t_[j].is("not") && j + 1 < n_ && t_[j + 1].is("sure") && ends(j + 2)) ||
-               ((t_[j].is("maybe") || t_[j].is("unsure")) && ends(j + 1))) {
-      b.value = Value::unsure;
-    } else {
-      return;
-    }
-    b.post = j;
-    cue_used_[j] = true;
-  }
-
-  void polarity() {
-    struct Scope {
-      bool on = false;
-      Value value = Value::no;
-      size_t cue = kNone;
-      size_t cue_end = kNone;
-      int budget = 0;
-      bool modifiers = false;
-      bool after_hit = false;
-    } sc;
-    size_t i = 0, next_block = 0;
-    while (i < n_) {
-      if (next_block < blocks_.size() && blocks_[next_block].begin == i) {
-        Block& b = blocks_[next_block++];
-        // Two phrases in a row without "or" or a comma: the second is not
-        // in the list ("not swollen just red").
-        if (sc.on && sc.after_hit) sc.on = false;
-        // A side is denied only right after the cue ("not the left one"),
-        // not in "won't walk on his right leg".
-        bool next_to_cue = true;
-        for (size_t k = sc.cue_end; sc.on && k < b.begin; ++k) next_to_cue &= t_[k].filler;
-        if (sc.on && b.side_only && !next_to_cue) {
-          i = b.end;
-          continue;
-        }
-        if (sc.on) {
-          b.value = sc.value;
-          b.cue = sc.cue;
-          cue_used_[sc.cue] = true;
-          sc.after_hit = true;
-        } else {
-          post_position(b);
-        }
-        i = b.end;
-        continue;
-      }
-      const Token& t = t_[i];
-      size_t len = 0;
-      if (t.punct()) {
-        if (t.is(",") || t.is("/")) {
-          sc.on = sc.on && sc.after_hit && (t.is("/") || list_continues(i + 1));
-          sc.after_hit = false;
-          sc.budget = 2;
-        } else {
-          sc.on = false;
-        }
-      } else if (const CuePhrase* c = cue_at(i, len)) {
-        // "not sure if I have ...": a hypothetical inside a doubt stays a doubt.
-        if (c->value != Value::unknown || !sc.on) {
-          sc = Scope{true, c->value, i, i + len, c->budget, c->modifiers, false};
-        }
-        i += len;
-        continue;
-      } else if (in(tables::kScopeBreakers, t.text)) {
-        sc.on = false;
-      } else if (sc.on && !t.filler) {
-        if (sc.after_hit) {
-          sc.on = t.is("or");
-          sc.after_hit = false;
-          sc.budget = 2;
-          sc.modifiers = false;
-        } else if (sc.modifiers) {
-          sc.on = in(tables::kModifiers, t.text);
-        } else {
-          sc.on = --sc.budget >= 0;
-        }
-      }
-      ++i;
     }
   }
 

@@ -1,6 +1,6 @@
-// Internal to dialog/understanding: the tables a Lexicon holds, and the two
-// halves of understanding one message (phrases with negation, sides, choices
-// and the reply; then severity and numbers).
+// Internal to dialog/understanding: the tables a Lexicon holds, and the parts
+// of understanding one message (phrases, sides, choices and the reply;
+// negation and doubt; severity and numbers).
 #pragma once
 
 #include <optional>
@@ -53,6 +53,23 @@ struct LexiconData {
   std::unordered_map<std::string, Command> commands;
   std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
 };
+
+inline constexpr size_t kNone = static_cast<size_t>(-1);
+
+// Tokens covered by overlapping phrases, judged as one statement.
+struct Block {
+  size_t begin = 0, end = 0;
+  Value value = Value::yes;  // unknown: about someone else or hypothetical
+  bool side_only = false;    // only left/right/both
+  size_t cue = kNone;        // token of the cue that negated it or made it unsure
+  size_t post = kNone;       // token of a trailing "no" ("chest pain: no")
+};
+
+// Negation and doubt: sets each block's value, cue and post from the cues
+// around it, and marks in cue_used the cue tokens that reached a block.
+// block_at holds, for every token, the index of its block or -1.
+void assign_polarity(const LexiconData& lex, const Tokens& tokens, std::vector<Block>& blocks,
+                     const std::vector<int>& block_at, std::vector<bool>& cue_used);
 
 // Fills u.findings (with negation, uncertainty, sides), u.choices and
 // u.reply. choices may be null (no current question or no choices).
