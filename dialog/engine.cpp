@@ -388,6 +388,10 @@ StepResult Engine::step(const State& state, const Input& input) const {
       t.s().answers.push_back(t.record());
       t.emit(info_message("Thank you, I've added that to your summary."));
       t.finish();
+    } else if (t.s().escalated == static_cast<int>(Triage::emergency)) {
+      t.emit(info_message(fill("Please don't wait: call {emergency_number} now or go to the "
+                               "nearest emergency department. Your summary is above.",
+                               settings_)));
     } else {
       t.emit(info_message("Your summary is above. Tell me if anything changes, or say \"restart\" "
                           "to start again."));
