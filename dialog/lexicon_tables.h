@@ -77,9 +77,10 @@ inline constexpr std::string_view kBlockers[] = {
     "on my feet",        "on foot",       "feet up",       "put my feet up",
     "hot water bottle",  "hot bath",      "hot weather",   "heat pack",
     "red wine",          "blood test",    "blood tests",   "normal temperature",
-    "pill for the pain", "pill for pain", "sleeping pill", "painkiller",
-    "painkillers",       "left over",     "left it",       "right away",
-    "right now",         "all right",     "flat footed"};
+    "pill for the pain", "pill for pain", "sleeping pill", "left over",
+    "left it",           "right away",    "right now",     "all right",
+    "flat footed",       "warm up",       "warming up",    "warmed up",
+    "sticking plaster"};
 
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.

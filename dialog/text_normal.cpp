@@ -87,6 +87,12 @@ constexpr Pair kIrregular[] = {
     {"does", "do"},       {"flew", "fly"},    {"flown", "fly"},    {"numbness", "numb"},
     {"thought", "think"}, {"went", "go"},     {"got", "get"},      {"gave", "giv"},
     {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},
+    // Kept apart from words the suffix rules would merge them with
+    // (lunging/lung, plane/plan, hope/hop, winded/wind, pounds/pound).
+    {"lunge", "lunge"}, {"lunges", "lunge"}, {"lunged", "lunge"}, {"lunging", "lunge"},
+    {"plane", "plane"}, {"planes", "plane"}, {"hope", "hope"}, {"hopes", "hope"},
+    {"hoped", "hope"}, {"hoping", "hope"}, {"winded", "winded"}, {"tense", "tense"},
+    {"pounds", "pounds"}, {"pulse", "pulse"}, {"pulses", "pulse"}, {"pitting", "pitting"},
 };
 // clang-format on
 
