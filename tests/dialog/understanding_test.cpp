@@ -163,9 +163,12 @@ TEST_F(UnderstandingTest, Misspellings) {
       {"i have been coughng blood", "coughing_blood=yes"},
       {"since wendesday", "days=1"},
       {"the calf is tendr", "tender_deep_calf=yes"},
-      // Ordinary words are left alone.
+      // Ordinary words are left alone, and not taken for their look-alikes.
       {"I was talking to my doctor", ""},
       {"I went horse riding", ""},
+      {"I hope it's nothing, I plan to rest", ""},
+      {"my lungs are fine and my pulse is normal", ""},
+      {"I put a sticking plaster on it", ""},
   });
 }
 
