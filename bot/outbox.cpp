@@ -1,0 +1,497 @@
+#include "bot/outbox.h"
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/VariadicBind.h>
+#include <nlohmann/json.hpp>
+
+namespace calfbot::bot {
+
+namespace {
+
+constexpr int64_t kPurgeEveryMs = 3600 * 1000;
+
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string headers_to_json(const HeaderList& h) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& [k, v] : h) j.push_back({k, v});
+  return j.dump();
+}
+
+HeaderList headers_from_json(const std::string& s) {
+  HeaderList h;
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_array()) return h;
+  for (const auto& p : j) {
+    if (p.is_array() && p.size() == 2 && p[0].is_string() && p[1].is_string()) {
+      h.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
+    }
+  }
+  return h;
+}
+
+Error db_error(const std::exception& e) { return Error("store_unavailable", e.what()); }
+
+}  // namespace
+
+std::string OutboundResponse::header(const std::string& lower_name) const {
+  for (const auto& [k, v] : headers) if (k == lower_name) return v;
+  return "";
+}
+
+Outcome default_outcome(const OutboundResponse& r) {
+  Outcome o;
+  o.detail = "HTTP " + std::to_string(r.status);
+  if (r.status >= 200 && r.status < 300) return o;
+  bool retry = r.status == 401 || r.status == 403 || r.status == 408 || r.status == 425 ||
+               r.status == 429 || r.status >= 500;
+  o.kind = retry ? Outcome::Kind::retry : Outcome::Kind::failed;
+  if (r.status == 429 || r.status == 503) {
+    std::string ra = r.header("retry-after");
+    if (!ra.empty() && ra.find_first_not_of("0123456789") == std::string::npos && ra.size() < 7) {
+      o.retry_after_ms = std::stoll(ra) * 1000;
+    }
+  }
+  return o;
+}
+
+int64_t backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms, double random01) {
+  double cap = static_cast<double>(base_ms) * std::pow(2.0, std::max(0, attempt - 1));
+  cap = std::min(cap, static_cast<double>(max_ms));
+  random01 = std::clamp(random01, 0.0, 1.0);
+  return std::max<int64_t>(1, static_cast<int64_t>(cap / 2 + random01 * cap / 2));
+}
+
+struct Outbox::Impl {
+  struct Item {
+    int64_t id = 0;
+    std::string lane, key;
+    OutboundRequest request;
+    int attempts = 0;
+    int64_t next_ms = 0;
+    int64_t created_ms = 0;
+  };
+  struct Job {
+    int64_t id = 0;
+    std::string key;
+    OutboundRequest request;  // as prepared for sending
+  };
+  struct Finished {
+    Job job;
+    Result<OutboundResponse> result;
+  };
+  struct LaneState {
+    Lane lane;
+    double tokens = 0;
+    int64_t refill_ms = 0;
+  };
+
+  Impl(OutboxOptions o, Transport& t) : opt(std::move(o)), transport(t) {
+    if (!opt.now_ms) opt.now_ms = system_now_ms;
+    if (!opt.random) {
+      auto rng = std::make_shared<std::mt19937_64>(static_cast<uint64_t>(system_now_ms()));
+      auto m = std::make_shared<std::mutex>();
+      opt.random = [rng, m] {
+        std::lock_guard lock(*m);
+        return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
+      };
+    }
+  }
+
+  void open_db() {
+    db = std::make_unique<SQLite::Database>(opt.path,
+                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->setBusyTimeout(opt.busy_timeout_ms);
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec(opt.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db->exec(
+        "CREATE TABLE IF NOT EXISTS outbox ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, lane TEXT NOT NULL, key TEXT NOT NULL,"
+        " method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,"
+        " dedupe_id TEXT UNIQUE, state TEXT NOT NULL, attempts INTEGER NOT NULL,"
+        " next_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, done_ms INTEGER,"
+        " last_error TEXT);"
+        "CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, id);"
+        "CREATE TABLE IF NOT EXISTS outbox_marks ("
+        " key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_unix INTEGER NOT NULL);");
+    SQLite::Statement q(*db,
+                        "SELECT id, lane, key, method, url, headers, body, attempts, next_ms,"
+                        " created_ms FROM outbox WHERE state = 'pending' ORDER BY id");
+    while (q.executeStep()) {
+      Item it{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+              {q.getColumn(3).getString(), q.getColumn(4).getString(),
+               headers_from_json(q.getColumn(5).getString()), q.getColumn(6).getString()},
+              q.getColumn(7).getInt(), q.getColumn(8).getInt64(), q.getColumn(9).getInt64()};
+      by_key[it.key].push_back(std::move(it));
+    }
+  }
+
+  void do_enqueue(std::vector<OutboxItem>& items, std::vector<Mark>& marks, const Done& done) {
+    std::vector<Item> added;
+    int64_t now = opt.now_ms();
+    try {
+      SQLite::Transaction tx(*db);
+      SQLite::Statement ins(*db,
+                            "INSERT OR IGNORE INTO outbox (lane, key, method, url, headers, body,"
+                            " dedupe_id, state, attempts, next_ms, created_ms)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
+      for (auto& i : items) {
+        ins.reset();
+        ins.clearBindings();
+        SQLite::bind(ins, i.lane, i.key, i.request.method, i.request.url,
+                     headers_to_json(i.request.headers));
+        ins.bind(6, i.request.body.data(), static_cast<int>(i.request.body.size()));
+        i.dedupe_id.empty() ? ins.bind(7) : ins.bind(7, i.dedupe_id);
+        ins.bind(8, now);
+        ins.bind(9, now);
+        if (ins.exec() == 1) {
+          added.push_back(Item{db->getLastInsertRowid(), i.lane, i.key, std::move(i.request), 0,
+                               now, now});
+        }
+      }
+      SQLite::Statement mark(*db, "INSERT OR REPLACE INTO outbox_marks VALUES (?, ?, ?)");
+      for (const auto& m : marks) {
+        mark.reset();
+        SQLite::bind(mark, m.key, m.value, m.expires_unix);
+        mark.exec();
+      }
+      tx.commit();
+    } catch (const std::exception& e) {
+      return done ? done(db_error(e)) : void();
+    }
+    for (auto& it : added) by_key[it.key].push_back(std::move(it));
+    if (done) done(Status());
+  }
+
+  Result<std::optional<std::string>> do_get_mark(const std::string& key) {
+    try {
+      SQLite::Statement q(*db, "SELECT value, expires_unix FROM outbox_marks WHERE key = ?");
+      q.bind(1, key);
+      if (!q.executeStep()) return std::optional<std::string>();
+      int64_t expires = q.getColumn(1).getInt64();
+      if (expires != 0 && expires * 1000 < opt.now_ms()) return std::optional<std::string>();
+      return std::optional<std::string>(q.getColumn(0).getString());
+    } catch (const std::exception& e) {
+      return db_error(e);
+    }
+  }
+
+  Result<OutboxStats> do_stats() {
+    OutboxStats s;
+    try {
+      SQLite::Statement q(*db, "SELECT state, COUNT(*) FROM outbox GROUP BY state");
+      while (q.executeStep()) {
+        std::string state = q.getColumn(0).getString();
+        int64_t n = q.getColumn(1).getInt64();
+        (state == "pending" ? s.pending : state == "delivered" ? s.delivered : s.failed) = n;
+      }
+    } catch (const std::exception& e) {
+      return db_error(e);
+    }
+    s.in_flight = static_cast<int64_t>(in_flight.size());
+    return s;
+  }
+
+  void purge(int64_t now) {
+    if (now - last_purge_ms < kPurgeEveryMs) return;
+    last_purge_ms = now;
+    try {
+      SQLite::Statement d(*db, "DELETE FROM outbox WHERE state != 'pending' AND done_ms < ?");
+      d.bind(1, now - opt.keep_done_ms);
+      d.exec();
+      SQLite::Statement m(*db, "DELETE FROM outbox_marks WHERE expires_unix != 0 AND expires_unix < ?");
+      m.bind(1, now / 1000);
+      m.exec();
+    } catch (const std::exception&) {
+      // Purging is housekeeping: a busy database tries again next hour.
+    }
+  }
+
+  // Picks every item that may go now; calls `dispatch` for each. Returns the
+  // time the next waiting item becomes due.
+  std::optional<int64_t> schedule(int64_t now, const std::function<void(Job)>& dispatch) {
+    std::optional<int64_t> next;
+    auto later = [&](int64_t t) { next = next ? std::min(*next, t) : t; };
+    std::vector<std::pair<int64_t, std::string>> due;  // (item id, key): oldest first
+    for (const auto& [key, q] : by_key) {
+      if (q.empty() || in_flight.count(key)) continue;
+      const Item& head = q.front();
+      auto lane = lanes.find(head.lane);
+      if (lane == lanes.end()) continue;
+      int64_t at = head.next_ms;
+      auto last = key_last_send.find(key);
+      if (last != key_last_send.end()) {
+        at = std::max(at, last->second + lane->second.lane.per_key_interval_ms);
+      }
+      if (at > now) {
+        later(at);
+      } else {
+        due.emplace_back(head.id, key);
+      }
+    }
+    std::sort(due.begin(), due.end());
+    for (const auto& [id, key] : due) {
+      Item& head = by_key[key].front();
+      LaneState& ls = lanes[head.lane];
+      if (ls.lane.rate_per_second > 0) {
+        ls.tokens = std::min(ls.lane.burst, ls.tokens + static_cast<double>(now - ls.refill_ms) *
+                                                            ls.lane.rate_per_second / 1000.0);
+        ls.refill_ms = now;
+        if (ls.tokens < 1) {
+          later(now + std::max<int64_t>(
+                          1, static_cast<int64_t>(std::ceil((1 - ls.tokens) * 1000.0 /
+                                                            ls.lane.rate_per_second))));
+          continue;
+        }
+        ls.tokens -= 1;
+      }
+      in_flight.insert(key);
+      key_last_send[key] = now;
+      OutboundRequest req = ls.lane.prepare ? ls.lane.prepare(head.request) : head.request;
+      dispatch(Job{id, key, std::move(req)});
+    }
+    return next;
+  }
+
+  void finish(Finished& f) {
+    in_flight.erase(f.job.key);
+    auto q = by_key.find(f.job.key);
+    if (q == by_key.end() || q->second.empty() || q->second.front().id != f.job.id) return;
+    Item& it = q->second.front();
+    const Lane& lane = lanes[it.lane].lane;
+    int64_t now = opt.now_ms();
+    Outcome o;
+    if (!f.result) {
+      o.kind = Outcome::Kind::retry;
+      o.detail = f.result.error().code + ": " + f.result.error().detail;
+    } else {
+      o = lane.classify ? lane.classify(*f.result) : default_outcome(*f.result);
+    }
+    it.attempts++;
+    OutboxEvent ev{OutboxEvent::Kind::delivered, it.id, it.lane, it.key, it.attempts, 0, o.detail};
+    if (o.kind == Outcome::Kind::retry &&
+        (it.attempts >= opt.max_attempts || now - it.created_ms >= opt.give_up_after_ms)) {
+      o.kind = Outcome::Kind::failed;
+      ev.detail += " (given up after " + std::to_string(it.attempts) + " attempts)";
+    }
+    try {
+      if (o.kind == Outcome::Kind::retry) {
+        int64_t wait = o.retry_after_ms >= 0
+                           ? std::max<int64_t>(1, o.retry_after_ms)
+                           : backoff_delay_ms(it.attempts, opt.base_delay_ms, opt.max_delay_ms,
+                                              opt.random());
+        it.next_ms = now + wait;
+        SQLite::Statement u(*db, "UPDATE outbox SET attempts = ?, next_ms = ?, last_error = ? WHERE id = ?");
+        SQLite::bind(u, it.attempts, it.next_ms, o.detail, it.id);
+        u.exec();
+        ev.kind = OutboxEvent::Kind::retry;
+        ev.next_attempt_ms = it.next_ms;
+      } else {
+        bool ok = o.kind == Outcome::Kind::delivered;
+        SQLite::Statement u(*db, "UPDATE outbox SET state = ?, attempts = ?, done_ms = ?, "
+                                 "last_error = ? WHERE id = ?");
+        SQLite::bind(u, std::string(ok ? "delivered" : "failed"), it.attempts, now, o.detail, it.id);
+        u.exec();
+        ev.kind = ok ? OutboxEvent::Kind::delivered : OutboxEvent::Kind::failed;
+        q->second.pop_front();
+        if (q->second.empty()) by_key.erase(q);
+      }
+    } catch (const std::exception& e) {
+      // The answer could not be recorded: the item stays pending and is sent
+      // again after the backoff (at least once rather than lost).
+      it.next_ms = now + backoff_delay_ms(it.attempts, opt.base_delay_ms, opt.max_delay_ms,
+                                          opt.random());
+      ev.kind = OutboxEvent::Kind::retry;
+      ev.next_attempt_ms = it.next_ms;
+      ev.detail = std::string("store_unavailable: ") + e.what();
+    }
+    if (opt.on_event) opt.on_event(ev);
+  }
+
+  void owner_loop() {
+    std::unique_lock lock(mu);
+    while (true) {
+      auto cmds = std::move(commands);
+      commands.clear();
+      auto fin = std::move(finished);
+      finished.clear();
+      bool stop = stopping;
+      if (stop) {
+        for (const auto& j : jobs) in_flight.erase(j.key);  // never started: stays pending
+        jobs.clear();
+      }
+      lock.unlock();
+      for (auto& c : cmds) c();
+      for (auto& f : fin) finish(f);
+      std::optional<int64_t> next;
+      int64_t now = opt.now_ms();
+      if (!stop) {
+        purge(now);
+        next = schedule(now, [this](Job j) {
+          std::lock_guard g(mu);
+          jobs.push_back(std::move(j));
+          sender_cv.notify_one();
+        });
+      }
+      lock.lock();
+      if (!commands.empty() || !finished.empty() || woken) {
+        woken = false;
+        continue;
+      }
+      if (stop && in_flight.empty()) break;
+      if (next && !stop) {
+        owner_cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, *next - now)));
+      } else {
+        owner_cv.wait(lock);
+      }
+      woken = false;
+    }
+    senders_stop = true;
+    sender_cv.notify_all();
+  }
+
+  void sender_loop() {
+    std::unique_lock lock(mu);
+    while (true) {
+      sender_cv.wait(lock, [&] { return senders_stop || !jobs.empty(); });
+      if (jobs.empty()) return;
+      Job j = std::move(jobs.front());
+      jobs.pop_front();
+      lock.unlock();
+      auto r = transport.send(j.request);
+      lock.lock();
+      finished.push_back(Finished{std::move(j), std::move(r)});
+      owner_cv.notify_one();
+    }
+  }
+
+  // Runs `f` on the owner thread (or at the next run_once).
+  void post(std::function<void()> f) {
+    std::lock_guard lock(mu);
+    commands.push_back(std::move(f));
+    owner_cv.notify_one();
+  }
+
+  OutboxOptions opt;
+  Transport& transport;
+  std::unique_ptr<SQLite::Database> db;
+
+  std::mutex mu;  // guards the queues and flags below
+  std::condition_variable owner_cv, sender_cv;
+  std::deque<std::function<void()>> commands;
+  std::deque<Job> jobs;
+  std::deque<Finished> finished;
+  bool stopping = false, senders_stop = false, woken = false, started = false;
+  std::thread owner;
+  std::vector<std::thread> senders;
+
+  // Owner thread only.
+  std::map<std::string, LaneState> lanes;
+  std::map<std::string, std::deque<Item>> by_key;
+  std::map<std::string, int64_t> key_last_send;
+  std::set<std::string> in_flight;
+  int64_t last_purge_ms = 0;
+};
+
+Outbox::Outbox(OutboxOptions options, Transport& transport)
+    : impl_(std::make_unique<Impl>(std::move(options), transport)) {}
+
+Result<std::unique_ptr<Outbox>> Outbox::open(OutboxOptions options, Transport& transport) {
+  auto box = std::make_unique<Outbox>(std::move(options), transport);
+  try {
+    box->impl_->open_db();
+  } catch (const std::exception& e) {
+    return Error("store_unavailable", box->impl_->opt.path + ": " + e.what());
+  }
+  return box;
+}
+
+Outbox::~Outbox() {
+  if (!impl_->started) return;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+    impl_->owner_cv.notify_all();
+  }
+  impl_->owner.join();
+  for (auto& t : impl_->senders) t.join();
+}
+
+void Outbox::add_lane(Lane lane) {
+  std::string name = lane.name;
+  double burst = lane.burst;
+  impl_->lanes[name] = Impl::LaneState{std::move(lane), burst, impl_->opt.now_ms()};
+}
+
+void Outbox::start() {
+  impl_->started = true;
+  for (int i = 0; i < std::max(1, impl_->opt.senders); ++i) {
+    impl_->senders.emplace_back([this] { impl_->sender_loop(); });
+  }
+  impl_->owner = std::thread([this] { impl_->owner_loop(); });
+}
+
+void Outbox::enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Done done) {
+  impl_->post([this, items = std::move(items), marks = std::move(marks), done = std::move(done)]() mutable {
+    impl_->do_enqueue(items, marks, done);
+  });
+}
+
+void Outbox::get_mark(std::string key,
+                      std::function<void(Result<std::optional<std::string>>)> done) {
+  impl_->post([this, key = std::move(key), done = std::move(done)] { done(impl_->do_get_mark(key)); });
+}
+
+Result<OutboxStats> Outbox::stats() {
+  if (!impl_->started) {
+    run_once();
+    return impl_->do_stats();
+  }
+  std::promise<Result<OutboxStats>> p;
+  auto f = p.get_future();
+  impl_->post([&] { p.set_value(impl_->do_stats()); });
+  return f.get();
+}
+
+std::optional<int64_t> Outbox::run_once() {
+  std::optional<int64_t> next;
+  for (int round = 0; round < 1000; ++round) {
+    std::deque<std::function<void()>> cmds;
+    {
+      std::lock_guard lock(impl_->mu);
+      cmds.swap(impl_->commands);
+    }
+    for (auto& c : cmds) c();
+    std::vector<Impl::Finished> fin;
+    next = impl_->schedule(impl_->opt.now_ms(), [&](Impl::Job j) {
+      auto r = impl_->transport.send(j.request);
+      fin.push_back(Impl::Finished{std::move(j), std::move(r)});
+    });
+    for (auto& f : fin) impl_->finish(f);
+    if (fin.empty() && cmds.empty()) break;
+  }
+  return next;
+}
+
+void Outbox::wake() {
+  std::lock_guard lock(impl_->mu);
+  impl_->woken = true;
+  impl_->owner_cv.notify_all();
+}
+
+}  // namespace calfbot::bot
