@@ -1,0 +1,170 @@
+#include "adapters/platforms/telegram.h"
+
+#include "bot/chat.h"
+
+namespace calfbot::adapters::platforms::telegram {
+
+using nlohmann::json;
+
+namespace {
+
+std::string id_string(const json& v) {
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_string()) return v.get<std::string>();
+  return "";
+}
+
+// "/start", "/start@calf_bot payload" -> "start"; "" when not a command.
+std::string command_of(const std::string& text) {
+  if (text.empty() || text[0] != '/') return "";
+  size_t end = text.find_first_of(" @\n");
+  std::string cmd = text.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+  for (auto& c : cmd) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return cmd;
+}
+
+json send_message(const std::string& chat_id, const std::string& text) {
+  json j{{"chat_id", chat_id}, {"text", text}};
+  return j;
+}
+
+ApiCall call(const std::string& method, const json& body) {
+  return ApiCall{"/" + method, "application/json", body.dump()};
+}
+
+json keyboard(const json& question) {
+  json rows = json::array();
+  json row = json::array();
+  size_t longest = 0;
+  const json& choices = question["choices"];
+  for (const auto& c : choices) longest = std::max(longest, utf8_length(c.value("label", "")));
+  // Short labels side by side (Yes / No / Not sure), long ones one a row.
+  size_t per_row = longest <= 12 ? 3 : 1;
+  size_t i = 0;
+  for (const auto& c : choices) {
+    std::string id = c.value("id", "");
+    std::string data = id.size() <= kMaxCallbackData ? id : "#" + std::to_string(i + 1);
+    row.push_back({{"text", c.value("label", "")}, {"callback_data", data}});
+    ++i;
+    if (row.size() == per_row) {
+      rows.push_back(row);
+      row = json::array();
+    }
+  }
+  if (!row.empty()) rows.push_back(row);
+  return {{"inline_keyboard", rows}};
+}
+
+}  // namespace
+
+bot::Result<Parsed> parse_update(const std::string& body) {
+  json u = json::parse(body, nullptr, false);
+  if (!u.is_object() || !u.contains("update_id") || !u["update_id"].is_number_integer()) {
+    return bot::Error("bad_payload", "not a Telegram Update (no integer update_id)");
+  }
+  Parsed p;
+  Inbound e;
+  e.event_id = "update:" + std::to_string(u["update_id"].get<int64_t>());
+  if (u.contains("message") && u["message"].is_object()) {
+    const json& m = u["message"];
+    const json chat = m.value("chat", json::object());
+    if (chat.value("type", "") != "private") {
+      p.skipped.push_back("message in a " + chat.value("type", std::string("unknown")) + " chat");
+      return p;
+    }
+    e.user = id_string(chat.value("id", json()));
+    e.time_unix = m.value("date", int64_t{0});
+    if (m.contains("text") && m["text"].is_string()) {
+      std::string text = m["text"].get<std::string>();
+      std::string cmd = command_of(text);
+      if (cmd == "start" || cmd == "restart" || cmd == "help") {
+        e.kind = Inbound::Kind::command;
+        e.value = cmd;
+      } else {
+        e.kind = Inbound::Kind::text;
+        e.value = text;
+      }
+    } else {
+      e.kind = Inbound::Kind::unsupported;
+    }
+  } else if (u.contains("callback_query") && u["callback_query"].is_object()) {
+    const json& q = u["callback_query"];
+    e.callback_id = q.value("id", "");
+    const json msg = q.value("message", json::object());
+    const json chat = msg.value("chat", json::object());
+    if (!chat.is_null() && chat.contains("type") && chat.value("type", "") != "private") {
+      p.skipped.push_back("button press in a " + chat.value("type", std::string()) + " chat");
+      return p;
+    }
+    // A private chat's id is the user's id.
+    e.user = chat.contains("id") ? id_string(chat["id"])
+                                 : id_string(q.value("from", json::object()).value("id", json()));
+    e.time_unix = msg.value("date", int64_t{0});
+    e.kind = Inbound::Kind::choice;
+    e.value = q.value("data", "");
+  } else {
+    for (const auto& [k, _] : u.items()) {
+      if (k != "update_id") p.skipped.push_back("update of type " + k);
+    }
+    return p;
+  }
+  if (e.user.empty()) return bot::Error("bad_payload", "the update names no chat");
+  p.events.push_back(std::move(e));
+  return p;
+}
+
+std::vector<ApiCall> render(const json& m, const std::string& chat_id) {
+  std::vector<ApiCall> calls;
+  std::string type = m.value("type", "");
+  std::string text;
+  json markup;
+  if (type == "question") {
+    text = m.value("text", "");
+    std::string at = m.value("answer_type", "");
+    if (m.contains("choices") && m["choices"].is_array() && !m["choices"].empty()) {
+      markup = keyboard(m);
+      if (at == "multi_choice") {
+        int i = 1;
+        for (const auto& c : m["choices"]) {
+          text += "\n" + std::to_string(i++) + ". " + c.value("label", "");
+        }
+        text += "\n\nTap the one that fits best, or type the numbers of all that apply (e.g. 1,3).";
+      }
+    }
+  } else if (type == "escalation") {
+    text = emergency_headline(m) + "\n\n" + m.value("text", "");
+  } else {
+    text = bot::render_plain(m);
+  }
+  auto parts = split_text(text, kMaxText);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    json body = send_message(chat_id, parts[i]);
+    // The keyboard goes with the last part, next to where the patient looks.
+    if (i + 1 == parts.size() && !markup.is_null()) body["reply_markup"] = markup;
+    calls.push_back(call("sendMessage", body));
+  }
+  return calls;
+}
+
+ApiCall answer_callback(const std::string& callback_query_id) {
+  return call("answerCallbackQuery", {{"callback_query_id", callback_query_id}});
+}
+
+bot::Outcome classify(const bot::OutboundResponse& r) {
+  bot::Outcome o = bot::default_outcome(r);
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("description") && j["description"].is_string()) {
+    o.detail += " " + std::to_string(j.value("error_code", 0)) + " " +
+                utf8_truncate(j["description"].get<std::string>(), 120);
+  }
+  if (r.status == 429 && j.is_object() && j.contains("parameters") &&
+      j["parameters"].is_object() && j["parameters"].contains("retry_after") &&
+      j["parameters"]["retry_after"].is_number_integer()) {
+    o.retry_after_ms = j["parameters"]["retry_after"].get<int64_t>() * 1000;
+  }
+  // 403 from Telegram means the user blocked the bot: retrying cannot help.
+  if (r.status == 403) o.kind = bot::Outcome::Kind::failed;
+  return o;
+}
+
+}  // namespace calfbot::adapters::platforms::telegram

@@ -1,0 +1,189 @@
+#include "adapters/platforms/whatsapp.h"
+
+#include "adapters/platforms/signatures.h"
+#include "bot/chat.h"
+
+namespace calfbot::adapters::platforms::whatsapp {
+
+using nlohmann::json;
+
+namespace {
+
+json envelope(const std::string& to, const std::string& type) {
+  return {{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}, {"to", to},
+          {"type", type}};
+}
+
+ApiCall call(const json& body) { return ApiCall{"/messages", "application/json", body.dump()}; }
+
+void add_text(std::vector<ApiCall>& calls, const std::string& to, const std::string& text) {
+  for (const auto& part : split_text(text, kMaxText)) {
+    json j = envelope(to, "text");
+    j["text"] = {{"preview_url", false}, {"body", part}};
+    calls.push_back(call(j));
+  }
+}
+
+std::string numbered(const json& choices) {
+  std::string out;
+  int i = 1;
+  for (const auto& c : choices) out += "\n" + std::to_string(i++) + ". " + c.value("label", "");
+  return out;
+}
+
+// A question as an interactive message, or nullopt when its choices do not
+// fit one (then it goes as numbered text).
+std::optional<json> interactive(const json& q, const std::string& to, std::string body_text) {
+  const json& choices = q["choices"];
+  bool short_labels = true;
+  for (const auto& c : choices) {
+    if (utf8_length(c.value("label", "")) > kMaxButtonTitle) short_labels = false;
+    if (c.value("id", "").size() > kMaxRowId) return std::nullopt;
+  }
+  if (utf8_length(body_text) > kMaxBody) return std::nullopt;
+  json j = envelope(to, "interactive");
+  if (choices.size() <= kMaxButtons && short_labels) {
+    json buttons = json::array();
+    for (const auto& c : choices) {
+      buttons.push_back({{"type", "reply"},
+                         {"reply", {{"id", c.value("id", "")}, {"title", c.value("label", "")}}}});
+    }
+    j["interactive"] = {{"type", "button"},
+                        {"body", {{"text", body_text}}},
+                        {"action", {{"buttons", buttons}}}};
+    return j;
+  }
+  if (choices.size() > kMaxRows) return std::nullopt;
+  json rows = json::array();
+  for (const auto& c : choices) {
+    std::string label = c.value("label", "");
+    json row{{"id", c.value("id", "")}, {"title", utf8_truncate(label, kMaxRowTitle)}};
+    // A cut title is completed by the description, which shows below it.
+    if (utf8_length(label) > kMaxRowTitle) row["description"] = utf8_truncate(label, kMaxRowDescription);
+    rows.push_back(row);
+  }
+  j["interactive"] = {
+      {"type", "list"},
+      {"body", {{"text", body_text}}},
+      {"action", {{"button", "Choose an answer"}, {"sections", {{{"title", "Answers"}, {"rows", rows}}}}}}};
+  return j;
+}
+
+}  // namespace
+
+std::optional<std::string> verify_challenge(const std::string& query,
+                                            const std::string& verify_token) {
+  std::string mode, token, challenge;
+  for (const auto& [k, v] : parse_form(query)) {
+    if (k == "hub.mode") mode = v;
+    if (k == "hub.verify_token") token = v;
+    if (k == "hub.challenge") challenge = v;
+  }
+  if (mode != "subscribe" || verify_token.empty() || challenge.empty() ||
+      !constant_time_equal(token, verify_token)) {
+    return std::nullopt;
+  }
+  return challenge;
+}
+
+bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& phone_number_id) {
+  json w = json::parse(body, nullptr, false);
+  if (!w.is_object() || w.value("object", "") != "whatsapp_business_account" ||
+      !w.contains("entry") || !w["entry"].is_array()) {
+    return bot::Error("bad_payload", "not a WhatsApp Business Account webhook");
+  }
+  Parsed p;
+  for (const auto& entry : w["entry"]) {
+    if (!entry.is_object() || !entry.contains("changes") || !entry["changes"].is_array()) continue;
+    for (const auto& change : entry["changes"]) {
+      if (!change.is_object()) continue;
+      if (change.value("field", "") != "messages") {
+        p.skipped.push_back("field " + change.value("field", std::string("?")));
+        continue;
+      }
+      const json value = change.value("value", json::object());
+      std::string to_id = value.value("metadata", json::object()).value("phone_number_id", "");
+      if (!phone_number_id.empty() && to_id != phone_number_id) {
+        p.skipped.push_back("message for another phone number id");
+        continue;
+      }
+      if (value.contains("statuses")) p.skipped.push_back("status callback");
+      if (value.contains("errors")) p.skipped.push_back("error callback");
+      if (!value.contains("messages") || !value["messages"].is_array()) continue;
+      for (const auto& m : value["messages"]) {
+        if (!m.is_object()) continue;
+        Inbound e;
+        e.event_id = m.value("id", "");
+        e.user = m.value("from", "");
+        std::string ts = m.value("timestamp", "");
+        if (!ts.empty() && ts.find_first_not_of("0123456789") == std::string::npos && ts.size() < 19) {
+          e.time_unix = std::stoll(ts);
+        }
+        std::string type = m.value("type", "");
+        const json inter = m.value("interactive", json::object());
+        if (type == "text") {
+          e.value = m.value("text", json::object()).value("body", "");
+        } else if (type == "interactive" && inter.value("type", "") == "button_reply") {
+          e.kind = Inbound::Kind::choice;
+          e.value = inter.value("button_reply", json::object()).value("id", "");
+        } else if (type == "interactive" && inter.value("type", "") == "list_reply") {
+          e.kind = Inbound::Kind::choice;
+          e.value = inter.value("list_reply", json::object()).value("id", "");
+        } else if (type == "button") {  // a quick-reply button of a template message
+          e.value = m.value("button", json::object()).value("text", "");
+        } else {
+          e.kind = Inbound::Kind::unsupported;
+        }
+        if (e.event_id.empty() || e.user.empty()) {
+          return bot::Error("bad_payload", "a message without id or from");
+        }
+        p.events.push_back(std::move(e));
+      }
+    }
+  }
+  return p;
+}
+
+std::vector<ApiCall> render(const json& m, const std::string& to) {
+  std::vector<ApiCall> calls;
+  std::string type = m.value("type", "");
+  if (type == "question" && m.contains("choices") && m["choices"].is_array() &&
+      !m["choices"].empty()) {
+    std::string text = m.value("text", "");
+    bool multi = m.value("answer_type", "") == "multi_choice";
+    std::string body = text;
+    if (multi) {
+      body += numbered(m["choices"]) +
+              "\n\nPick the one that fits best, or type the numbers of all that apply (e.g. 1,3).";
+    }
+    if (auto j = interactive(m, to, body)) {
+      calls.push_back(call(*j));
+    } else {
+      add_text(calls, to, text + numbered(m["choices"]) +
+                              "\n\nReply with the number" + (multi ? "s that apply (e.g. 1,3)." : "."));
+    }
+    return calls;
+  }
+  if (type == "escalation") {
+    add_text(calls, to, emergency_headline(m) + "\n\n" + m.value("text", ""));
+    return calls;
+  }
+  add_text(calls, to, type == "question" ? m.value("text", "") : bot::render_plain(m));
+  return calls;
+}
+
+bot::Outcome classify(const bot::OutboundResponse& r) {
+  bot::Outcome o = bot::default_outcome(r);
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return o;
+  int code = j["error"].value("code", 0);
+  o.detail += " error " + std::to_string(code);
+  // Rate limits come back as 400 with these codes: wait and try again.
+  if (code == 130429 || code == 131056 || code == 80007 || code == 4 || code == 131000) {
+    o.kind = bot::Outcome::Kind::retry;
+    if (code == 131056 && o.retry_after_ms < 0) o.retry_after_ms = 6000;
+  }
+  return o;
+}
+
+}  // namespace calfbot::adapters::platforms::whatsapp
