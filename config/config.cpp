@@ -115,6 +115,21 @@ class Section {
     out = std::move(items);
   }
 
+  // A string, or a whole number taken as its digits: ids and tokens given in
+  // the environment parse as JSON numbers when they are all digits. The
+  // value is never echoed, as it may be a secret.
+  void text(const char* key, std::string& out) {
+    const json* v = get(key);
+    if (!v) return;
+    if (v->is_number_integer()) {
+      out = v->dump();
+    } else if (v->is_string()) {
+      out = v->get<std::string>();
+    } else {
+      fail(key, "must be a string");
+    }
+  }
+
   void string(const char* key, std::string& out) {
     const json* v = get(key);
     if (!v) return;
@@ -191,6 +206,96 @@ void read_server(Section s, ServerConfig& c) {
   s.boolean("log_patient_text", c.log_patient_text);
 }
 
+// An API base URL: http(s)://host[:port][/path], kept without a trailing slash.
+void api_base(Section& s, const char* key, std::string& out) {
+  s.string(key, out);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  size_t sep = out.find("://");
+  std::string scheme = sep == std::string::npos ? "" : out.substr(0, sep);
+  if ((scheme != "http" && scheme != "https") || out.size() <= sep + 3) {
+    s.fail(key, "must be an http(s) URL like \"https://api.example\", got \"" + out + "\"");
+  }
+}
+
+void read_platforms(const json& v, std::vector<std::string>& errors, PlatformsConfig& c) {
+  Section top(v, "platforms", errors, {"telegram", "whatsapp", "sms"});
+  if (const json* t = top.get("telegram")) {
+    Section s(*t, "platforms.telegram", errors,
+              {"bot_token", "secret_token", "api_base", "messages_per_second", "per_chat_interval_ms"});
+    s.text("bot_token", c.telegram.bot_token);
+    s.text("secret_token", c.telegram.secret_token);
+    const std::string& st = c.telegram.secret_token;
+    if (st.size() > 256 || st.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                "0123456789_-") != std::string::npos) {
+      s.fail("secret_token", "must be 1 to 256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule)");
+    }
+    api_base(s, "api_base", c.telegram.api_base);
+    s.number("messages_per_second", c.telegram.messages_per_second, 0.1, 1000);
+    s.integer("per_chat_interval_ms", c.telegram.per_chat_interval_ms, 0, 60000);
+  }
+  if (const json* w = top.get("whatsapp")) {
+    Section s(*w, "platforms.whatsapp", errors,
+              {"access_token", "app_secret", "verify_token", "phone_number_id", "api_base",
+               "messages_per_second", "per_user_interval_ms"});
+    s.text("access_token", c.whatsapp.access_token);
+    s.text("app_secret", c.whatsapp.app_secret);
+    s.text("verify_token", c.whatsapp.verify_token);
+    s.text("phone_number_id", c.whatsapp.phone_number_id);
+    if (c.whatsapp.phone_number_id.find_first_not_of("0123456789") != std::string::npos) {
+      s.fail("phone_number_id", "must be the digits of the number's id, not the phone number");
+    }
+    api_base(s, "api_base", c.whatsapp.api_base);
+    s.number("messages_per_second", c.whatsapp.messages_per_second, 0.1, 1000);
+    s.integer("per_user_interval_ms", c.whatsapp.per_user_interval_ms, 0, 60000);
+  }
+  if (const json* m = top.get("sms")) {
+    Section s(*m, "platforms.sms", errors,
+              {"account_sid", "auth_token", "from_number", "public_url", "api_base",
+               "messages_per_second", "max_chars"});
+    s.text("account_sid", c.sms.account_sid);
+    s.text("auth_token", c.sms.auth_token);
+    s.text("from_number", c.sms.from_number);
+    s.string("public_url", c.sms.public_url);
+    if (!c.sms.public_url.empty()) api_base(s, "public_url", c.sms.public_url);
+    api_base(s, "api_base", c.sms.api_base);
+    s.number("messages_per_second", c.sms.messages_per_second, 0.01, 1000);
+    s.integer("max_chars", c.sms.max_chars, 70, 1600);
+  }
+}
+
+void read_outbox(Section s, OutboxConfig& c) {
+  s.string("path", c.path);
+  s.integer("max_attempts", c.max_attempts, 1, 100000);
+  s.integer("give_up_after_hours", c.give_up_after_hours, 1, 24 * 30);
+  s.integer("base_delay_ms", c.base_delay_ms, 10, 600000);
+  s.integer("max_delay_ms", c.max_delay_ms, 10, 86400000);
+  if (c.max_delay_ms < c.base_delay_ms) s.fail("max_delay_ms", "must not be less than outbox.base_delay_ms");
+  s.integer("senders", c.senders, 1, 64);
+}
+
+void read_clinic(const json& v, std::vector<std::string>& errors, Config& c) {
+  Section s(v, "clinic", errors,
+            {"public_base_url", "alert_webhook_url", "alert_secret", "retention_days",
+             "purge_interval_minutes", "link_default_expiry_hours"});
+  ClinicConfig& k = c.clinic;
+  api_base(s, "public_base_url", k.public_base_url);
+  if (s.get("alert_webhook_url")) {
+    s.string("alert_webhook_url", k.alert_webhook_url);
+    if (!k.alert_webhook_url.empty()) api_base(s, "alert_webhook_url", k.alert_webhook_url);
+  }
+  s.text("alert_secret", k.alert_secret);
+  if (!k.alert_webhook_url.empty() && k.alert_secret.size() < 16) {
+    s.fail("alert_secret", "must be at least 16 characters when clinic.alert_webhook_url is set");
+  }
+  s.integer("retention_days", k.retention_days, 1, 3650);
+  s.integer("purge_interval_minutes", k.purge_interval_minutes, 1, 10080);
+  s.integer("link_default_expiry_hours", k.link_default_expiry_hours, 1, 24 * 90);
+  // A conversation must expire (idle) before its data may be purged.
+  if (int64_t{k.retention_days} * 1440 <= c.server.session_idle_expiry_minutes) {
+    s.fail("retention_days", "must be longer than server.session_idle_expiry_minutes");
+  }
+}
+
 }  // namespace
 
 ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env) {
@@ -215,7 +320,8 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
 
   Config& c = r.config;
   Section top(tree, "", r.errors,
-              {"locale", "emergency_numbers", "dialog", "knowledge", "server", "store"});
+              {"locale", "emergency_numbers", "dialog", "knowledge", "server", "store",
+               "platforms", "outbox", "clinic"});
   top.string("locale", c.locale);
   if (const json* e = top.get("emergency_numbers")) {
     if (!e->is_object()) {
@@ -255,6 +361,14 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
     s.choice("synchronous", c.store.synchronous, {"full", "normal"});
     s.integer("batch_max", c.store.batch_max, 1, 100000);
   }
+  if (const json* v = top.get("platforms")) read_platforms(*v, r.errors, c.platforms);
+  if (const json* v = top.get("outbox")) {
+    read_outbox(Section(*v, "outbox", r.errors,
+                        {"path", "max_attempts", "give_up_after_hours", "base_delay_ms",
+                         "max_delay_ms", "senders"}),
+                c.outbox);
+  }
+  if (const json* v = top.get("clinic")) read_clinic(*v, r.errors, c);
   return r;
 }
 

@@ -49,6 +49,65 @@ struct StoreConfig {
   int batch_max = 512;               // writes committed in one transaction at the most
 };
 
+// Messaging platforms (docs/platforms.md). A platform whose secrets are not
+// all set stays off; `calfbot serve` says which keys are missing at start-up.
+// Secrets are best given in the environment, e.g.
+// CALFBOT_PLATFORMS__TELEGRAM__BOT_TOKEN, and are never logged.
+struct TelegramConfig {
+  std::string bot_token;     // secret: from @BotFather
+  std::string secret_token;  // secret: given to setWebhook, sent back on every update
+  std::string api_base = "https://api.telegram.org";
+  double messages_per_second = 30;  // over all chats
+  int per_chat_interval_ms = 1000;  // least time between two messages to one chat
+};
+
+struct WhatsAppConfig {
+  std::string access_token;     // secret: a system user's token with whatsapp_business_messaging
+  std::string app_secret;       // secret: the Meta app's secret, keys X-Hub-Signature-256
+  std::string verify_token;     // secret: chosen by you, echoed in the GET handshake
+  std::string phone_number_id;  // the sending number's id (not the number itself)
+  std::string api_base = "https://graph.facebook.com/v25.0";
+  double messages_per_second = 20;  // from the sending number
+  int per_user_interval_ms = 0;     // least time between two messages to one user
+};
+
+struct SmsConfig {
+  std::string account_sid;  // AC...
+  std::string auth_token;   // secret: signs the webhooks and authenticates the API calls
+  std::string from_number;  // the Twilio number replies come from, E.164 (+447700900123)
+  std::string public_url;   // how Twilio reaches this server, e.g. "https://bot.clinic.example"
+  std::string api_base = "https://api.twilio.com";
+  double messages_per_second = 1;  // a long code sends about one a second
+  int max_chars = 640;             // longer replies are split into numbered parts
+};
+
+struct PlatformsConfig {
+  TelegramConfig telegram;
+  WhatsAppConfig whatsapp;
+  SmsConfig sms;
+};
+
+// The durable outbox of platform replies (bot/outbox.h).
+struct OutboxConfig {
+  std::string path;              // "" = beside the store: <store.path>-outbox
+  int max_attempts = 100;        // then a reply is given up and logged
+  int give_up_after_hours = 24;  // or when it is this old
+  int base_delay_ms = 1000;      // the first retry waits about this long, doubling
+  int max_delay_ms = 300000;     // up to this
+  int senders = 4;               // requests to the platforms in flight at once
+};
+
+// The clinic side (docs/clinic.md): pre-visit links, the clinic API,
+// escalation alerts and the retention of patient data.
+struct ClinicConfig {
+  std::string public_base_url = "http://127.0.0.1:8080";  // how patients and clinics reach calfbot
+  std::string alert_webhook_url;       // "" = no escalation alerts
+  std::string alert_secret;            // secret: signs the alerts (HMAC-SHA256); needed with a webhook
+  int retention_days = 90;             // patient data older than this is purged
+  int purge_interval_minutes = 60;     // how often the purge runs in `calfbot serve`
+  int link_default_expiry_hours = 72;  // a link's life when the clinic gives none
+};
+
 struct Config {
   std::string locale = "en-GB";
   // Emergency number per locale; the locale's must be present.
@@ -59,6 +118,9 @@ struct Config {
   KnowledgeConfig knowledge;
   ServerConfig server;
   StoreConfig store;
+  PlatformsConfig platforms;
+  OutboxConfig outbox;
+  ClinicConfig clinic;
 
   std::string emergency_number() const { return emergency_numbers.at(locale); }
 };
