@@ -242,8 +242,9 @@ TEST_F(UnderstandingTest, Replies) {
                           "definitely", "yes it is", "well, yes"}) {
     EXPECT_EQ(said(yes), "reply=yes") << yes;
   }
-  for (const char* no : {"no", "Nope", "n", "nah", "not really", "none", "none of them", "neither",
-                         "no it isn't", "I don't think so"}) {
+  for (const char* no :
+       {"no", "Nope", "n", "nah", "not really", "none", "none of them", "neither", "no it isn't",
+        "I don't think so", "not that I've noticed", "I haven't noticed"}) {
     EXPECT_EQ(said(no), "reply=no") << no;
   }
   for (const char* unsure : {"I don't know", "dunno", "not sure", "unsure", "maybe", "idk",
