@@ -197,6 +197,23 @@ async function shot(page, name, locator) {
   return file;
 }
 
+// The whole widget, grown to show its whole conversation (the result card
+// is taller than the widget's scrolling log).
+async function shotFull(page, name) {
+  const height = await page.evaluate(() => {
+    const h = document.querySelector('.calfbot-widget');
+    const root = h.shadowRoot.querySelector('.cb-root');
+    const log = h.shadowRoot.querySelector('.cb-log');
+    return root.offsetHeight - log.clientHeight + log.scrollHeight + 4;
+  });
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: before.width, height: Math.min(12000, height + 200) });
+  await page.evaluate((px) => document.querySelector('.calfbot-widget').style.setProperty('--cb-height', px + 'px'), height);
+  await shot(page, name, host(page));
+  await page.evaluate(() => document.querySelector('.calfbot-widget').style.removeProperty('--cb-height'));
+  await page.setViewportSize(before);
+}
+
 async function axeCheck(page, label) {
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(async () => {
@@ -250,9 +267,7 @@ async function answer(page, slot, policy) {
     const value = how || '5';
     const b = area.locator(`button.cb-num[data-choice="${value}"]`);
     if (await b.count()) return b.click();
-    const input = area.locator('input[type=number]');
-    await input.fill(value);
-    return input.press('Enter');
+    return type(page, value);  // other numbers (an age) are typed
   }
   return type(page, how || 'not sure');
 }
@@ -321,6 +336,11 @@ const RUNNER = {
 };
 
 test('a whole conversation: buttons, the leg picture, typed text, a reload, the outcome', async () => {
+  // the widget under test is the one in this tree (calfbot embeds it at build time)
+  const served = await (await fetch(new URL('widget.js', base))).text();
+  const source = fs.readFileSync(new URL('../../adapters/web/static/widget.js', import.meta.url), 'utf8');
+  if (served !== source) console.log('warning: calfbot serves another widget.js than adapters/web/static/widget.js: rebuild calfbot');
+
   const page = await newPage();
   await page.goto(base);
   let s = await settled(page);
@@ -381,6 +401,7 @@ test('a whole conversation: buttons, the leg picture, typed text, a reload, the 
   // the result takes the focus, for keyboard and screen reader users
   assert.equal(await page.evaluate(() => document.querySelector('.calfbot-widget').shadowRoot.activeElement?.tagName), 'H3');
   await shot(page, '05-outcome.png', host(page));
+  await shotFull(page, '05-outcome-whole-conversation.png');
   await axeCheck(page, 'outcome');
   assert.deepEqual(page.errors.map(String), [], 'no script errors on the page');
   console.log(`conversation 1: ${asked.length + 1} questions, triage ${triage}, most likely ${top}`);
@@ -419,6 +440,12 @@ test('chest pain and breathlessness: the emergency banner with a call link appea
   assert.equal(await card.getAttribute('data-triage'), 'emergency');
   assert.ok(await banner.isVisible(), 'the banner stays after the outcome');
   await shot(page, '06-emergency.png');
+  // the patient may still add something; the banner stays
+  const seq = (await state(page)).seq;
+  await type(page, 'thank you, I will call now');
+  await settled(page, seq).catch(() => {});
+  assert.ok(await banner.isVisible(), 'the banner stays after more messages');
+  assert.equal(await banner.getAttribute('data-level'), 'emergency');
   await axeCheck(page, 'emergency');
 
   // and it stays after a reload

@@ -204,6 +204,10 @@
     ws.protocol = ws.protocol === 'https:' ? 'wss:' : 'ws:';
     this.wsUrl = ws.href;
     this.storeKey = 'calfbot:' + base.href;  // one conversation per calfbot server
+    // A clinic's pre-visit link (/i/<token>, docs/clinic.md) binds the widget
+    // to one intake: its own conversation, started by the server.
+    this.intake = this.options.intake || null;
+    if (this.intake) this.storeKey += '#intake:' + this.intake;
 
     this.socket = null;
     this.connected = false;        // a session message has been received on this socket
@@ -225,6 +229,10 @@
     var saved = storageGet(window.localStorage, this.storeKey) || {};
     this.token = saved.token || null;
     this.lastSeq = saved.last_seq || 0;
+    if (this.options.session && this.options.session !== this.token) {
+      this.token = this.options.session;
+      this.lastSeq = 0;
+    }
 
     this.build(container);
   }
@@ -292,7 +300,11 @@
     this.backButton = el('button', {type: 'button', 'class': 'cb-link', text: 'Go back one question',
                                     onclick: function () { self.command('back', 'Go back'); }});
     this.restartButton = el('button', {type: 'button', 'class': 'cb-link', text: 'Start again',
-                                       onclick: function () { self.command('restart', 'Start again'); }});
+                                       onclick: function () {
+                                         var sure = true;
+                                         try { sure = window.confirm('Start the questions again from the beginning?'); } catch (e) { /* no dialogs here */ }
+                                         if (sure) self.command('restart', 'Start again');
+                                       }});
     this.newButton = el('button', {type: 'button', 'class': 'cb-link', text: 'Start a new check', hidden: true,
                                    onclick: function () { self.newConversation(); }});
     var tools = el('div', {'class': 'cb-tools'}, [this.backButton, this.restartButton, this.newButton]);
@@ -379,6 +391,12 @@
     this.lastSeq = seq;
     this.showQuestion();
     this.scrollDown();
+    var cards = this.log.querySelectorAll('.cb-card');
+    if (this.finished && cards.length) {
+      // back on a finished check: show the result from its top
+      var card = cards[cards.length - 1];
+      this.log.scrollTop += card.getBoundingClientRect().top - this.log.getBoundingClientRect().top - 8;
+    }
   };
 
   Widget.prototype.saveSession = function () {
@@ -441,12 +459,15 @@
   //   Anything else (1001 server going away, 1006 network lost, an idle close):
   //     reconnect, at once and quietly the first time, then with backoff.
   Widget.prototype.closed = function (code, reason, hadSession, lasted) {
+    if ((code === 4404 || code === 4410) && this.intake && !this.finished) {
+      window.location.reload();  // the link page knows what comes next
+      return;
+    }
     if (code === 4404 || code === 4410) {
       var finished = this.finished;
       this.forgetSession(finished ? null : 'Your earlier conversation has ended, so a new one is starting.');
       if (finished) {
         this.finished = true;
-        this.compose.hidden = true;
         this.newButton.hidden = false;
         this.backButton.hidden = true;
         this.restartButton.hidden = true;
@@ -524,6 +545,7 @@
     }
     payload.utc_offset_minutes = -new Date().getTimezoneOffset();
     this.socket.send(JSON.stringify(payload));
+    this.pending = payload;  // until a reply comes: see receive()
     this.setWaiting(true);
     return true;
   };
@@ -543,12 +565,24 @@
       this.failedAttempts = this.attempt;
       this.attempt = 0;
       this.setStatus('', false);
+      // An answer sent just before the line dropped: if the server has
+      // nothing newer than we have seen, it never stored the answer, so send
+      // it again; otherwise the replay that follows carries its reply.
+      if (msg.resumed && this.pending && typeof msg.last_seq === 'number' && msg.last_seq <= this.lastSeq) {
+        this.socket.send(JSON.stringify(this.pending));
+        this.setWaiting(true);
+        this.publishState();
+        return;
+      }
+      if (!msg.resumed) this.pending = null;
       if (this.finished || this.question) this.setWaiting(false);
       this.publishState();
       return;
     }
+    if (msg.type === 'error') this.pending = null;  // not taken; the patient tries again
     if (typeof msg.seq === 'number') {
       if (msg.seq <= this.lastSeq) return;  // already shown (a replay after a resume)
+      this.pending = null;
       this.lastSeq = msg.seq;
       this.saveSession();
       this.remember({bot: msg});
@@ -571,7 +605,6 @@
     this.newButton.hidden = true;
     this.backButton.hidden = false;
     this.restartButton.hidden = false;
-    this.compose.hidden = false;
     if (note) this.addLine('cb-divider', note);
   };
 
@@ -753,7 +786,9 @@
     this.newButton.hidden = false;
     this.backButton.hidden = true;
     this.restartButton.hidden = true;
-    this.compose.hidden = true;
+    // The text box stays: the patient may still add something (a new symptom
+    // is screened for red flags like every message).
+    this.input.placeholder = 'Anything to add? Type it here';
     if (!replay) {
       // Move to the result so that keyboard and screen reader users start there.
       setTimeout(function () {
@@ -792,6 +827,10 @@
     var q = this.question;
     this.answer.textContent = '';
     this.answer.classList.remove('cb-multi');
+    if (this.numberMode) {
+      this.numberMode = false;
+      this.input.removeAttribute('inputmode');
+    }
     if (!q || this.finished) return;
     this.questionShown = true;
     this.answer.setAttribute('data-slot', q.slot || '');
@@ -824,7 +863,7 @@
       this.answer.removeAttribute('role');
       this.answer.removeAttribute('aria-label');
     }
-    this.input.placeholder = type === 'text' ? 'Type your answer here'
+    this.input.placeholder = type === 'text' || this.numberMode ? 'Type your answer here'
       : 'Or type your answer here';
     // The focus follows the conversation only once the patient is using the
     // widget (never on page load): after a tapped answer it goes to the new
@@ -977,19 +1016,12 @@
       ]));
       return;
     }
-    var id = nextId('num');
-    var input = el('input', {type: 'number', id: id, min: lo, max: hi, step: 1, inputmode: 'numeric'});
-    var form = el('form', {'class': 'cb-number-form', novalidate: true, onsubmit: function (ev) {
-      ev.preventDefault();
-      var v = input.value.trim();
-      if (v === '') { input.focus(); return; }
-      self.sendText(v, v);
-    }}, [
-      el('label', {'for': id, text: q.slot === 'age' ? 'Age in years' : 'Number (' + lo + ' to ' + hi + ')'}),
-      input,
-      el('button', {type: 'submit', 'class': 'cb-send', text: 'Send'})
-    ]);
-    this.answer.appendChild(form);
+    // Any other number (an age): typed into the one text box, which offers a
+    // number keypad on phones meanwhile.
+    this.numberMode = true;
+    this.input.setAttribute('inputmode', 'numeric');
+    this.answer.appendChild(el('p', {'class': 'cb-answer-hint',
+      text: 'Type the number in the box below (' + lo + ' to ' + hi + ').'}));
   };
 
   Widget.prototype.sendText = function (text, shown) {
@@ -1005,10 +1037,6 @@
     var text = this.input.value.trim();
     if (!text) {
       this.input.focus();
-      return;
-    }
-    if (this.finished) {
-      this.addLine('cb-info', 'This check is finished. Tap "Start a new check" to begin another.');
       return;
     }
     if (this.sendText(text)) this.input.value = '';
@@ -1045,7 +1073,9 @@
     if (!SCRIPT || SCRIPT.getAttribute('data-auto') === 'false') return;
     var opts = {
       server: SCRIPT.getAttribute('data-server') || undefined,
-      title: SCRIPT.getAttribute('data-title') || undefined
+      title: SCRIPT.getAttribute('data-title') || undefined,
+      intake: SCRIPT.getAttribute('data-intake') || undefined,
+      session: SCRIPT.getAttribute('data-session') || undefined
     };
     mount(SCRIPT.getAttribute('data-mount'), opts);
   }
