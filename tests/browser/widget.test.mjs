@@ -338,7 +338,8 @@ const RUNNER = {
 test('a whole conversation: buttons, the leg picture, typed text, a reload, the outcome', async () => {
   // the widget under test is the one in this tree (calfbot embeds it at build time)
   const served = await (await fetch(new URL('widget.js', base))).text();
-  const source = fs.readFileSync(new URL('../../adapters/web/static/widget.js', import.meta.url), 'utf8');
+  const sourceUrl = new URL('../../adapters/web/static/widget.js', import.meta.url);
+  const source = fs.existsSync(sourceUrl) ? fs.readFileSync(sourceUrl, 'utf8') : served;
   if (served !== source) console.log('warning: calfbot serves another widget.js than adapters/web/static/widget.js: rebuild calfbot');
 
   const page = await newPage();
@@ -456,11 +457,22 @@ test('chest pain and breathlessness: the emergency banner with a call link appea
   assert.equal(await banner.locator('a[href^="tel:"]').count(), 1);
   await shot(page, '07-emergency-after-reload.png');
   assert.deepEqual(page.errors.map(String), [], 'no script errors on the page');
+
+  // a new tab of the same browser (no transcript of its own) gets the whole
+  // conversation replayed by the server, banner and result included
+  const tab = await page.context().newPage();
+  await tab.goto(base);
+  await settled(tab);
+  const tabBanner = w(tab, '.cb-banner .cb-banner-box');
+  await tabBanner.waitFor({ timeout: STEP_TIMEOUT });
+  assert.equal(await tabBanner.getAttribute('data-level'), 'emergency');
+  assert.equal(await w(tab, '.cb-card').first().getAttribute('data-triage'), 'emergency');
   await page.context().close();
 });
 
 test('a phone-sized screen (390 x 844): fits, tappable, accessible', async () => {
-  const page = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+                               reducedMotion: 'reduce' });
   await page.goto(base);
   let s = await settled(page);
   const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);

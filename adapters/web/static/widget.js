@@ -31,7 +31,7 @@
   var SCRIPT = document.currentScript;
   var SCRIPT_URL = new URL(SCRIPT && SCRIPT.src ? SCRIPT.src : 'widget.js', document.baseURI);
   var SVG_NS = 'http://www.w3.org/2000/svg';
-  var STATIC_NUMBER_RANGE = 10;  // 0-10 scales get a row of buttons
+  var SCALE_SPAN = 10;  // 0-10 scales get a row of buttons
 
   // ------------------------------------------------------------------ helpers
 
@@ -674,7 +674,7 @@
   Widget.prototype.render = function (msg, replay) {
     switch (msg.type) {
       case 'question': this.renderQuestion(msg); break;
-      case 'escalation': this.renderEscalation(msg, replay); break;
+      case 'escalation': this.renderEscalation(msg); break;
       case 'outcome': this.renderOutcome(msg, replay); break;
       case 'info': this.addLine('cb-info', msg.text || ''); break;
       case 'error': this.addLine('cb-error', msg.text || 'Sorry, that could not be used. Please try again.'); break;
@@ -691,17 +691,20 @@
       el('span', {'class': 'cb-sr', text: 'calfbot: '}), el('p', {text: msg.text || ''})
     ]);
     this.append(box);
-    if (msg.slot === 'complaint' && this.question && this.question.slot !== 'complaint') {
-      this.finished = false;
-    }
     this.question = msg;
     this.selected = [];
-    this.finished = false;
+    if (this.finished) {
+      // a question after the result (the patient added something): carry on
+      this.finished = false;
+      this.newButton.hidden = true;
+      this.backButton.hidden = false;
+      this.restartButton.hidden = false;
+    }
     this.questionShown = false;
     this.setProgress(msg.progress);
   };
 
-  Widget.prototype.renderEscalation = function (msg, replay) {
+  Widget.prototype.renderEscalation = function (msg) {
     this.append(el('div', {'class': 'cb-msg cb-escalation'}, [el('p', {text: msg.text || ''})]));
     var level = msg.level === 'urgent' ? 'urgent' : 'emergency';
     // never lower a banner already shown
@@ -720,7 +723,6 @@
     ]);
     this.banner.textContent = '';
     this.banner.appendChild(box);
-    void replay;
   };
 
   Widget.prototype.renderOutcome = function (msg, replay) {
@@ -999,7 +1001,7 @@
     var lo = Number(range[0]) || 0;
     var hi = Number(range[1]);
     if (!isFinite(hi)) hi = 10;
-    if (hi - lo === STATIC_NUMBER_RANGE) {
+    if (hi - lo === SCALE_SPAN) {
       var scale = el('div', {'class': 'cb-scale', role: 'group',
                              'aria-label': 'Score from ' + lo + ' (no pain) to ' + hi + ' (worst pain)'});
       for (var n = lo; n <= hi; n += 1) {
