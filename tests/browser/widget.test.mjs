@@ -405,6 +405,7 @@ test('a whole conversation: buttons, the leg picture, typed text, a reload, the 
   await shotFull(page, '05-outcome-whole-conversation.png');
   await axeCheck(page, 'outcome');
   assert.deepEqual(page.errors.map(String), [], 'no script errors on the page');
+  assert.deepEqual(page.consoleErrors, [], 'no errors in the console (missing files, the Content-Security-Policy)');
   console.log(`conversation 1: ${asked.length + 1} questions, triage ${triage}, most likely ${top}`);
   await page.context().close();
 });
