@@ -40,9 +40,17 @@ TEST(TelegramE2e, ConversationWithButtonsAndDuplicates) {
   EXPECT_NE(texts(sent)[0].find("calfbot"), std::string::npos);  // the greeting first
   EXPECT_EQ(texts(sent)[1], "In your own words, what is troubling you about your calf or lower leg?");
 
-  ASSERT_EQ(t.post_telegram(text_update(101, 5001, "my left calf hurts when I walk").dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 4)) << t.server->log();
-  auto last = t.api.accepted("/sendMessage").back().json();
+  // Answer in words until a question comes with buttons.
+  json last;
+  std::string answer = "my left calf hurts when I walk";
+  for (int i = 0; i < 6 && !last.contains("reply_markup"); ++i) {
+    size_t n = t.settle();
+    ASSERT_EQ(t.post_telegram(text_update(101 + i * 1000, 5001, answer).dump()).status, 200);
+    ASSERT_TRUE(t.api.wait_accepted("/sendMessage", n + 1)) << t.server->log();
+    t.settle();
+    last = t.api.accepted("/sendMessage").back().json();
+    answer = last["text"].get<std::string>().find("old") != std::string::npos ? "45" : "no";
+  }
   ASSERT_TRUE(last.contains("reply_markup")) << last.dump();
   std::string data = last["reply_markup"]["inline_keyboard"][0][0]["callback_data"];
   size_t before = t.api.accepted("/sendMessage").size();

@@ -43,6 +43,17 @@ TEST(WhatsAppE2e, ConversationButtonsStatusesDuplicatesAndForgeries) {
   EXPECT_EQ(sent[0].headers["authorization"], "Bearer " + t.secrets.wa_token);
   EXPECT_EQ(sent[0].json()["to"], "447700900777");
   json last = sent.back().json();
+  for (int i = 0; i < 6 && last["type"] != "interactive"; ++i) {
+    std::string said = last["text"]["body"];
+    json next = message("whatsapp_text.json", "wamid.E2E1." + std::to_string(i), "447700900777");
+    next["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] =
+        said.find("old") != std::string::npos ? "45" : "no";
+    size_t n = t.settle();
+    ASSERT_EQ(t.post_whatsapp(next.dump()).status, 200);
+    ASSERT_TRUE(t.api.wait_accepted("/messages", n + 1));
+    t.settle();
+    last = t.api.accepted("/messages").back().json();
+  }
   ASSERT_EQ(last["type"], "interactive") << last.dump();
   std::string id = last["interactive"]["type"] == "button"
                        ? last["interactive"]["action"]["buttons"][0]["reply"]["id"]
