@@ -349,7 +349,7 @@ struct Outbox::Impl {
         });
       }
       lock.lock();
-      if (!commands.empty() || !finished.empty() || woken) {
+      if (!commands.empty() || !finished.empty() || woken || stopping != stop) {
         woken = false;
         continue;
       }
