@@ -2,9 +2,11 @@
 
 #include <ostream>
 
+#include "bot/admin_commands.h"
 #include "bot/app.h"
 #include "bot/chat.h"
 #include "bot/evaluation.h"
+#include "bot/serve.h"
 #include "knowledge/loader.h"
 
 namespace calfbot::bot {
@@ -20,6 +22,16 @@ commands:
   eval [--vignettes DIR] [--strict] [--verbose] [--only ID]
                               play the patient vignettes through the engine and
                               print safety and accuracy figures
+  serve                       run the chat server (WebSocket, REST, web widget) on
+                              server.host:server.port with the SQLite session store
+  keys create --name NAME | keys revoke KEY_ID | keys list
+                              clinic API keys (the key is printed once; only its
+                              hash is stored)
+  link create [--patient REF] [--appointment TIME] [--expires TIME | --expires-in HOURS]
+              [--locale LOCALE] [--json]
+                              a pre-visit questionnaire link for a patient
+  link revoke INTAKE_ID       withdraw a link
+  clinic purge                delete patient data older than clinic.retention_days
   knowledge check [--dir DIR] validate the knowledge data files (built in, or DIR)
   knowledge compile --db FILE [--dir DIR]
                               write the compiled SQLite knowledge database
@@ -87,6 +99,8 @@ int run_command(std::vector<std::string> args, std::istream& in, std::ostream& o
   std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "knowledge") return knowledge_command(args, out, err);
+  if (is_admin_command(cmd)) return run_admin_command(cmd, config_path, args, out, err);
+  if (cmd == "serve") return run_serve(config_path, args, out, err);
   if (cmd == "chat") {
     bool json = !args.empty() && args[0] == "--json";
     auto app = make_app(config_path, err);

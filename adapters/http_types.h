@@ -1,0 +1,33 @@
+// Plain HTTP request and response values: what the router and the REST
+// handlers see. http_session converts Beast's messages to and from these, so
+// the handlers compile without Beast and are tested without sockets.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace calfbot::adapters {
+
+struct HttpRequest {
+  std::string method;   // "GET", "POST", ...
+  std::string path;     // the target before '?', e.g. "/v1/conversations"
+  std::string query;    // the target after '?', without it
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+}  // namespace calfbot::adapters

@@ -1,0 +1,26 @@
+// A token bucket: `burst` messages at once, refilled at `per_second`.
+// Thread-safety: none; each connection owns one and uses it on its strand.
+#pragma once
+
+#include <chrono>
+
+namespace calfbot::adapters {
+
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RateLimiter(double per_second, int burst);
+
+  // Takes one token if there is one: true = allowed.
+  bool allow(Clock::time_point now);
+
+ private:
+  double per_second_;
+  double burst_;
+  double tokens_;
+  Clock::time_point last_{};
+  bool started_ = false;
+};
+
+}  // namespace calfbot::adapters

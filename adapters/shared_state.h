@@ -1,0 +1,90 @@
+// What every connection shares: config, the conversation service, metrics,
+// logs, the router, and the registry of open connections (for shutdown and
+// for delivering an expiry to the WebSockets of a session).
+// Thread-safety: every member may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "adapters/router.h"
+
+namespace calfbot::config {
+struct ServerConfig;
+}
+
+namespace calfbot::adapters {
+
+class Connection;
+class WebsocketSession;
+
+class SharedState;
+
+// One admitted TCP connection: counted while it exists. Movable, so the
+// HTTP session can hand it to the WebSocket session it becomes.
+class ConnectionSlot {
+ public:
+  ConnectionSlot() = default;
+  explicit ConnectionSlot(SharedState* owner) : owner_(owner) {}
+  ConnectionSlot(ConnectionSlot&& o) noexcept : owner_(o.owner_) { o.owner_ = nullptr; }
+  ConnectionSlot& operator=(ConnectionSlot&& o) noexcept;
+  ~ConnectionSlot();
+  bool admitted() const { return owner_ != nullptr; }
+
+ private:
+  SharedState* owner_ = nullptr;
+};
+
+class SharedState {
+ public:
+  SharedState(const config::ServerConfig& config, bot::ConversationService& service,
+              Metrics& metrics, Logger& log);
+
+  const config::ServerConfig& config() const { return config_; }
+  bot::ConversationService& service() { return service_; }
+  Metrics& metrics() { return metrics_; }
+  Logger& log() { return log_; }
+  Router& router() { return router_; }
+
+  // A slot, or an unadmitted one when max_connections are open or the server
+  // is shutting down.
+  ConnectionSlot admit();
+
+  void join(Connection* c, std::weak_ptr<Connection> weak);
+  void leave(Connection* c);
+  void bind_session(const std::string& session_id, WebsocketSession* ws,
+                    std::weak_ptr<WebsocketSession> weak);
+  void unbind_session(const std::string& session_id, WebsocketSession* ws);
+
+  // Sends the expiry messages to every WebSocket of the session, then closes them (4410).
+  void deliver_expired(const std::string& session_id, const std::vector<nlohmann::json>& messages);
+
+  // Stops admitting and asks every open connection to go away.
+  void shut_down();
+  bool shutting_down() const { return shutting_down_; }
+
+ private:
+  friend class ConnectionSlot;
+  void release();
+
+  const config::ServerConfig& config_;
+  bot::ConversationService& service_;
+  Metrics& metrics_;
+  Logger& log_;
+  Router router_;
+
+  std::atomic<bool> shutting_down_{false};
+  std::atomic<int> open_{0};
+  std::mutex mu_;  // guards the two maps
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
+  std::unordered_multimap<std::string, std::pair<WebsocketSession*, std::weak_ptr<WebsocketSession>>>
+      by_session_;
+};
+
+}  // namespace calfbot::adapters

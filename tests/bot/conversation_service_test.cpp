@@ -1,0 +1,413 @@
+// The conversation service: tokens, durable turns, resume after last_seq and
+// after a restart, per-session ordering, expiry with a safety net, and
+// failures that change nothing.
+#include "bot/conversation_service.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <future>
+#include <map>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "knowledge/loader.h"
+
+namespace calfbot::bot {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const dialog::Engine& engine() {
+  static const auto* e = [] {
+    auto r = knowledge::load_embedded();
+    return new dialog::Engine(r.knowledge, dialog::EngineSettings{});
+  }();
+  return *e;
+}
+
+// An in-memory SessionStore that can fail writes or hold their completions.
+class FakeStore : public SessionStore {
+ public:
+  void write(SessionWrite w, Done done) override {
+    std::unique_lock lock(mu_);
+    if (fail_next_ > 0) {
+      --fail_next_;
+      lock.unlock();
+      return done(Error{"store_unavailable", "fake failure"});
+    }
+    if (hold_) {
+      held_.push_back([this, w = std::move(w), done = std::move(done)]() mutable {
+        {
+          std::lock_guard relock(mu_);
+          apply(w);
+        }
+        done(Status());
+      });
+      return;
+    }
+    apply(w);
+    lock.unlock();
+    done(Status());
+  }
+  Result<std::optional<SessionRecord>> find_by_token_hash(const std::string& h) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, r] : sessions_) {
+      if (r.token_hash == h) return std::optional<SessionRecord>(r);
+    }
+    return std::optional<SessionRecord>();
+  }
+  Result<std::vector<StoredMessage>> messages(const std::string& id, int after, bool with_inputs) override {
+    std::lock_guard lock(mu_);
+    std::vector<StoredMessage> out;
+    bool past = after == 0;
+    for (const auto& m : messages_[id]) {
+      bool out_dir = m.direction == StoredMessage::Direction::out;
+      if (out_dir && m.seq > after) past = true;
+      if (past && (out_dir || with_inputs)) out.push_back(m);
+    }
+    return out;
+  }
+  Result<std::vector<SessionRecord>> due_to_expire(int64_t now, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<SessionRecord> out;
+    for (const auto& [id, r] : sessions_) {
+      if (r.phase != "expired" && r.expires_unix <= now && static_cast<int>(out.size()) < limit) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+  Result<int64_t> count_unfinished() override { return int64_t{0}; }
+  void flush() override {}
+
+  void fail_next(int n) {
+    std::lock_guard lock(mu_);
+    fail_next_ = n;
+  }
+  void hold(bool on) {
+    std::lock_guard lock(mu_);
+    hold_ = on;
+  }
+  void release_held() {
+    std::vector<std::function<void()>> held;
+    {
+      std::lock_guard lock(mu_);
+      held.swap(held_);
+    }
+    for (auto& f : held) f();
+  }
+  size_t held() {
+    std::lock_guard lock(mu_);
+    return held_.size();
+  }
+
+ private:
+  void apply(const SessionWrite& w) {  // mu_ held
+    sessions_[w.session.id] = w.session;
+    auto& list = messages_[w.session.id];
+    for (const auto& m : w.messages) {
+      bool dup = false;
+      for (const auto& x : list) dup = dup || (x.direction == m.direction && x.seq == m.seq);
+      if (!dup) list.push_back(m);
+    }
+  }
+
+  std::mutex mu_;
+  std::map<std::string, SessionRecord> sessions_;
+  std::map<std::string, std::vector<StoredMessage>> messages_;
+  int fail_next_ = 0;
+  bool hold_ = false;
+  std::vector<std::function<void()>> held_;
+};
+
+template <class T>
+Result<T> wait(std::function<void(ConversationService::Callback<T>)> call) {
+  std::promise<Result<T>> p;
+  call([&](Result<T> r) { p.set_value(std::move(r)); });
+  return p.get_future().get();
+}
+
+Started start(ConversationService& s) {
+  auto r = wait<Started>([&](auto cb) { s.start(Channel{"test", ""}, cb); });
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().code);
+  return *r;
+}
+
+Result<Delivery> say(ConversationService& s, const std::string& token, const std::string& text) {
+  return wait<Delivery>(
+      [&](auto cb) { s.post(token, dialog::Input{dialog::Input::Kind::text, text, 0, 0}, cb); });
+}
+
+Result<Delivery> resume(ConversationService& s, const std::string& token, int last_seq) {
+  return wait<Delivery>([&](auto cb) { s.resume(token, last_seq, cb); });
+}
+
+std::string last_question_slot(const std::vector<dialog::Message>& ms) {
+  std::string slot;
+  for (const auto& m : ms) {
+    if (m.value("type", "") == "question") slot = m.value("slot", "");
+  }
+  return slot;
+}
+
+class TempDb {
+ public:
+  TempDb()
+      : path_(fs::path(testing::TempDir()) /
+              ("calfbot_service_" + std::to_string(getpid()) + "_" +
+               testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
+    remove();
+  }
+  ~TempDb() { remove(); }
+  TempDb(const TempDb&) = delete;
+  TempDb& operator=(const TempDb&) = delete;
+  std::string path() const { return path_.string(); }
+  std::unique_ptr<SessionStore> open() const {
+    SqliteStoreOptions o;
+    o.path = path();
+    return std::move(*open_sqlite_store(o));
+  }
+
+ private:
+  void remove() {
+    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_.string() + ext);
+  }
+  fs::path path_;
+};
+
+TEST(ConversationService, StartGivesAnUnguessableTokenAndTheFirstQuestion) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  Started a = start(service);
+  Started b = start(service);
+  EXPECT_EQ(a.token.size(), 43u) << "256 bits, base64url without padding";
+  EXPECT_EQ(a.token.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  EXPECT_NE(a.token, b.token);
+  EXPECT_NE(a.session_id, b.session_id);
+  EXPECT_EQ(last_question_slot(a.messages), "complaint");
+  // Only the token's hash is stored.
+  store.reset();
+  SQLite::Database check(db.path(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(check, "SELECT token_hash FROM sessions WHERE id = ?");
+  q.bind(1, a.session_id);
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), ConversationService::hash_token(a.token));
+  EXPECT_EQ(check.execAndGet("SELECT count(*) FROM sessions WHERE state LIKE '%" + a.token + "%'")
+                .getInt(),
+            0);
+}
+
+TEST(ConversationService, EachTurnStoresTheInputAndTheReplies) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  Started s = start(service);
+  auto r = say(service, s.token, "my left calf aches after running");
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(r->messages.empty());
+  EXPECT_EQ(r->messages.front()["seq"], 3);
+  EXPECT_EQ(r->last_seq, r->messages.back()["seq"]);
+  auto t = service.transcript(s.token, 0);
+  ASSERT_TRUE(t);
+  ASSERT_EQ(t->size(), 2 + 1 + r->messages.size());
+  EXPECT_EQ((*t)[2].direction, StoredMessage::Direction::in);
+  EXPECT_EQ(json::parse((*t)[2].body), json({{"text", "my left calf aches after running"}}));
+  EXPECT_EQ(json::parse(t->back().body), r->messages.back());
+}
+
+TEST(ConversationService, ResumeSendsWhatCameAfterLastSeq) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  Started s = start(service);
+  auto r = say(service, s.token, "my calf hurts");
+  ASSERT_TRUE(r);
+  auto again = resume(service, s.token, 2);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->messages, r->messages);
+  EXPECT_EQ(again->session_id, s.session_id);
+  EXPECT_TRUE(resume(service, s.token, r->last_seq)->messages.empty());
+  EXPECT_EQ(resume(service, s.token, 0)->messages.size(), 2 + r->messages.size());
+}
+
+TEST(ConversationService, UnknownTokenIsAnError) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  EXPECT_EQ(say(service, "nope", "hello").error().code, "unknown_session");
+  EXPECT_EQ(resume(service, "nope", 0).error().code, "unknown_session");
+  EXPECT_EQ(service.summary("nope").error().code, "unknown_session");
+}
+
+TEST(ConversationService, AfterARestartTheSessionResumesAtTheSameQuestion) {
+  TempDb db;
+  Started s;
+  Delivery last;
+  {
+    auto store = db.open();
+    ConversationService service(engine(), *store, {});
+    s = start(service);
+    last = *say(service, s.token, "my right calf is sore");
+    last = *say(service, s.token, "myself");
+  }
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  auto r = resume(service, s.token, 0);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->last_seq, last.last_seq);
+  EXPECT_EQ(last_question_slot(r->messages), last_question_slot(last.messages));
+  auto summary = service.summary(s.token);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->current, last_question_slot(last.messages));
+  EXPECT_EQ(summary->phase, "asking");
+  auto next = say(service, s.token, "unsure");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->messages.front()["seq"], last.last_seq + 1);
+}
+
+TEST(ConversationService, InputsOfOneSessionNeverInterleave) {
+  TempDb db;
+  auto store = db.open();
+  ServiceOptions o;
+  o.max_pending_per_session = 100;
+  ConversationService service(engine(), *store, o);
+  Started s = start(service);
+  constexpr int kInputs = 12;
+  std::vector<std::future<Result<Delivery>>> replies;
+  std::vector<std::thread> threads;
+  std::vector<std::promise<Result<Delivery>>> promises(kInputs);
+  for (auto& p : promises) replies.push_back(p.get_future());
+  for (int i = 0; i < kInputs; ++i) {
+    threads.emplace_back([&, i] {
+      service.post(s.token, dialog::Input{dialog::Input::Kind::text, "unsure", 0, 0},
+                   [&, i](Result<Delivery> r) { promises[i].set_value(std::move(r)); });
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& f : replies) ASSERT_TRUE(f.get());
+  // The transcript reads input, its replies, input, its replies, ... with
+  // bot seqs counting up by one.
+  auto t = service.transcript(s.token, 0);
+  ASSERT_TRUE(t);
+  int expected_out = 1;
+  int expected_in = 1;
+  bool previous_was_in = false;
+  for (const auto& m : *t) {
+    if (m.direction == StoredMessage::Direction::in) {
+      EXPECT_EQ(m.seq, expected_in++);
+      EXPECT_FALSE(previous_was_in) << "two inputs without a reply between them";
+      previous_was_in = true;
+    } else {
+      EXPECT_EQ(m.seq, expected_out++);
+      previous_was_in = false;
+    }
+  }
+  EXPECT_EQ(expected_in, kInputs + 1);
+}
+
+TEST(ConversationService, FailedWriteChangesNothing) {
+  FakeStore store;
+  ConversationService service(engine(), store, {});
+  Started s = start(service);
+  store.fail_next(1);
+  auto failed = say(service, s.token, "my calf hurts");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, "store_unavailable");
+  EXPECT_EQ(service.summary(s.token)->last_seq, 2);
+  auto ok = say(service, s.token, "my calf hurts");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->messages.front()["seq"], 3) << "the failed turn left no trace";
+  EXPECT_EQ(service.transcript(s.token, 0)->front().seq, 1);
+}
+
+TEST(ConversationService, TooManyWaitingInputsAreRateLimited) {
+  FakeStore store;
+  ServiceOptions o;
+  o.max_pending_per_session = 3;
+  ConversationService service(engine(), store, o);
+  Started s = start(service);
+  store.hold(true);
+  std::vector<std::string> codes;
+  std::mutex mu;
+  for (int i = 0; i < 5; ++i) {
+    service.post(s.token, dialog::Input{dialog::Input::Kind::text, "unsure", 0, 0},
+                 [&](Result<Delivery> r) {
+                   std::lock_guard lock(mu);
+                   codes.push_back(r ? "ok" : r.error().code);
+                 });
+  }
+  EXPECT_EQ(store.held(), 1u) << "one write in flight; three wait behind it";
+  EXPECT_EQ(codes, std::vector<std::string>{"rate_limited"});
+  store.hold(false);
+  store.release_held();
+  EXPECT_EQ(codes, (std::vector<std::string>{"rate_limited", "ok", "ok", "ok", "ok"}));
+}
+
+TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
+  FakeStore store;
+  int64_t now = 1000;
+  std::vector<std::string> expired;
+  ServiceOptions o;
+  o.session_idle_expiry_seconds = 60;
+  o.clock = [&] { return now; };
+  o.on_expired = [&](const std::string& id, const std::vector<dialog::Message>&) {
+    expired.push_back(id);
+  };
+  ConversationService service(engine(), store, o);
+  Started calm = start(service);
+  Started urgent = start(service);
+  auto esc = say(service, urgent.token, "my calf is swollen and now I have chest pain when I breathe in");
+  ASSERT_TRUE(esc);
+  ASSERT_EQ(esc->messages.front()["type"], "escalation");
+  now += 59;
+  EXPECT_EQ(*service.expire_idle(), 0);
+  now += 2;
+  EXPECT_EQ(*service.expire_idle(), 2);
+  EXPECT_EQ(expired.size(), 2u);
+  EXPECT_EQ(service.cached_sessions(), 0u);
+  EXPECT_EQ(say(service, urgent.token, "hello").error().code, "session_expired");
+  EXPECT_EQ(resume(service, calm.token, 0).error().code, "session_expired");
+  auto t = service.transcript(urgent.token, esc->last_seq);
+  ASSERT_TRUE(t);
+  ASSERT_EQ(t->size(), 1u);
+  json net = json::parse(t->front().body);
+  EXPECT_EQ(net["reason"], "session_expired");
+  EXPECT_EQ(net["seq"], esc->last_seq + 1);
+  EXPECT_NE(net["text"].get<std::string>().find("call 999"), std::string::npos);
+  EXPECT_TRUE(service.transcript(calm.token, 2)->empty()) << "no escalation, no safety net";
+  EXPECT_EQ(service.summary(urgent.token)->phase, "expired");
+  EXPECT_EQ(service.summary(urgent.token)->escalation, "emergency");
+  EXPECT_EQ(*service.expire_idle(), 0);
+}
+
+TEST(ConversationService, ManySessionsAtOnceKeepTheirOwnState) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  constexpr int kSessions = 16;
+  std::vector<std::thread> threads;
+  std::vector<std::string> failures(kSessions);
+  for (int i = 0; i < kSessions; ++i) {
+    threads.emplace_back([&, i] {
+      Started s = start(service);
+      int expected = 3;
+      for (const char* text : {"my calf aches", "myself", "40", "unsure"}) {
+        auto r = say(service, s.token, text);
+        if (!r || r->messages.front()["seq"] != expected) failures[i] = "out of order";
+        if (r) expected = r->last_seq + 1;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& f : failures) EXPECT_EQ(f, "");
+}
+
+}  // namespace
+}  // namespace calfbot::bot
