@@ -23,8 +23,13 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env) {
   for (char** e = environ; *e; ++e) {
     if (std::strncmp(*e, "CALFBOT_", 8) != 0) vars.emplace_back(*e);
   }
-  if (!env.count("CALFBOT_SERVER__PORT")) env["CALFBOT_SERVER__PORT"] = "0";
-  for (const auto& [k, v] : env) vars.push_back(k + "=" + v);
+  env.try_emplace("CALFBOT_SERVER__PORT", std::string(1, '0'));  // port 0: any free port
+  for (const auto& [k, v] : env) {
+    std::string kv = k;
+    kv += '=';
+    kv += v;
+    vars.push_back(std::move(kv));
+  }
   std::vector<char*> envp;
   for (auto& v : vars) envp.push_back(v.data());
   envp.push_back(nullptr);
