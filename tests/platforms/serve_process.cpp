@@ -1,3 +1,6 @@
+#include <chrono>
+#include <cstdio>
+#include <thread>
 #include "tests/platforms/serve_process.h"
 
 #include <algorithm>
@@ -89,7 +92,19 @@ int ServeProcess::stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  // A server that does not finish within 20 s of SIGTERM is killed so the
+  // suite cannot hang; the exit code (-1) and the message tell the caller.
+  bool exited = false;
+  for (int i = 0; i < 200 && !exited; ++i) {
+    exited = waitpid(pid_, &status, WNOHANG) == pid_;
+    if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!exited) {
+    std::fprintf(stderr, "calfbot serve did not stop within 20 s of SIGTERM; killed\n");
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    status = -1;
+  }
   pid_ = -1;
   if (reader_.joinable()) reader_.join();
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
