@@ -353,7 +353,9 @@ struct Outbox::Impl {
         woken = false;
         continue;
       }
-      if (stop && in_flight.empty()) break;
+      // Stop once no send is under way; what was never sent stays pending in
+      // the database and is resumed on the next start.
+      if (stop && sending == 0) break;
       if (next && !stop) {
         owner_cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, *next - now)));
       } else {
@@ -372,9 +374,11 @@ struct Outbox::Impl {
       if (jobs.empty()) return;
       Job j = std::move(jobs.front());
       jobs.pop_front();
+      ++sending;
       lock.unlock();
       auto r = transport.send(j.request);
       lock.lock();
+      --sending;
       finished.push_back(Finished{std::move(j), std::move(r)});
       owner_cv.notify_one();
     }
@@ -397,6 +401,7 @@ struct Outbox::Impl {
   std::deque<Job> jobs;
   std::deque<Finished> finished;
   bool stopping = false, senders_stop = false, woken = false, started = false;
+  int sending = 0;  // jobs a sender has taken and not yet finished
   std::thread owner;
   std::vector<std::thread> senders;
 
