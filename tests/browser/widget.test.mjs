@@ -88,6 +88,12 @@ async function startCalfbot() {
     CALFBOT_STORE__PATH: path.join(TMP, 'calfbot.db'),
     // the clinic page below embeds the widget from another origin
     CALFBOT_SERVER__ALLOWED_ORIGINS: `http://127.0.0.1:${clinicPort},http://localhost:${clinicPort}`,
+    // The scripted patient answers every 80 ms or so, a person every few
+    // seconds: the default flood limit (5 a second, 10 at once, per
+    // connection) refused some of its answers after a reconnect. The limit
+    // itself is tested in tests/adapters.
+    CALFBOT_SERVER__MESSAGES_PER_SECOND: '200',
+    CALFBOT_SERVER__MESSAGE_BURST: '200',
   });
   serverEnv = env;
   base = `http://127.0.0.1:${port}/`;
@@ -177,12 +183,28 @@ async function state(page) {
 // Waits until the widget shows a question to answer (or the outcome) that
 // came after message number afterSeq.
 async function settled(page, afterSeq = -1) {
-  await page.waitForFunction((after) => {
-    const h = document.querySelector('.calfbot-widget');
-    if (!h) return false;
-    const s = h.dataset.state;
-    return (s === 'ready' || s === 'finished') && Number(h.dataset.seq || 0) > after;
-  }, afterSeq, { timeout: STEP_TIMEOUT });
+  try {
+    await page.waitForFunction((after) => {
+      const h = document.querySelector('.calfbot-widget');
+      if (!h) return false;
+      const s = h.dataset.state;
+      return (s === 'ready' || s === 'finished') && Number(h.dataset.seq || 0) > after;
+    }, afterSeq, { timeout: STEP_TIMEOUT });
+  } catch (e) {
+    // say what the widget showed and what the server said, so that a
+    // failure in CI can be understood from its output alone
+    const seen = await page.evaluate(() => {
+      const h = document.querySelector('.calfbot-widget');
+      if (!h || !h.shadowRoot) return null;
+      const lines = [...h.shadowRoot.querySelectorAll('.cb-log .cb-msg')].slice(-6)
+        .map((m) => m.className + ': ' + m.textContent.trim().slice(0, 120));
+      const status = h.shadowRoot.querySelector('.cb-status');
+      return { data: { ...h.dataset }, status: status ? status.textContent : '', last: lines };
+    }).catch((x) => 'page not readable: ' + x.message);
+    throw new Error(`${e.message}\nwaiting for a reply after message ${afterSeq}; the widget shows ${JSON.stringify(seen, null, 1)}` +
+      `\npage errors: ${page.errors.map(String).join(' | ')}` +
+      `\n--- calfbot output (last 4000 characters) ---\n${serverLog.slice(-4000)}`);
+  }
   return state(page);
 }
 
