@@ -113,7 +113,7 @@ void ClinicService::open_link(const std::string& token, std::function<void(Resul
 
 void ClinicService::start_session(const Intake& intake, const std::string& token,
                                   std::function<void(Result<OpenedLink>)> done) {
-  conversations_.start(Channel{"clinic", intake.id}, [this, intake, token,
+  conversations_.start(Channel{kLinkChannel, intake.id}, [this, intake, token,
                                                       done = std::move(done)](Result<Started> r) {
     if (!r) return done(r.error());
     auto box = seal(token, kBoxContext, r->token);

@@ -31,6 +31,9 @@ struct Config;
 
 namespace calfbot::bot::clinic {
 
+// The channel name of conversations opened through a link.
+inline constexpr const char* kLinkChannel = "clinic";
+
 // Filled from config "clinic" (and "locale", "emergency_numbers") by the caller.
 struct ClinicSettings {
   std::string public_base_url = "http://127.0.0.1:8080";  // no trailing '/'

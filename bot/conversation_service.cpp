@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <future>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -131,6 +132,28 @@ int64_t ConversationService::now() const {
       .count();
 }
 
+int64_t ConversationService::idle_expiry(const std::string& channel) const {
+  auto it = options_.channel_idle_expiry_seconds.find(channel);
+  return it != options_.channel_idle_expiry_seconds.end() ? it->second
+                                                          : options_.session_idle_expiry_seconds;
+}
+
+void ConversationService::evict_idle(int64_t now_unix) {
+  std::lock_guard lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    // Held by the map alone (checked under mu_, which entry_for takes to hand
+    // one out): no job runs or waits on it, so a later load from the store
+    // sees exactly what this entry had.
+    bool unused = it->second.use_count() == 1;
+    bool idle = false;
+    if (unused) {
+      std::lock_guard entry_lock(it->second->mu);
+      idle = it->second->record.updated_unix + options_.session_idle_expiry_seconds <= now_unix;
+    }
+    it = unused && idle ? entries_.erase(it) : std::next(it);
+  }
+}
+
 std::string ConversationService::hash_token(const std::string& token) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -161,7 +184,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
   r.channel = channel.name;
   r.external_user = channel.external_user;
   r.created_unix = r.updated_unix = t;
-  r.expires_unix = t + options_.session_idle_expiry_seconds;
+  r.expires_unix = t + idle_expiry(r.channel);
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
   for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
@@ -286,7 +309,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   }
   r.inputs += 1;
   r.updated_unix = t;
-  r.expires_unix = t + options_.session_idle_expiry_seconds;
+  r.expires_unix = t + idle_expiry(r.channel);
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
   w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
@@ -393,6 +416,7 @@ Result<int> ConversationService::expire_idle(int limit) {
   }
   int expired = 0;
   for (auto& f : results) expired += f.get() ? 1 : 0;
+  evict_idle(now());
   return expired;
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,10 @@ namespace calfbot::bot {
 
 struct ServiceOptions {
   int64_t session_idle_expiry_seconds = 240 * 60;
+  // A channel's own idle expiry, in place of the one above: a clinic link's
+  // conversation waits as long as the link does, so a patient can come back
+  // days later (the link's own expiry and completion end it).
+  std::map<std::string, int64_t> channel_idle_expiry_seconds;
   int max_pending_per_session = 8;  // inputs waiting behind a write; more are "rate_limited"
   std::function<int64_t()> clock;   // seconds since the epoch; empty = the system clock
   // Runs work that follows a commit (the next queued input of a session) off
@@ -110,10 +115,12 @@ class ConversationService {
 
   // Expires sessions idle past their expiry time (at most `limit`): each gets
   // phase "expired" and, where the patient was escalated, a safety-net
-  // message. Returns how many expired.
+  // message. Returns how many expired. Also drops from memory the sessions
+  // nobody has touched for session_idle_expiry_seconds that live on (a clinic
+  // link's): they are read back from the store when the patient returns.
   Result<int> expire_idle(int limit = 1000);
 
-  // Sessions held in memory (those touched since start-up and not expired).
+  // Sessions held in memory (those touched lately and not expired).
   size_t cached_sessions() const;
 
   static std::string hash_token(const std::string& token);
@@ -130,6 +137,8 @@ class ConversationService {
   void run_resume(const std::shared_ptr<Entry>& entry, Job& job);
   void run_expire(const std::shared_ptr<Entry>& entry, Job& job);
   int64_t now() const;
+  int64_t idle_expiry(const std::string& channel) const;
+  void evict_idle(int64_t now_unix);
 
   const dialog::Engine& engine_;
   SessionStore& store_;

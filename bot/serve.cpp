@@ -21,6 +21,7 @@
 #include "adapters/server.h"
 #include "bot/app.h"
 #include "bot/clinic_runtime.h"
+#include "bot/clinic_service.h"
 #include "bot/conversation_service.h"
 #include "bot/session_store.h"
 #include "knowledge/knowledge.h"
@@ -103,6 +104,9 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   adapters::platforms::Platforms* platforms_for_expiry = nullptr;  // likewise
   ServiceOptions options;
   options.session_idle_expiry_seconds = int64_t{cfg.server.session_idle_expiry_minutes} * 60;
+  // a link's conversation lasts as long as the longest link may
+  options.channel_idle_expiry_seconds[clinic::kLinkChannel] =
+      int64_t{clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
   options.schedule = [&ioc](std::function<void()> f) { net::post(ioc, std::move(f)); };
   options.on_expired = [&](const std::string& id, const std::vector<dialog::Message>& messages) {
     metrics.sessions_expired_total++;

@@ -131,8 +131,8 @@ Result<T> wait(std::function<void(ConversationService::Callback<T>)> call) {
   return p.get_future().get();
 }
 
-Started start(ConversationService& s) {
-  auto r = wait<Started>([&](auto cb) { s.start(Channel{"test", ""}, cb); });
+Started start(ConversationService& s, const std::string& channel = "test") {
+  auto r = wait<Started>([&](auto cb) { s.start(Channel{channel, ""}, cb); });
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().code);
   return *r;
 }
@@ -385,6 +385,33 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   EXPECT_EQ(service.summary(urgent.token)->phase, "expired");
   EXPECT_EQ(service.summary(urgent.token)->escalation, "emergency");
   EXPECT_EQ(*service.expire_idle(), 0);
+}
+
+TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMemory) {
+  FakeStore store;
+  int64_t now = 1000;
+  ServiceOptions o;
+  o.session_idle_expiry_seconds = 60;
+  o.channel_idle_expiry_seconds["clinic"] = 3600;
+  o.clock = [&] { return now; };
+  ConversationService service(engine(), store, o);
+  Started web = start(service);
+  Started link = start(service, "clinic");
+  auto answered = say(service, link.token, "my right calf aches after walking");
+  ASSERT_TRUE(answered);
+  now += 61;
+  EXPECT_EQ(*service.expire_idle(), 1) << "only the web conversation expires";
+  EXPECT_EQ(service.cached_sessions(), 0u) << "the idle link conversation is dropped from memory";
+  EXPECT_EQ(say(service, web.token, "hello").error().code, "session_expired");
+  // the patient comes back: read back from the store where it was
+  auto back = resume(service, link.token, 0);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->last_seq, answered->last_seq);
+  EXPECT_EQ(service.summary(link.token)->phase, "asking");
+  EXPECT_EQ(service.cached_sessions(), 1u);
+  now += 3600;
+  EXPECT_EQ(*service.expire_idle(), 1) << "and expires at its own time";
+  EXPECT_EQ(resume(service, link.token, 0).error().code, "session_expired");
 }
 
 TEST(ConversationService, ManySessionsAtOnceKeepTheirOwnState) {
