@@ -1,0 +1,829 @@
+// Load benchmark: the real `calfbot serve` as a black box, measured beside a
+// bare Beast WebSocket echo server (the floor: what the network and the
+// client cost). Prints figures; not a test. docs/performance.md has the
+// figures of a run and what limits each.
+//   build/tests/bench/load_bench --calfbot build/calfbot
+//   build/tests/bench/load_bench --quick --calfbot build/calfbot    (a smoke run)
+//
+// Each measurement starts its own server (a fresh SQLite file for calfbot), so
+// every memory figure starts from an empty server. Exits with 1 when any
+// conversation had an error or none was completed.
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "load_client.h"
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+using calfbot::bench::Figures;
+using calfbot::bench::Load;
+using calfbot::bench::LoadSpec;
+
+constexpr int kServerThreads = 2;     // calfbot's default server.threads; the echo server's too
+constexpr double kStartSeconds = 30;  // a server that is not ready by then failed to start
+
+struct Options {
+  std::string calfbot;
+  int closed = 100;
+  double seconds = 10;
+  double warmup = 2;
+  std::vector<int> human = {5000};
+  double ramp = 20;
+  double window = 30;
+  double think_min = 1, think_max = 3;
+  double turn_timeout = 10;
+  int client_threads = 1;
+  std::string synchronous;  // "" = the server's default
+};
+
+const char* kUsage =
+    "usage: load_bench --calfbot PATH [--quick] [--closed C] [--seconds D] [--warmup W]\n"
+    "                  [--human N1,N2,...] [--ramp S] [--window S] [--think MIN,MAX]\n"
+    "                  [--turn-timeout S] [--client-threads T] [--synchronous full|normal]\n"
+    "       load_bench --echo-server PORT\n"
+    "  --quick            small numbers for a smoke run (a few seconds); options given win\n"
+    "  --closed C         closed loop: C conversations at once, answering at once (100)\n"
+    "  --seconds D        closed loop: seconds measured after the warm-up (10; warm-up 2)\n"
+    "  --human LIST       human pace: patients open at once, one run each (5000)\n"
+    "  --ramp S           human pace: seconds over which the patients arrive (20)\n"
+    "  --window S         human pace: seconds measured after the ramp (30)\n"
+    "  --think MIN,MAX    human pace: seconds before each answer, uniform (1,3)\n";
+
+// ---- child processes ----
+
+// Every child started is stopped on every way out: its destructor, a
+// SIGINT/SIGTERM/SIGHUP to the benchmark (the signal thread below), and the
+// benchmark's own death (PR_SET_PDEATHSIG).
+std::atomic<int> g_children[4];
+std::atomic<const std::string*> g_temp_dir{nullptr};
+sigset_t g_stop_signals;
+
+void stop_children() {
+  for (auto& c : g_children) {
+    if (int p = c.load(); p > 0) kill(p, SIGTERM);
+  }
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < end) {
+    bool left = false;
+    for (auto& c : g_children) {
+      int p = c.load();
+      if (p <= 0) continue;
+      if (waitpid(p, nullptr, WNOHANG) != 0) {
+        c.store(0);  // reaped here, or already by its owner
+      } else {
+        left = true;
+      }
+    }
+    if (!left) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& c : g_children) {
+    if (int p = c.load(); p > 0) kill(p, SIGKILL);
+  }
+}
+
+// Blocks the stop signals in every thread (call before starting any) and
+// waits for them on a thread of its own, which cleans up and exits.
+void handle_stop_signals() {
+  sigemptyset(&g_stop_signals);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&g_stop_signals, sig);
+  pthread_sigmask(SIG_BLOCK, &g_stop_signals, nullptr);
+  std::thread([] {
+    int sig = 0;
+    sigwait(&g_stop_signals, &sig);
+    std::fprintf(stderr, "load_bench: stopped by signal %d; stopping the servers\n", sig);
+    stop_children();
+    if (const std::string* dir = g_temp_dir.load()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(*dir, ignored);
+    }
+    _exit(128 + sig);
+  }).detach();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string tail(const std::string& text, std::size_t n = 3000) {
+  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
+}
+
+class Child {
+ public:
+  // Runs `exe args` in `dir` with exactly `env`, its output to `log`.
+  Child(std::string name, const std::string& exe, const std::vector<std::string>& args,
+        const std::vector<std::string>& env, const std::string& dir, std::string log)
+      : name_(std::move(name)), log_(std::move(log)) {
+    std::vector<std::string> argv_s = {exe};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<std::string> env_s = env;
+    std::vector<char*> argv, envp;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env_s) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("cannot start " + name_ + ": fork: " + std::strerror(errno));
+    if (pid_ == 0) {
+      sigprocmask(SIG_UNBLOCK, &g_stop_signals, nullptr);  // the mask survives execve
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid() != parent) _exit(1);
+      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0 || chdir(dir.c_str()) != 0) _exit(126);
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      close(fd);
+      execve(argv[0], argv.data(), envp.data());
+      const char msg[] = "execve failed\n";
+      (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+      _exit(127);
+    }
+    for (auto& c : g_children) {
+      int free_slot = 0;
+      if (c.compare_exchange_strong(free_slot, pid_)) break;
+    }
+  }
+  ~Child() { stop(); }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::string log() const { return read_file(log_); }
+
+  // False once the process has ended (then status() says how).
+  bool running() {
+    if (pid_ <= 0) return false;
+    int st = 0;
+    if (waitpid(pid_, &st, WNOHANG) != pid_) return true;
+    reaped(st);
+    return false;
+  }
+  const std::string& status() const { return status_; }
+
+  // SIGTERM, up to `timeout_seconds` for the exit, then SIGKILL.
+  void stop(double timeout_seconds = 10) {
+    if (!running()) return;
+    kill(pid_, SIGTERM);
+    auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+    while (running()) {
+      if (std::chrono::steady_clock::now() > end) {
+        std::cerr << "load_bench: " << name_ << " did not stop within " << timeout_seconds
+                  << " s of SIGTERM; killing it\n";
+        kill(pid_, SIGKILL);
+        int st = 0;
+        waitpid(pid_, &st, 0);
+        reaped(st);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+ private:
+  void reaped(int st) {
+    for (auto& c : g_children) {
+      int p = pid_;
+      c.compare_exchange_strong(p, 0);
+    }
+    pid_ = -1;
+    status_ = WIFEXITED(st) ? "exited with status " + std::to_string(WEXITSTATUS(st))
+                            : "ended by signal " + std::to_string(WTERMSIG(st));
+  }
+
+  std::string name_;
+  std::string log_;
+  pid_t pid_ = -1;
+  std::string status_;
+};
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "load_bench_XXXXXX").string();
+    if (!mkdtemp(t.data())) throw std::runtime_error("cannot create a temporary directory");
+    path_ = t;
+    g_temp_dir = &path_;
+  }
+  ~TempDir() {
+    g_temp_dir = nullptr;
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// ---- /proc ----
+
+// The first number on the line of /proc/<pid>/status that starts with `key`.
+long proc_status_kib(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
+  }
+  return -1;
+}
+
+// User + system CPU seconds a process has used.
+double cpu_seconds(pid_t pid) {
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  std::size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream in(stat.substr(paren + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::string first_line(const std::string& path, const std::string& key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) {
+      auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  }
+  return "?";
+}
+
+std::string load_average() {
+  std::string s = read_file("/proc/loadavg");
+  std::istringstream in(s);
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// ---- the servers ----
+
+std::optional<http::response<http::string_body>> http_get(unsigned short port,
+                                                           const std::string& target) {
+  try {
+    net::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    http::write(socket, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(socket, buffer, res);
+    return res;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// calfbot's store metrics (Prometheus text): commits and their writes and time.
+struct StoreCounters {
+  double commits = 0, writes = 0, commit_seconds = 0;
+};
+
+StoreCounters store_counters(unsigned short port) {
+  StoreCounters c;
+  auto res = http_get(port, "/metrics");
+  if (!res) return c;
+  std::istringstream in(res->body());
+  std::string name, value;
+  while (in >> name >> value) {
+    if (name == "calfbot_store_commit_seconds_count") c.commits = std::atof(value.c_str());
+    if (name == "calfbot_store_commit_seconds_sum") c.commit_seconds = std::atof(value.c_str());
+    if (name == "calfbot_store_commit_batch_size_sum") c.writes = std::atof(value.c_str());
+  }
+  return c;
+}
+
+struct Server {
+  std::unique_ptr<Child> child;
+  unsigned short port = 0;
+  std::string synchronous;  // calfbot: as its store_opened log line says
+};
+
+// Waits for `ready(log)` to give a port, or the child to end, or the start-up time.
+template <class Ready>
+unsigned short wait_for_start(Child& child, const std::string& what, Ready ready) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kStartSeconds);
+  while (true) {
+    if (unsigned short port = ready(child.log())) return port;
+    if (!child.running()) {
+      throw std::runtime_error(what + " " + child.status() + " before it was ready; its output:\n" +
+                               tail(child.log()));
+    }
+    if (std::chrono::steady_clock::now() > end) {
+      throw std::runtime_error(what + " was not ready within " + std::to_string(int(kStartSeconds)) +
+                               " s; its output:\n" + tail(child.log()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Server start_calfbot(const Options& o, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  // Only these settings: calfbot reads every CALFBOT_* variable as configuration.
+  std::vector<std::string> env = {
+      "CALFBOT_SERVER__HOST=127.0.0.1",
+      "CALFBOT_SERVER__PORT=0",
+      "CALFBOT_SERVER__THREADS=" + std::to_string(kServerThreads),
+      "CALFBOT_SERVER__MAX_CONNECTIONS=100000",
+      "CALFBOT_SERVER__MESSAGES_PER_SECOND=10000",  // the per-connection limit, lifted
+      "CALFBOT_SERVER__MESSAGE_BURST=10000",
+      "CALFBOT_STORE__PATH=" + dir + "/calfbot.db",
+  };
+  if (!o.synchronous.empty()) env.push_back("CALFBOT_STORE__SYNCHRONOUS=" + o.synchronous);
+  Server s;
+  s.child = std::make_unique<Child>("calfbot serve", o.calfbot, std::vector<std::string>{"serve"},
+                                    env, dir, dir + "/calfbot.log");
+  std::string synchronous;
+  s.port = wait_for_start(*s.child, "calfbot serve", [&](const std::string& log) -> unsigned short {
+    std::istringstream in(log);
+    std::string line;
+    unsigned short port = 0;
+    while (std::getline(in, line)) {
+      json j = json::parse(line, nullptr, false);
+      if (!j.is_object()) continue;
+      if (j.value("event", "") == "store_opened") synchronous = j.value("synchronous", "?");
+      if (j.value("event", "") == "listening") port = j.value("port", 0);
+    }
+    return port;
+  });
+  s.synchronous = synchronous;
+  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kStartSeconds);
+  while (true) {
+    auto res = http_get(s.port, "/readyz");
+    if (res && res->result() == http::status::ok) break;
+    if (!s.child->running() || std::chrono::steady_clock::now() > end) {
+      throw std::runtime_error("calfbot serve on port " + std::to_string(s.port) +
+                               " did not answer /readyz with 200; its output:\n" +
+                               tail(s.child->log()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return s;
+}
+
+Server start_echo(const std::string& self_exe, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  Server s;
+  s.child = std::make_unique<Child>(
+      "echo server", self_exe,
+      std::vector<std::string>{"--echo-server", "0", "--threads", std::to_string(kServerThreads)},
+      std::vector<std::string>{}, dir, dir + "/echo.log");
+  s.port = wait_for_start(*s.child, "echo server", [](const std::string& log) -> unsigned short {
+    if (log.rfind("listening ", 0) != 0) return 0;
+    return static_cast<unsigned short>(std::atoi(log.c_str() + 10));
+  });
+  return s;
+}
+
+// ---- one measurement ----
+
+struct Result {
+  std::string server;  // "calfbot" or "echo"
+  Figures f;
+  int open_at_end = 0;
+  long rss_before_kib = 0, rss_steady_kib = 0;
+  double server_cpu = 0, client_cpu = 0;  // CPU seconds per second of the window
+  StoreCounters store;                    // calfbot: over the window
+  std::string synchronous;
+};
+
+// Starts the server, runs the load: `settle` seconds (warm-up or ramp), then
+// `window` seconds measured; stops both.
+Result measure(const Options& o, const std::string& self_exe, const std::string& dir, LoadSpec spec,
+               double settle, double window) {
+  Result r;
+  r.server = spec.echo ? "echo" : "calfbot";
+  Server s = spec.echo ? start_echo(self_exe, dir) : start_calfbot(o, dir);
+  r.synchronous = s.synchronous;
+  const pid_t pid = s.child->pid();
+  r.rss_before_kib = proc_status_kib(pid, "VmRSS");
+  spec.port = s.port;
+  Load load(spec);
+  load.start();
+  std::this_thread::sleep_for(std::chrono::duration<double>(settle));
+  StoreCounters store0 = spec.echo ? StoreCounters{} : store_counters(s.port);
+  double server0 = cpu_seconds(pid), client0 = cpu_seconds(getpid());
+  auto t0 = std::chrono::steady_clock::now();
+  load.record(true);
+  std::this_thread::sleep_for(std::chrono::duration<double>(window));
+  r.rss_steady_kib = proc_status_kib(pid, "VmRSS");
+  r.open_at_end = load.open();
+  load.record(false);
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.server_cpu = (cpu_seconds(pid) - server0) / elapsed;
+  r.client_cpu = (cpu_seconds(getpid()) - client0) / elapsed;
+  if (!spec.echo) {
+    StoreCounters store1 = store_counters(s.port);
+    r.store = {store1.commits - store0.commits, store1.writes - store0.writes,
+               store1.commit_seconds - store0.commit_seconds};
+  }
+  r.f = load.stop();
+  if (!s.child->running()) {
+    throw std::runtime_error(r.server + " " + s.child->status() + " during the run; its output:\n" +
+                             tail(s.child->log()));
+  }
+  s.child->stop();
+  return r;
+}
+
+// ---- figures ----
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  std::size_t i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+  return v[std::clamp<std::size_t>(i, 1, v.size()) - 1];
+}
+
+int median_turns(const Figures& f) {
+  if (f.conversation_turns.empty()) return 0;
+  std::vector<int> t = f.conversation_turns;
+  std::nth_element(t.begin(), t.begin() + static_cast<long>(t.size() / 2), t.end());
+  return t[t.size() / 2];
+}
+
+std::uint64_t errors(const std::map<std::string, std::uint64_t>& e) {
+  std::uint64_t n = 0;
+  for (const auto& [what, count] : e) n += count;
+  return n;
+}
+
+double turns_per_second(const Result& r) {
+  return r.f.window_seconds > 0 ? static_cast<double>(r.f.latency_ms.size()) / r.f.window_seconds
+                                : 0;
+}
+
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(decimals);
+  s << v;
+  return s.str();
+}
+
+std::string ratio(double bot, double echo) {
+  if (!(echo > 0) || std::isnan(bot)) return "-";
+  return fixed(bot / echo, bot / echo < 10 ? 2 : 1) + "x";
+}
+
+void print_errors(const Result& r) {
+  for (const auto& [what, count] : r.f.errors_total) {
+    std::printf("    %s error: %s (%llu)\n", r.server.c_str(), what.c_str(),
+                static_cast<unsigned long long>(count));
+  }
+}
+
+void print_store(const Result& r) {
+  if (r.server != "calfbot" || r.f.window_seconds <= 0) return;
+  double w = r.f.window_seconds;
+  std::printf("    calfbot store (synchronous=%s): %s commits/s, %s writes a commit, %s ms a commit, "
+              "committing %s%% of the time\n",
+              r.synchronous.c_str(), fixed(r.store.commits / w, 0).c_str(),
+              fixed(r.store.commits > 0 ? r.store.writes / r.store.commits : 0, 1).c_str(),
+              fixed(r.store.commits > 0 ? 1000 * r.store.commit_seconds / r.store.commits : 0, 2)
+                  .c_str(),
+              fixed(100 * r.store.commit_seconds / w, 0).c_str());
+}
+
+void print_closed(const Options& o, const Result& bot, const Result& echo, int echo_turns,
+                  std::size_t echo_bytes) {
+  std::printf("\nclosed loop: %d conversations at once, each answering at once; %s s measured "
+              "after %s s warm-up\n",
+              o.closed, fixed(o.seconds, 1).c_str(), fixed(o.warmup, 1).c_str());
+  std::printf("  (echo: conversations of %d messages of %zu bytes, the bot's median turns and mean "
+              "reply bytes a turn)\n",
+              echo_turns, echo_bytes);
+  std::printf("  %-9s %10s %8s %8s %8s %9s %7s %10s %7s %11s %11s\n", "server", "turns/s", "p50 ms",
+              "p99 ms", "max ms", "turns", "convs", "turns/conv", "errors", "server CPU",
+              "client CPU");
+  for (const Result* r : {&bot, &echo}) {
+    std::printf("  %-9s %10s %8s %8s %8s %9zu %7llu %10d %7llu %10s%% %10s%%\n", r->server.c_str(),
+                fixed(turns_per_second(*r), 0).c_str(),
+                fixed(percentile(r->f.latency_ms, 0.5), 2).c_str(),
+                fixed(percentile(r->f.latency_ms, 0.99), 2).c_str(),
+                fixed(percentile(r->f.latency_ms, 1.0), 1).c_str(), r->f.latency_ms.size(),
+                static_cast<unsigned long long>(r->f.conversations), median_turns(r->f),
+                static_cast<unsigned long long>(errors(r->f.errors_window)),
+                fixed(100 * r->server_cpu, 0).c_str(), fixed(100 * r->client_cpu, 0).c_str());
+  }
+  std::printf("  %-9s %10s %8s %8s\n", "bot/echo",
+              ratio(turns_per_second(bot), turns_per_second(echo)).c_str(),
+              ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
+              ratio(percentile(bot.f.latency_ms, 0.99), percentile(echo.f.latency_ms, 0.99)).c_str());
+  print_store(bot);
+  print_errors(bot);
+  print_errors(echo);
+}
+
+double kib_per_conversation(const Result& r, int patients) {
+  return static_cast<double>(r.rss_steady_kib - r.rss_before_kib) / patients;
+}
+
+void print_human(const Options& o, int patients, const Result& bot, const Result& echo,
+                 int echo_turns) {
+  std::printf("\nhuman pace: %d patients, arriving over %s s, each answering every %s-%s s; %s s "
+              "measured after the ramp\n",
+              patients, fixed(o.ramp, 1).c_str(), fixed(o.think_min, 2).c_str(),
+              fixed(o.think_max, 2).c_str(), fixed(o.window, 1).c_str());
+  std::printf("  (echo: conversations of %d messages)\n", echo_turns);
+  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %9s\n", "server", "open",
+              "turns/s", "p50 ms", "p99 ms", "max ms", "turns", "convs", "errors", "server CPU",
+              "RSS before", "RSS steady", "KiB/conv");
+  for (const Result* r : {&bot, &echo}) {
+    std::printf("  %-9s %6d %8s %8s %8s %8s %8zu %7llu %7llu %10s%% %8s MiB %7s MiB %9s\n",
+                r->server.c_str(), r->open_at_end, fixed(turns_per_second(*r), 0).c_str(),
+                fixed(percentile(r->f.latency_ms, 0.5), 2).c_str(),
+                fixed(percentile(r->f.latency_ms, 0.99), 2).c_str(),
+                fixed(percentile(r->f.latency_ms, 1.0), 1).c_str(), r->f.latency_ms.size(),
+                static_cast<unsigned long long>(r->f.conversations),
+                static_cast<unsigned long long>(errors(r->f.errors_window)),
+                fixed(100 * r->server_cpu, 0).c_str(),
+                fixed(static_cast<double>(r->rss_before_kib) / 1024, 1).c_str(),
+                fixed(static_cast<double>(r->rss_steady_kib) / 1024, 1).c_str(),
+                fixed(kib_per_conversation(*r, patients), 1).c_str());
+  }
+  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %9s\n", "bot/echo", "", "",
+              ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
+              ratio(percentile(bot.f.latency_ms, 0.99), percentile(echo.f.latency_ms, 0.99)).c_str(),
+              "", "", "", "", "", "", "",
+              ratio(kib_per_conversation(bot, patients), kib_per_conversation(echo, patients))
+                  .c_str());
+  print_store(bot);
+  print_errors(bot);
+  print_errors(echo);
+}
+
+// ---- options ----
+
+std::vector<double> numbers(const std::string& flag, const std::string& list) {
+  std::vector<double> out;
+  std::istringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !(v >= 0)) {
+      throw std::runtime_error(flag + ": not a number: '" + item + "'");
+    }
+    out.push_back(v);
+  }
+  if (out.empty()) throw std::runtime_error(flag + ": needs a value");
+  return out;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::find(args.begin(), args.end(), "--quick") != args.end()) {
+    o.closed = 20;
+    o.seconds = 1.5;
+    o.warmup = 0.5;
+    o.human = {200};
+    o.ramp = 1;
+    o.window = 1.5;
+    o.think_min = 0.05;
+    o.think_max = 0.15;
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--quick") continue;
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    }
+    if (i + 1 >= args.size()) throw std::runtime_error("unknown option or missing value: " + a);
+    const std::string& v = args[++i];
+    auto one = [&] { return numbers(a, v).front(); };
+    auto whole = [&](double min) {
+      double d = one();
+      if (d != std::floor(d) || d < min) throw std::runtime_error(a + ": must be a whole number");
+      return static_cast<int>(d);
+    };
+    if (a == "--calfbot") {
+      o.calfbot = v;
+    } else if (a == "--closed") {
+      o.closed = whole(1);
+    } else if (a == "--seconds") {
+      o.seconds = one();
+    } else if (a == "--warmup") {
+      o.warmup = one();
+    } else if (a == "--human") {
+      o.human.clear();
+      for (double n : numbers(a, v)) {
+        if (n < 1 || n != std::floor(n)) throw std::runtime_error(a + ": whole numbers from 1");
+        o.human.push_back(static_cast<int>(n));
+      }
+    } else if (a == "--ramp") {
+      o.ramp = one();
+    } else if (a == "--window") {
+      o.window = one();
+    } else if (a == "--think") {
+      auto t = numbers(a, v);
+      if (t.size() != 2 || t[0] > t[1]) throw std::runtime_error(a + ": MIN,MAX in seconds");
+      o.think_min = t[0];
+      o.think_max = t[1];
+    } else if (a == "--turn-timeout") {
+      o.turn_timeout = one();
+    } else if (a == "--client-threads") {
+      o.client_threads = whole(1);
+    } else if (a == "--synchronous") {
+      if (v != "full" && v != "normal") throw std::runtime_error(a + ": full or normal");
+      o.synchronous = v;
+    } else {
+      throw std::runtime_error("unknown option: " + a + "\n" + kUsage);
+    }
+  }
+  if (o.calfbot.empty()) throw std::runtime_error(std::string("--calfbot PATH is required\n") + kUsage);
+  if (access(o.calfbot.c_str(), X_OK) != 0) {
+    throw std::runtime_error("--calfbot " + o.calfbot + ": not an executable file");
+  }
+  if (o.seconds <= 0 || o.window <= 0) throw std::runtime_error("--seconds and --window must be > 0");
+  return o;
+}
+
+// Room for every socket: the clients here; the servers inherit the limit.
+void raise_file_limit(int sockets) {
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  const rlim_t want = static_cast<rlim_t>(std::max(sockets, 10000)) + 1000;
+  rl.rlim_cur = std::max(rl.rlim_cur, std::min<rlim_t>(rl.rlim_max, 1 << 20));
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+    throw std::runtime_error(std::string("setrlimit(RLIMIT_NOFILE): ") + std::strerror(errno));
+  }
+  if (rl.rlim_cur < want) {
+    throw std::runtime_error("RLIMIT_NOFILE: " + std::to_string(sockets) + " patients need " +
+                             std::to_string(want) + " open files, the hard limit is " +
+                             std::to_string(rl.rlim_max));
+  }
+}
+
+int run(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+  raise_file_limit(std::max(o.closed, *std::max_element(o.human.begin(), o.human.end())));
+  handle_stop_signals();
+  signal(SIGPIPE, SIG_IGN);
+
+  utsname un{};
+  uname(&un);
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  std::printf("load_bench: calfbot serve against a bare Beast WebSocket echo server\n");
+  std::printf("  machine: %u cores (%s), %s MiB memory, Linux %s; load average %s\n",
+              std::thread::hardware_concurrency(), first_line("/proc/cpuinfo", "model name").c_str(),
+              fixed(static_cast<double>(std::atol(first_line("/proc/meminfo", "MemTotal").c_str())) /
+                        1024, 0).c_str(),
+              un.release, load_average().c_str());
+  std::printf("  calfbot: %s; %d server threads (both servers); client: %d thread(s); "
+              "open files %llu; turn timeout %s s\n",
+              o.calfbot.c_str(), kServerThreads, o.client_threads,
+              static_cast<unsigned long long>(rl.rlim_cur), fixed(o.turn_timeout, 0).c_str());
+  std::printf("  every measurement starts a fresh server (calfbot: a new SQLite file); a turn is one "
+              "message sent until the next question or outcome (the hello counts)\n");
+  std::fflush(stdout);
+
+  TempDir tmp;
+  int run_id = 0;
+  auto dir = [&] { return tmp.path() + "/" + std::to_string(++run_id); };
+  auto progress = [](const std::string& what) {
+    std::printf("# %s\n", what.c_str());
+    std::fflush(stdout);
+  };
+  bool failed = false;
+  std::uint64_t completed = 0;
+  auto account = [&](const Result& r) {
+    if (errors(r.f.errors_total) > 0) failed = true;
+    if (r.server == "calfbot") completed += r.f.conversation_turns.size();
+  };
+
+  LoadSpec closed;
+  closed.patients = o.closed;
+  closed.turn_timeout = o.turn_timeout;
+  closed.threads = o.client_threads;
+  progress("closed loop, calfbot ...");
+  Result bot_closed = measure(o, self_exe, dir(), closed, o.warmup, o.seconds);
+  std::string synchronous = bot_closed.synchronous;
+  progress("  calfbot logged store synchronous=" + synchronous);
+  const int echo_turns = std::max(1, median_turns(bot_closed.f));
+  const std::size_t echo_bytes = bot_closed.f.reply_turns > 0
+                                     ? bot_closed.f.reply_bytes / bot_closed.f.reply_turns
+                                     : 300;
+  closed.echo = true;
+  closed.echo_turns = echo_turns;
+  closed.echo_bytes = echo_bytes;
+  progress("closed loop, echo ...");
+  Result echo_closed = measure(o, self_exe, dir(), closed, o.warmup, o.seconds);
+  account(bot_closed);
+  account(echo_closed);
+  print_closed(o, bot_closed, echo_closed, echo_turns, echo_bytes);
+
+  std::vector<std::string> summary;
+  summary.push_back("closed loop " + std::to_string(o.closed) + ": throughput " +
+                    ratio(turns_per_second(bot_closed), turns_per_second(echo_closed)) +
+                    ", p99 " +
+                    ratio(percentile(bot_closed.f.latency_ms, 0.99),
+                          percentile(echo_closed.f.latency_ms, 0.99)));
+  for (int n : o.human) {
+    LoadSpec human;
+    human.patients = n;
+    human.ramp_seconds = o.ramp;
+    human.think_min = o.think_min;
+    human.think_max = o.think_max;
+    human.turn_timeout = o.turn_timeout;
+    human.threads = o.client_threads;
+    progress("human pace " + std::to_string(n) + ", calfbot ...");
+    Result bot = measure(o, self_exe, dir(), human, o.ramp, o.window);
+    human.echo = true;
+    human.echo_turns = median_turns(bot.f) > 0 ? median_turns(bot.f) : echo_turns;
+    human.echo_bytes = echo_bytes;
+    progress("human pace " + std::to_string(n) + ", echo ...");
+    Result echo = measure(o, self_exe, dir(), human, o.ramp, o.window);
+    account(bot);
+    account(echo);
+    print_human(o, n, bot, echo, human.echo_turns);
+    summary.push_back("human pace " + std::to_string(n) + ": p99 " +
+                      ratio(percentile(bot.f.latency_ms, 0.99),
+                            percentile(echo.f.latency_ms, 0.99)) +
+                      ", memory per conversation " +
+                      ratio(kib_per_conversation(bot, n), kib_per_conversation(echo, n)));
+  }
+
+  std::printf("\nbot/echo ratios (calfbot store synchronous=%s):\n", synchronous.c_str());
+  for (const auto& s : summary) std::printf("  %s\n", s.c_str());
+  std::printf("load average at the end: %s\n", load_average().c_str());
+  if (failed) {
+    std::printf("FAILED: some conversations had errors (listed above)\n");
+    return 1;
+  }
+  if (completed == 0) {
+    std::printf("FAILED: no calfbot conversation was completed\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc >= 3 && std::string(argv[1]) == "--echo-server") {
+      int threads = kServerThreads;
+      if (argc >= 5 && std::string(argv[3]) == "--threads") threads = std::atoi(argv[4]);
+      return calfbot::bench::run_echo_server(static_cast<unsigned short>(std::atoi(argv[2])),
+                                             std::max(1, threads));
+    }
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::cerr << "load_bench: " << e.what() << "\n";
+    return 2;
+  }
+}
