@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "bot/clinic_answers.h"
-#include "bot/clinic_crypto.h"
+#include "bot/crypto.h"
 
 namespace calfbot::bot::clinic {
 

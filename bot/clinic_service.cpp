@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "bot/clinic_answers.h"
-#include "bot/clinic_crypto.h"
+#include "bot/crypto.h"
 #include "bot/clinic_fhir.h"
 #include "bot/clinic_summary.h"
 #include "config/config.h"

@@ -2,7 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "bot/clinic_crypto.h"
+#include "bot/crypto.h"
 
 namespace calfbot::bot::clinic {
 

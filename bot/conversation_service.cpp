@@ -7,9 +7,9 @@
 #include <iterator>
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
+#include "bot/crypto.h"
+#include "dialog/render.h"
 #include "dialog/state.h"
 #include "knowledge/knowledge.h"
 
@@ -36,55 +36,12 @@ struct ConversationService::Entry {
 namespace {
 
 const char* kExpiredEmergency =
-    "This conversation has ended because it was idle. Earlier I advised you to call {number} "
-    "now. If you have not had help yet, please call {number} now.";
+    "This conversation has ended because it was idle. Earlier I advised you to call "
+    "{emergency_number} now. If you have not had help yet, please call {emergency_number} now.";
 const char* kExpiredUrgent =
     "This conversation has ended because it was idle. Earlier I advised you to get an in-person "
-    "assessment today. If you have not been seen yet, please arrange it today, and call {number} "
-    "if you get chest pain, trouble breathing or feel faint.";
-
-std::string fill_number(std::string text, const std::string& number) {
-  for (size_t at; (at = text.find("{number}")) != std::string::npos;) {
-    text.replace(at, 8, number);
-  }
-  return text;
-}
-
-Result<std::string> random_bytes(size_t n) {
-  std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
-    return Error{"internal_error", "RAND_bytes failed"};
-  }
-  return bytes;
-}
-
-std::string base64url(const std::string& bytes) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 0x3F];
-  return out;
-}
-
-std::string hex(const unsigned char* data, size_t n) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 0xF];
-  }
-  return out;
-}
+    "assessment today. If you have not been seen yet, please arrange it today, and call "
+    "{emergency_number} if you get chest pain, trouble breathing or feel faint.";
 
 json input_json(const dialog::Input& in) {
   json j = {{in.kind == dialog::Input::Kind::text ? "text" : "choice", in.value}};
@@ -155,10 +112,7 @@ void ConversationService::evict_idle(int64_t now_unix) {
 }
 
 std::string ConversationService::hash_token(const std::string& token) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr);
-  return hex(md, len);
+  return sha256_hex(token);
 }
 
 size_t ConversationService::cached_sessions() const {
@@ -169,7 +123,7 @@ size_t ConversationService::cached_sessions() const {
 void ConversationService::start(const Channel& channel, Callback<Started> done) {
   auto token_bytes = random_bytes(32);
   auto id_bytes = random_bytes(16);
-  if (!token_bytes || !id_bytes) return done(Error{"internal_error", "no random bytes"});
+  if (!token_bytes || !id_bytes) return done(Error{"internal_error", "RAND_bytes failed"});
   std::string token = base64url(*token_bytes);
   int64_t t = now();
   dialog::StepResult step;
@@ -179,7 +133,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
     return done(Error{"internal_error", std::string("engine start: ") + e.what()});
   }
   SessionRecord r;
-  r.id = hex(reinterpret_cast<const unsigned char*>(id_bytes->data()), id_bytes->size());
+  r.id = hex(*id_bytes);
   r.token_hash = hash_token(token);
   r.channel = channel.name;
   r.external_user = channel.external_user;
@@ -365,13 +319,12 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   }
   std::vector<dialog::Message> messages;
   if (!r.level.empty()) {
-    const std::string& number = engine_.settings().emergency_number;
     messages.push_back({{"type", "info"},
                         {"seq", ++state.seq},
                         {"reason", "session_expired"},
-                        {"text", fill_number(r.level == "emergency" ? kExpiredEmergency
-                                                                    : kExpiredUrgent,
-                                             number)}});
+                        {"text", dialog::fill(r.level == "emergency" ? kExpiredEmergency
+                                                                     : kExpiredUrgent,
+                                              engine_.settings())}});
   }
   r.state_json = dialog::to_json(state).dump();
   r.last_seq = state.seq;

@@ -3,21 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 namespace calfbot::adapters::platforms {
 
 namespace {
-
-std::string hmac_raw(const EVP_MD* md, std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(md, key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -53,35 +41,6 @@ std::string toggle_default_port(std::string_view url) {
 }
 
 }  // namespace
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  static const char* digits = "0123456789abcdef";
-  std::string raw = hmac_raw(EVP_sha256(), key, data);
-  std::string hex;
-  for (unsigned char c : raw) {
-    hex += digits[c >> 4];
-    hex += digits[c & 15];
-  }
-  return hex;
-}
-
-std::string base64_encode(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()),
-                          static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
-  return base64_encode(hmac_raw(EVP_sha1(), key, data));
-}
 
 Verdict verify_telegram_secret(std::string_view expected_secret, std::string_view header) {
   if (header.empty()) return Verdict::missing;

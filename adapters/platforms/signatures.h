@@ -16,16 +16,17 @@
 #include <utility>
 #include <vector>
 
+#include "bot/crypto.h"
+
 namespace calfbot::adapters::platforms {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// Equal length and equal bytes; the time taken depends on the lengths only.
-bool constant_time_equal(std::string_view a, std::string_view b);
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data);
-std::string hmac_sha1_base64(std::string_view key, std::string_view data);
-std::string base64_encode(std::string_view data);
+// From bot/crypto.h.
+using bot::base64;
+using bot::constant_time_equal;
+using bot::hmac_sha1_base64;
+using bot::hmac_sha256_hex;
 
 // How a webhook's authentication turned out. missing -> 401, bad -> 403.
 enum class Verdict { ok, missing, bad };

@@ -146,7 +146,7 @@ bot::Status Platforms::start() {
   }
   if (sms_on_) {
     auto base = p.sms.api_base;
-    auto auth = "Basic " + base64_encode(p.sms.account_sid + ":" + p.sms.auth_token);
+    auto auth = "Basic " + base64(p.sms.account_sid + ":" + p.sms.auth_token);
     outbox_->add_lane({"sms", p.sms.messages_per_second, 1, 0,
                        [base, auth](bot::OutboundRequest r) {
                          r.url = base + r.url;

@@ -94,7 +94,7 @@ TEST(Signatures, FormDecodingAndEncoding) {
   EXPECT_EQ(form_encode({{"To", "+44 7700"}, {"Body", "a&b=c \u00e9"}}),
             "To=%2B44%207700&Body=a%26b%3Dc%20%C3%A9");
   EXPECT_EQ(parse_form(form_encode({{"Body", "a&b=c +x"}}))[0].second, "a&b=c +x");
-  EXPECT_EQ(base64_encode("ab"), "YWI=");
+  EXPECT_EQ(base64("ab"), "YWI=");
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ TEST(SmsE2e, NumberedChoicesAnsweredByDigit) {
   auto sent = t.api.accepted("Messages.json");
   EXPECT_EQ(sent[0].target, "/2010-04-01/Accounts/" + t.secrets.sms_sid + "/Messages.json");
   EXPECT_EQ(sent[0].headers["authorization"],
-            "Basic " + adapters::platforms::base64_encode(t.secrets.sms_sid + ":" + t.secrets.sms_token));
+            "Basic " + bot::base64(t.secrets.sms_sid + ":" + t.secrets.sms_token));
   EXPECT_EQ(sent[0].json()["To"], "+447700900111");
   EXPECT_EQ(sent[0].json()["From"], t.secrets.sms_from);
   std::string question = sent.back().json()["Body"];

@@ -1,14 +1,14 @@
 // Random tokens, hashes, HMAC and the sealed session token.
-#include "bot/clinic_crypto.h"
+#include "bot/crypto.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace calfbot::bot::clinic {
+namespace calfbot::bot {
 namespace {
 
-TEST(ClinicCrypto, KnownVectors) {
+TEST(Crypto, KnownVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   // RFC 4231, test case 2
   EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
@@ -17,7 +17,7 @@ TEST(ClinicCrypto, KnownVectors) {
   EXPECT_EQ(hex(std::string("\x01\xab", 2)), "01ab");
 }
 
-TEST(ClinicCrypto, RandomBytesDiffer) {
+TEST(Crypto, RandomBytesDiffer) {
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) {
     auto b = random_bytes(16);
@@ -27,14 +27,14 @@ TEST(ClinicCrypto, RandomBytesDiffer) {
   }
 }
 
-TEST(ClinicCrypto, ConstantTimeEqual) {
+TEST(Crypto, ConstantTimeEqual) {
   EXPECT_TRUE(constant_time_equal("abc", "abc"));
   EXPECT_FALSE(constant_time_equal("abc", "abd"));
   EXPECT_FALSE(constant_time_equal("abc", "abcd"));
   EXPECT_TRUE(constant_time_equal("", ""));
 }
 
-TEST(ClinicCrypto, SealOpensOnlyWithTheSameKey) {
+TEST(Crypto, SealOpensOnlyWithTheSameKey) {
   auto box = seal("link-token", "ctx", "session-token-123");
   ASSERT_TRUE(box);
   EXPECT_EQ(box->find("session-token"), std::string::npos);
@@ -51,4 +51,4 @@ TEST(ClinicCrypto, SealOpensOnlyWithTheSameKey) {
 }
 
 }  // namespace
-}  // namespace calfbot::bot::clinic
+}  // namespace calfbot::bot

@@ -1,4 +1,4 @@
-#include "bot/clinic_crypto.h"
+#include "bot/crypto.h"
 
 #include <array>
 #include <memory>
@@ -8,7 +8,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-namespace calfbot::bot::clinic {
+namespace calfbot::bot {
 
 namespace {
 
@@ -106,12 +106,31 @@ std::string sha256_hex(std::string_view data) {
   return hex(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes_of(bytes),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+namespace {
+
+std::string hmac_raw(const EVP_MD* md, std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(), md,
-       &len);
-  return hex(std::string_view(reinterpret_cast<const char*>(md), len));
+  HMAC(md, key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  return hex(hmac_raw(EVP_sha256(), key, data));
+}
+
+std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
+  return base64(hmac_raw(EVP_sha1(), key, data));
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
@@ -164,4 +183,4 @@ std::optional<std::string> open(std::string_view key_material, std::string_view 
   return plain;
 }
 
-}  // namespace calfbot::bot::clinic
+}  // namespace calfbot::bot
