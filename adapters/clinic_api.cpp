@@ -34,15 +34,6 @@ constexpr ClinicError kErrors[] = {
     {"internal_error", 500, "Something went wrong on our side. Please try again."},
 };
 
-HttpResponse json_response(int status, const json& body, const char* type = "application/json") {
-  HttpResponse r;
-  r.status = status;
-  r.content_type = type;
-  r.body = body.dump();
-  r.headers = {{"Cache-Control", "no-store"}};
-  return r;
-}
-
 HttpResponse error(const std::string& code, const std::string& detail = "") {
   const ClinicError* e = &kErrors[std::size(kErrors) - 1];
   for (const auto& k : kErrors) {
@@ -57,25 +48,6 @@ HttpResponse error(const std::string& code, const std::string& detail = "") {
 
 HttpResponse from_error(const bot::Error& e) {
   return error(e.code, e.code == "bad_request" ? e.detail : "");
-}
-
-std::string bearer(const HttpRequest& req) {
-  std::string h = req.header("authorization");
-  const std::string scheme = "Bearer ";
-  if (h.size() <= scheme.size() || h.compare(0, scheme.size(), scheme) != 0) return "";
-  return h.substr(scheme.size());
-}
-
-std::string query_value(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t amp = query.find('&', pos);
-    std::string part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    if (part.compare(0, name.size() + 1, name + "=") == 0) return part.substr(name.size() + 1);
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return "";
 }
 
 // A whole number from the query, within [lo, hi]; `fallback` when absent, nullopt when bad.
@@ -160,7 +132,7 @@ void ClinicApi::handle(const HttpRequest& req, std::function<void(HttpResponse)>
     if (req.method != "GET" && req.method != "HEAD") return done(error("method_not_allowed"));
     return link_page(req.path.substr(3), req.method == "HEAD", std::move(done));
   }
-  std::string key = bearer(req);
+  std::string key = bearer_token(req);
   if (key.empty()) return done(error("unauthorized"));
   auto who = store_.authenticate(key);
   if (!who) return done(from_error(who.error()));

@@ -53,10 +53,7 @@ nlohmann::json error_json(std::string_view code, const std::string& text) {
 }
 
 HttpResponse error_response(std::string_view code, const std::string& text) {
-  HttpResponse r;
-  r.status = error_spec(code).http_status;
-  r.body = error_json(code, text).dump();
-  return r;
+  return json_response(error_spec(code).http_status, error_json(code, text));
 }
 
 }  // namespace calfbot::adapters

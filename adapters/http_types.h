@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace calfbot::adapters {
 
 struct HttpRequest {
@@ -29,5 +31,16 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
+
+// `body` as JSON with `status`, never cached (every JSON answer here is
+// about one patient or one clinic).
+HttpResponse json_response(int status, const nlohmann::json& body,
+                           std::string content_type = "application/json");
+
+// "Authorization: Bearer abc" -> "abc"; "" when absent or malformed.
+std::string bearer_token(const HttpRequest& req);
+
+// The value of `name` in a query string such as "after=3&x=y"; "" if absent.
+std::string query_value(const std::string& query, const std::string& name);
 
 }  // namespace calfbot::adapters

@@ -19,35 +19,6 @@ namespace {
 constexpr const char* kPrefix = "/v1/conversations";
 constexpr size_t kMaxExternalUser = 200;
 
-HttpResponse json_response(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump();
-  r.headers = {{"Cache-Control", "no-store"}};
-  return r;
-}
-
-// "Bearer abc" -> "abc"; "" when absent or malformed.
-std::string bearer(const HttpRequest& req) {
-  std::string h = req.header("authorization");
-  const std::string scheme = "Bearer ";
-  if (h.size() <= scheme.size() || h.compare(0, scheme.size(), scheme) != 0) return "";
-  return h.substr(scheme.size());
-}
-
-// The value of `name` in a query string such as "after=3&x=y"; "" if absent.
-std::string query_value(const std::string& query, const std::string& name) {
-  size_t pos = 0;
-  while (pos <= query.size()) {
-    size_t amp = query.find('&', pos);
-    std::string part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    if (part.compare(0, name.size() + 1, name + "=") == 0) return part.substr(name.size() + 1);
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return "";
-}
-
 HttpResponse from_error(const bot::Error& e) { return error_response(e.code); }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -80,7 +51,7 @@ void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> d
   if (req.method != "GET" && !(messages && req.method == "POST")) {
     return done(error_response("method_not_allowed"));
   }
-  std::string token = bearer(req);
+  std::string token = bearer_token(req);
   if (token.empty()) return done(error_response("missing_token"));
   // The token is the authority; the id in the path must name the same session.
   auto actual = service_.session_id(token);
