@@ -321,14 +321,19 @@ std::optional<http::response<http::string_body>> http_get(unsigned short port,
   }
 }
 
-// calfbot's store metrics (Prometheus text): commits and their writes and time.
+// calfbot's store metrics (Prometheus text): commits and their writes and
+// time; and the conversations it holds in memory.
 struct StoreCounters {
   double commits = 0, writes = 0, commit_seconds = 0;
+  double seconds = 0;  // the time between the two readings, for a difference
+  double sessions_active = 0;
 };
 
 StoreCounters store_counters(unsigned short port) {
   StoreCounters c;
   auto res = http_get(port, "/metrics");
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+                  .count();
   if (!res) return c;
   std::istringstream in(res->body());
   std::string name, value;
@@ -336,8 +341,34 @@ StoreCounters store_counters(unsigned short port) {
     if (name == "calfbot_store_commit_seconds_count") c.commits = std::atof(value.c_str());
     if (name == "calfbot_store_commit_seconds_sum") c.commit_seconds = std::atof(value.c_str());
     if (name == "calfbot_store_commit_batch_size_sum") c.writes = std::atof(value.c_str());
+    if (name == "calfbot_sessions_active") c.sessions_active = std::atof(value.c_str());
   }
   return c;
+}
+
+StoreCounters operator-(const StoreCounters& a, const StoreCounters& b) {
+  return {a.commits - b.commits, a.writes - b.writes, a.commit_seconds - b.commit_seconds,
+          a.seconds - b.seconds, a.sessions_active};
+}
+
+// The whole machine's CPU time (/proc/stat, in seconds): busy, waiting for
+// I/O, stolen by the hypervisor.
+struct MachineCpu {
+  double busy = 0, iowait = 0, steal = 0;
+};
+
+MachineCpu machine_cpu() {
+  std::istringstream in(read_file("/proc/stat"));
+  std::string cpu;
+  double v[8] = {};  // user nice system idle iowait irq softirq steal
+  in >> cpu;
+  for (double& x : v) in >> x;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {(v[0] + v[1] + v[2] + v[5] + v[6]) / tick, v[4] / tick, v[7] / tick};
+}
+
+MachineCpu operator-(const MachineCpu& a, const MachineCpu& b) {
+  return {a.busy - b.busy, a.iowait - b.iowait, a.steal - b.steal};
 }
 
 struct Server {
@@ -430,6 +461,8 @@ struct Result {
   int open_at_end = 0;
   long rss_before_kib = 0, rss_steady_kib = 0;
   double server_cpu = 0, client_cpu = 0;  // CPU seconds per second of the window
+  MachineCpu machine;                     // likewise, all processes
+  MachineCpu background;                  // all processes in the second before the server started
   StoreCounters store;                    // calfbot: over the window
   std::string synchronous;
 };
@@ -440,6 +473,9 @@ Result measure(const Options& o, const std::string& self_exe, const std::string&
                double settle, double window) {
   Result r;
   r.server = spec.echo ? "echo" : "calfbot";
+  MachineCpu before = machine_cpu();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  r.background = machine_cpu() - before;
   Server s = spec.echo ? start_echo(self_exe, dir) : start_calfbot(o, dir);
   r.synchronous = s.synchronous;
   const pid_t pid = s.child->pid();
@@ -450,6 +486,7 @@ Result measure(const Options& o, const std::string& self_exe, const std::string&
   std::this_thread::sleep_for(std::chrono::duration<double>(settle));
   StoreCounters store0 = spec.echo ? StoreCounters{} : store_counters(s.port);
   double server0 = cpu_seconds(pid), client0 = cpu_seconds(getpid());
+  MachineCpu machine0 = machine_cpu();
   auto t0 = std::chrono::steady_clock::now();
   load.record(true);
   std::this_thread::sleep_for(std::chrono::duration<double>(window));
@@ -459,11 +496,9 @@ Result measure(const Options& o, const std::string& self_exe, const std::string&
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.server_cpu = (cpu_seconds(pid) - server0) / elapsed;
   r.client_cpu = (cpu_seconds(getpid()) - client0) / elapsed;
-  if (!spec.echo) {
-    StoreCounters store1 = store_counters(s.port);
-    r.store = {store1.commits - store0.commits, store1.writes - store0.writes,
-               store1.commit_seconds - store0.commit_seconds};
-  }
+  MachineCpu m = machine_cpu() - machine0;
+  r.machine = {m.busy / elapsed, m.iowait / elapsed, m.steal / elapsed};
+  if (!spec.echo) r.store = store_counters(s.port) - store0;
   r.f = load.stop();
   if (!s.child->running()) {
     throw std::runtime_error(r.server + " " + s.child->status() + " during the run; its output:\n" +
@@ -521,16 +556,23 @@ void print_errors(const Result& r) {
   }
 }
 
-void print_store(const Result& r) {
-  if (r.server != "calfbot" || r.f.window_seconds <= 0) return;
-  double w = r.f.window_seconds;
-  std::printf("    calfbot store (synchronous=%s): %s commits/s, %s writes a commit, %s ms a commit, "
-              "committing %s%% of the time\n",
-              r.synchronous.c_str(), fixed(r.store.commits / w, 0).c_str(),
-              fixed(r.store.commits > 0 ? r.store.writes / r.store.commits : 0, 1).c_str(),
-              fixed(r.store.commits > 0 ? 1000 * r.store.commit_seconds / r.store.commits : 0, 2)
-                  .c_str(),
-              fixed(100 * r.store.commit_seconds / w, 0).c_str());
+// What else the window saw: the store's commits (calfbot) and the whole machine.
+void print_context(const Result& r) {
+  std::printf("    %-8s machine CPU busy %s%% of %u00%% (before the server started: %s%%), "
+              "iowait %s%%, steal %s%%\n",
+              r.server.c_str(), fixed(100 * r.machine.busy, 0).c_str(),
+              std::thread::hardware_concurrency(), fixed(100 * r.background.busy, 0).c_str(),
+              fixed(100 * r.machine.iowait, 0).c_str(), fixed(100 * r.machine.steal, 0).c_str());
+  if (r.server != "calfbot" || r.store.seconds <= 0) return;
+  const StoreCounters& c = r.store;
+  std::printf("    calfbot  store (synchronous=%s): %s commits/s, %s writes a commit, %s ms a "
+              "commit, committing %s%% of the time\n",
+              r.synchronous.c_str(), fixed(c.commits / c.seconds, 0).c_str(),
+              fixed(c.commits > 0 ? c.writes / c.commits : 0, 1).c_str(),
+              fixed(c.commits > 0 ? 1000 * c.commit_seconds / c.commits : 0, 2).c_str(),
+              fixed(100 * c.commit_seconds / c.seconds, 0).c_str());
+  std::printf("    calfbot  conversations held in memory at the end: %s\n",
+              fixed(c.sessions_active, 0).c_str());
 }
 
 void print_closed(const Options& o, const Result& bot, const Result& echo, int echo_turns,
@@ -558,7 +600,8 @@ void print_closed(const Options& o, const Result& bot, const Result& echo, int e
               ratio(turns_per_second(bot), turns_per_second(echo)).c_str(),
               ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
               ratio(percentile(bot.f.latency_ms, 0.99), percentile(echo.f.latency_ms, 0.99)).c_str());
-  print_store(bot);
+  print_context(bot);
+  print_context(echo);
   print_errors(bot);
   print_errors(echo);
 }
@@ -574,29 +617,30 @@ void print_human(const Options& o, int patients, const Result& bot, const Result
               patients, fixed(o.ramp, 1).c_str(), fixed(o.think_min, 2).c_str(),
               fixed(o.think_max, 2).c_str(), fixed(o.window, 1).c_str());
   std::printf("  (echo: conversations of %d messages)\n", echo_turns);
-  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %9s\n", "server", "open",
-              "turns/s", "p50 ms", "p99 ms", "max ms", "turns", "convs", "errors", "server CPU",
-              "RSS before", "RSS steady", "KiB/conv");
+  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %11s %9s\n", "server",
+              "open", "turns/s", "p50 ms", "p99 ms", "max ms", "turns", "convs", "errors",
+              "server CPU", "client CPU", "RSS before", "RSS steady", "KiB/conv");
   for (const Result* r : {&bot, &echo}) {
-    std::printf("  %-9s %6d %8s %8s %8s %8s %8zu %7llu %7llu %10s%% %8s MiB %7s MiB %9s\n",
+    std::printf("  %-9s %6d %8s %8s %8s %8s %8zu %7llu %7llu %10s%% %10s%% %7s MiB %7s MiB %9s\n",
                 r->server.c_str(), r->open_at_end, fixed(turns_per_second(*r), 0).c_str(),
                 fixed(percentile(r->f.latency_ms, 0.5), 2).c_str(),
                 fixed(percentile(r->f.latency_ms, 0.99), 2).c_str(),
                 fixed(percentile(r->f.latency_ms, 1.0), 1).c_str(), r->f.latency_ms.size(),
                 static_cast<unsigned long long>(r->f.conversations),
                 static_cast<unsigned long long>(errors(r->f.errors_window)),
-                fixed(100 * r->server_cpu, 0).c_str(),
+                fixed(100 * r->server_cpu, 0).c_str(), fixed(100 * r->client_cpu, 0).c_str(),
                 fixed(static_cast<double>(r->rss_before_kib) / 1024, 1).c_str(),
                 fixed(static_cast<double>(r->rss_steady_kib) / 1024, 1).c_str(),
                 fixed(kib_per_conversation(*r, patients), 1).c_str());
   }
-  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %9s\n", "bot/echo", "", "",
-              ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
+  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %11s %9s\n", "bot/echo", "",
+              "", ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
               ratio(percentile(bot.f.latency_ms, 0.99), percentile(echo.f.latency_ms, 0.99)).c_str(),
-              "", "", "", "", "", "", "",
+              "", "", "", "", "", "", "", "",
               ratio(kib_per_conversation(bot, patients), kib_per_conversation(echo, patients))
                   .c_str());
-  print_store(bot);
+  print_context(bot);
+  print_context(echo);
   print_errors(bot);
   print_errors(echo);
 }
