@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,7 +81,12 @@ const char* kUsage =
     "  --human LIST       human pace: patients open at once, one run each (5000)\n"
     "  --ramp S           human pace: seconds over which the patients arrive (20)\n"
     "  --window S         human pace: seconds measured after the ramp (30)\n"
-    "  --think MIN,MAX    human pace: seconds before each answer, uniform (1,3)\n";
+    "  --think MIN,MAX    human pace: seconds before each answer, uniform (1,3)\n"
+    "  --turn-timeout S   a reply later than this is an error (10)\n"
+    "  --client-threads T threads of the client's io_context (1)\n"
+    "  --synchronous M    set calfbot's store.synchronous (default: calfbot's own default)\n"
+    "  --echo-server PORT run only the echo server (the benchmark starts it this way)\n"
+    "The SQLite files go to a new folder in $TMPDIR (or /tmp).\n";
 
 // ---- child processes ----
 
@@ -291,6 +297,24 @@ std::string first_line(const std::string& path, const std::string& key) {
     }
   }
   return "?";
+}
+
+// The file system a path is on, by name; a tmpfs makes fsync free.
+std::string file_system(const std::string& path) {
+  struct statfs fs {};
+  if (statfs(path.c_str(), &fs) != 0) return "?";
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0xEF53: return "ext4";
+    case 0x58465342: return "xfs";
+    case 0x9123683E: return "btrfs";
+    case 0x01021994: return "tmpfs (fsync costs nothing here: not a durable store)";
+    case 0x794C7630: return "overlayfs";
+    default: return "type 0x" + [&] {
+      std::ostringstream h;
+      h << std::hex << static_cast<unsigned long>(fs.f_type);
+      return h.str();
+    }();
+  }
 }
 
 std::string load_average() {
@@ -775,6 +799,7 @@ int run(int argc, char** argv) {
   std::fflush(stdout);
 
   TempDir tmp;
+  std::printf("  SQLite files in a fresh temporary folder on %s\n", file_system(tmp.path()).c_str());
   int run_id = 0;
   auto dir = [&] { return tmp.path() + "/" + std::to_string(++run_id); };
   auto progress = [](const std::string& what) {
