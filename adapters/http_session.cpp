@@ -113,7 +113,10 @@ void HttpSession::handle(Request&& req) {
     return send(error_response("rate_limited"));
   }
   HttpRequest r;
-  r.method = head_ ? "GET" : std::string(req.method_string());
+  // HEAD goes to the routes as HEAD (each answers it like GET; a clinic link
+  // must not start the patient's conversation for a link checker), and its
+  // body is dropped in send().
+  r.method = std::string(req.method_string());
   std::string_view target = req.target();
   size_t q = target.find('?');
   r.path = std::string(target.substr(0, q));

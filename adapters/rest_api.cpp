@@ -48,7 +48,8 @@ void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> d
   std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
   if (id.empty() || (tail != "" && tail != "/messages")) return done(error_response("not_found"));
   bool messages = tail == "/messages";
-  if (req.method != "GET" && !(messages && req.method == "POST")) {
+  bool get = req.method == "GET" || req.method == "HEAD";  // HEAD: the same, without the body
+  if (!get && !(messages && req.method == "POST")) {
     return done(error_response("method_not_allowed"));
   }
   std::string token = bearer_token(req);
