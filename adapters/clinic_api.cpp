@@ -111,10 +111,10 @@ HttpResponse link_over(const std::string& code, const std::string& emergency) {
     text = "Please check that the whole link was copied, or ask your clinic for a new one.";
   }
   return html_response(
-      status, page(heading, "<h1>" + heading + "</h1><p>" + text + "</p><p class=\"warning\"><strong>"
-                                "If you have chest pain, are short of breath or are coughing up "
-                                "blood, call " + clinic::html_escape(emergency) +
-                                " now.</strong></p>"));
+      status, page(heading, "<div class=\"notice\"><h1>" + heading + "</h1><p>" + text +
+                                "</p><p class=\"warning\"><strong>If you have chest pain, are "
+                                "short of breath or are coughing up blood, call " +
+                                clinic::html_escape(emergency) + " now.</strong></p></div>"));
 }
 
 }  // namespace
@@ -164,8 +164,9 @@ void ClinicApi::link_page(const std::string& token, bool head, std::function<voi
     if (!r) {
       const std::string& code = r.error().code;
       if (code.rfind("link_", 0) == 0) return done(link_over(code, emergency_number_));
-      return done(html_response(503, page("Please try again", "<h1>Please try again in a moment</h1>"
-                                                              "<p>The questions could not be opened just now.</p>")));
+      return done(html_response(
+          503, page("Please try again", "<div class=\"notice\"><h1>Please try again in a moment</h1>"
+                                        "<p>The questions could not be opened just now.</p></div>")));
     }
     const std::string body =
         "<div class=\"intro\"><h1>Before your appointment: your calf pain</h1><p>Your clinic has "
