@@ -169,12 +169,16 @@ void WebsocketSession::handle(const std::string& text) {
     return;
   }
   auto& resume = std::get<ClientResume>(*parsed);
-  state_->service().resume(resume.token, resume.last_seq,
-                          [self, ex, token = resume.token](auto r) {
-                            net::post(ex, [self, token, r = std::move(r)]() mutable {
-                              self->on_resumed(token, std::move(r));
-                            });
-                          });
+  // A client that has shown nothing yet (last_seq 0: another browser, a
+  // clinic link opened again) gets the patient's own messages replayed too.
+  state_->service().resume(
+      resume.token, resume.last_seq,
+      [self, ex, token = resume.token](auto r) {
+        net::post(ex, [self, token, r = std::move(r)]() mutable {
+          self->on_resumed(token, std::move(r));
+        });
+      },
+      resume.last_seq == 0);
 }
 
 void WebsocketSession::on_started(bot::Result<bot::Started> r) {

@@ -23,6 +23,7 @@ struct ConversationService::Job {
   dialog::Input input;
   int last_seq = 0;
   Callback<Delivery> done;
+  bool with_patient = false;  // resume: the patient's messages too
 };
 
 struct ConversationService::Entry {
@@ -71,6 +72,46 @@ Result<std::vector<dialog::Message>> parse_bodies(Result<std::vector<StoredMessa
   if (!stored) return stored.error();
   std::vector<dialog::Message> out;
   for (const auto& m : *stored) out.push_back(json::parse(m.body, nullptr, false));
+  return out;
+}
+
+// The patient's stored input as the words shown for it: typed text as it
+// was, a choice by its label in the question it answered ("a,b" -> "A, B").
+std::string patient_words(const json& input, const json& question) {
+  if (input.contains("text")) return input.value("text", "");
+  std::string ids = input.value("choice", "");
+  std::string out;
+  for (size_t start = 0; start <= ids.size();) {
+    size_t comma = std::min(ids.find(',', start), ids.size());
+    std::string id = ids.substr(start, comma - start);
+    std::string label = id;
+    if (question.is_object() && question.contains("choices")) {
+      for (const auto& c : question["choices"]) {
+        if (c.value("id", "") == id) label = c.value("label", id);
+      }
+    }
+    out += (out.empty() ? "" : ", ") + label;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// The stored messages, bot and patient, in order; patient ones as
+// {"type": "patient", "text": ...}.
+Result<std::vector<dialog::Message>> with_patient_messages(
+    Result<std::vector<StoredMessage>> stored) {
+  if (!stored) return stored.error();
+  std::vector<dialog::Message> out;
+  json question;  // the last question shown before a patient message
+  for (const auto& m : *stored) {
+    json body = json::parse(m.body, nullptr, false);
+    if (m.direction == StoredMessage::Direction::out) {
+      if (body.value("type", "") == "question") question = body;
+      out.push_back(std::move(body));
+    } else if (body.is_object()) {
+      out.push_back({{"type", "patient"}, {"text", patient_words(body, question)}});
+    }
+  }
   return out;
 }
 
@@ -190,10 +231,12 @@ void ConversationService::post(const std::string& token, dialog::Input input,
   enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done)});
 }
 
-void ConversationService::resume(const std::string& token, int last_seq, Callback<Delivery> done) {
+void ConversationService::resume(const std::string& token, int last_seq, Callback<Delivery> done,
+                                 bool with_patient) {
   auto entry = entry_for(hash_token(token), false);
   if (!entry) return done(entry.error());
-  enqueue(*entry, Job{Job::Kind::resume, {}, std::max(0, last_seq), std::move(done)});
+  enqueue(*entry,
+          Job{Job::Kind::resume, {}, std::max(0, last_seq), std::move(done), with_patient});
 }
 
 void ConversationService::enqueue(const std::shared_ptr<Entry>& entry, Job job) {
@@ -294,7 +337,9 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
   if (r.phase == "expired") {
     job.done(Error{"session_expired", "session " + r.id + " has expired"});
   } else {
-    auto messages = parse_bodies(store_.messages(r.id, job.last_seq, false));
+    auto messages = job.with_patient
+                        ? with_patient_messages(store_.messages(r.id, job.last_seq, true))
+                        : parse_bodies(store_.messages(r.id, job.last_seq, false));
     if (!messages) {
       job.done(messages.error());
     } else {

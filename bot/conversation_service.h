@@ -102,8 +102,13 @@ class ConversationService {
   void post(const std::string& token, dialog::Input input, Callback<Delivery> done);
 
   // The bot messages after last_seq, once the session's queued inputs are
-  // durable. Errors: unknown_session, session_expired, store_unavailable.
-  void resume(const std::string& token, int last_seq, Callback<Delivery> done);
+  // durable. With `with_patient`, the patient's own messages come too, in
+  // order, as {"type": "patient", "text": ...} (a choice shown by its label):
+  // a client with nothing on screen (another browser) can then show the
+  // whole conversation. Errors: unknown_session, session_expired,
+  // store_unavailable.
+  void resume(const std::string& token, int last_seq, Callback<Delivery> done,
+              bool with_patient = false);
 
   // The session's id, for channels that name it in URLs. Errors as summary.
   Result<std::string> session_id(const std::string& token);

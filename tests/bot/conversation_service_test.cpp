@@ -387,6 +387,53 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   EXPECT_EQ(*service.expire_idle(), 0);
 }
 
+TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  Started s = start(service);
+  auto first = say(service, s.token, "my left calf hurts when I walk");
+  ASSERT_TRUE(first);
+  std::vector<std::string> said = {"my left calf hurts when I walk"};
+  // typed answers (an age) until a question with buttons comes
+  while (!first->messages.back().contains("choices") && said.size() < 4) {
+    first = say(service, s.token, "40");
+    ASSERT_TRUE(first);
+    said.push_back("40");
+  }
+  // answer it by its first button
+  const json q = first->messages.back();
+  ASSERT_EQ(q["type"], "question");
+  ASSERT_TRUE(q.contains("choices")) << q.dump();
+  std::string id = q["choices"][0]["id"], label = q["choices"][0]["label"];
+  auto second = wait<Delivery>([&](auto cb) {
+    service.post(s.token, dialog::Input{dialog::Input::Kind::choice, id, 0, 0}, cb);
+  });
+  ASSERT_TRUE(second);
+
+  auto plain = resume(service, s.token, 0);
+  ASSERT_TRUE(plain);
+  for (const auto& m : plain->messages) EXPECT_NE(m["type"], "patient") << "only when asked";
+
+  auto full = wait<Delivery>([&](auto cb) { service.resume(s.token, 0, cb, true); });
+  ASSERT_TRUE(full);
+  std::vector<std::string> patient;
+  size_t question_before_label = 0;
+  for (size_t i = 0; i < full->messages.size(); ++i) {
+    const json& m = full->messages[i];
+    if (m["type"] != "patient") continue;
+    EXPECT_FALSE(m.contains("seq"));
+    patient.push_back(m["text"]);
+    if (m["text"] == label) question_before_label = i;
+  }
+  said.push_back(label);
+  EXPECT_EQ(patient, said);
+  ASSERT_GT(question_before_label, 0u);
+  EXPECT_EQ(full->messages[question_before_label - 1], q) << "each answer follows its question";
+  EXPECT_EQ(full->messages.back(), second->messages.back());
+  EXPECT_EQ(full->messages.size(), plain->messages.size() + said.size());
+}
+
 TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMemory) {
   FakeStore store;
   int64_t now = 1000;

@@ -678,6 +678,8 @@
       case 'outcome': this.renderOutcome(msg, replay); break;
       case 'info': this.addLine('cb-info', msg.text || ''); break;
       case 'error': this.addLine('cb-error', msg.text || 'Sorry, that could not be used. Please try again.'); break;
+      // the patient's own earlier words, replayed to a browser that had none
+      case 'patient': this.addMe(msg.text || '', replay); break;
       default: break;  // unknown message types are ignored
     }
     this.setWaiting(false);
