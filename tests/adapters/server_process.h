@@ -24,6 +24,7 @@ class ServerProcess {
 
   unsigned short port() const { return port_; }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   void kill_hard();  // SIGKILL, then reaps the process
   // SIGTERM, then waits up to `timeout_ms` for the exit; returns the exit
