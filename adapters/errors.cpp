@@ -23,6 +23,9 @@ constexpr std::array kSpecs = {
     ErrorSpec{"session_expired", 410,
               "That conversation has ended because it was idle. Please start a new one."},
     ErrorSpec{"rate_limited", 429, "Too many messages at once. Please wait a moment and try again."},
+    ErrorSpec{"too_many_conversations", 429,
+              "Too many new conversations from this network just now. Please wait a few minutes "
+              "and try again."},
     ErrorSpec{"too_large", 413, "That message is too large."},
     ErrorSpec{"store_overloaded", 503, "The service is busy. Please try again in a moment."},
     ErrorSpec{"store_unavailable", 503,

@@ -123,6 +123,7 @@ void HttpSession::handle(Request&& req) {
   if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
   for (const auto& field : req) r.headers[lower(field.name_string())] = std::string(field.value());
   r.body = std::move(req.body());
+  r.remote_address = slot_.address();
   busy_ = true;
   // The reply may come from the store's thread: post it back to this strand,
   // keeping the io_context running until it arrives.

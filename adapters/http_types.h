@@ -18,6 +18,7 @@ struct HttpRequest {
   std::string query;    // the target after '?', without it
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
+  std::string remote_address;  // the client's IP address ("" if unknown)
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

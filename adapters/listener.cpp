@@ -64,7 +64,9 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     return;
   }
   state_->metrics().connections_total++;
-  ConnectionSlot slot = state_->admit();
+  boost::system::error_code peer_ec;
+  auto peer = socket.remote_endpoint(peer_ec);
+  ConnectionSlot slot = state_->admit(peer_ec ? std::string() : peer.address().to_string());
   if (!slot.admitted()) state_->metrics().connections_rejected_total++;
   std::make_shared<HttpSession>(std::move(socket), state_, std::move(slot))->run();
   do_accept();

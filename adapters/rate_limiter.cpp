@@ -18,4 +18,10 @@ bool RateLimiter::allow(Clock::time_point now) {
   return true;
 }
 
+bool RateLimiter::full(Clock::time_point now) const {
+  if (!started_) return true;
+  double since = now > last_ ? std::chrono::duration<double>(now - last_).count() : 0.0;
+  return tokens_ + per_second_ * since >= burst_;
+}
+
 }  // namespace calfbot::adapters

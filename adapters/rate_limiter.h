@@ -14,6 +14,8 @@ class RateLimiter {
 
   // Takes one token if there is one: true = allowed.
   bool allow(Clock::time_point now);
+  // Full again by `now`: forgetting this bucket would change nothing.
+  bool full(Clock::time_point now) const;
 
  private:
   double per_second_;

@@ -27,8 +27,12 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-RestApi::RestApi(bot::ConversationService& service, Metrics& metrics, Logger& log)
-    : service_(service), metrics_(metrics), log_(log) {}
+RestApi::RestApi(bot::ConversationService& service, Metrics& metrics, Logger& log,
+                 std::function<bool(const std::string& address)> allow_new_conversation)
+    : service_(service),
+      metrics_(metrics),
+      log_(log),
+      allow_new_conversation_(std::move(allow_new_conversation)) {}
 
 bool RestApi::owns(const HttpRequest& req) {
   const std::string p = kPrefix;
@@ -79,6 +83,10 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
       }
       channel.external_user = v.get<std::string>();
     }
+  }
+  if (allow_new_conversation_ && !allow_new_conversation_(req.remote_address)) {
+    log_.warn("too_many_conversations", {{"address", req.remote_address}});
+    return done(error_response("too_many_conversations"));
   }
   service_.start(channel, [this, done = std::move(done)](bot::Result<bot::Started> r) {
     if (!r) {

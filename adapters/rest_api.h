@@ -25,7 +25,10 @@ class Logger;
 
 class RestApi {
  public:
-  RestApi(bot::ConversationService& service, Metrics& metrics, Logger& log);
+  // allow_new_conversation: whether the client's address may start another
+  // conversation now (empty = always).
+  RestApi(bot::ConversationService& service, Metrics& metrics, Logger& log,
+          std::function<bool(const std::string& address)> allow_new_conversation = {});
 
   // True for paths under /v1/conversations.
   static bool owns(const HttpRequest& req);
@@ -42,6 +45,7 @@ class RestApi {
   bot::ConversationService& service_;
   Metrics& metrics_;
   Logger& log_;
+  std::function<bool(const std::string& address)> allow_new_conversation_;
 };
 
 }  // namespace calfbot::adapters

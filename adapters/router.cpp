@@ -21,11 +21,12 @@ HttpResponse status_response(int status, const char* text) {
 }  // namespace
 
 Router::Router(const config::ServerConfig& config, bot::ConversationService& service,
-               Metrics& metrics, Logger& log, std::function<bool()> ready)
+               Metrics& metrics, Logger& log, std::function<bool()> ready,
+               std::function<bool(const std::string& address)> allow_new_conversation)
     : metrics_(metrics),
       ready_(std::move(ready)),
       files_(config.allowed_origins),
-      rest_(service, metrics, log) {}
+      rest_(service, metrics, log, std::move(allow_new_conversation)) {}
 
 void Router::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
   metrics_.http_requests_total++;

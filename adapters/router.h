@@ -25,8 +25,11 @@ class Logger;
 class Router {
  public:
   // ready: false while the server shuts down (GET /readyz answers 503).
+  // allow_new_conversation: whether a client address may start another
+  // conversation (REST), counting it if so.
   Router(const config::ServerConfig& config, bot::ConversationService& service, Metrics& metrics,
-         Logger& log, std::function<bool()> ready);
+         Logger& log, std::function<bool()> ready,
+         std::function<bool(const std::string& address)> allow_new_conversation);
 
   // Calls `done` exactly once with the response, maybe later and from
   // another thread (a REST message replies once it is durable).

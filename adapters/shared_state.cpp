@@ -11,15 +11,16 @@ namespace calfbot::adapters {
 
 ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& o) noexcept {
   if (this != &o) {
-    if (owner_) owner_->release();
+    if (owner_) owner_->release(address_);
     owner_ = o.owner_;
+    address_ = std::move(o.address_);
     o.owner_ = nullptr;
   }
   return *this;
 }
 
 ConnectionSlot::~ConnectionSlot() {
-  if (owner_) owner_->release();
+  if (owner_) owner_->release(address_);
 }
 
 SharedState::SharedState(const config::ServerConfig& config, bot::ConversationService& service,
@@ -28,20 +29,52 @@ SharedState::SharedState(const config::ServerConfig& config, bot::ConversationSe
       service_(service),
       metrics_(metrics),
       log_(log),
-      router_(config, service, metrics, log, [this] { return !shutting_down_; }) {}
+      router_(config, service, metrics, log, [this] { return !shutting_down_; },
+              [this](const std::string& address) { return allow_new_conversation(address); }) {}
 
-ConnectionSlot SharedState::admit() {
+ConnectionSlot SharedState::admit(const std::string& address) {
   if (shutting_down_) return ConnectionSlot();
+  {
+    std::lock_guard lock(address_mu_);
+    int& mine = open_by_address_[address];
+    if (mine >= config_.max_connections_per_address) {
+      if (mine == 0) open_by_address_.erase(address);
+      return ConnectionSlot();
+    }
+    ++mine;
+  }
   int n = open_.fetch_add(1) + 1;
   if (n > config_.max_connections) {
     open_--;
+    std::lock_guard lock(address_mu_);
+    if (--open_by_address_[address] == 0) open_by_address_.erase(address);
     return ConnectionSlot();
   }
   metrics_.connections_open = n;
-  return ConnectionSlot(this);
+  return ConnectionSlot(this, address);
 }
 
-void SharedState::release() { metrics_.connections_open = --open_; }
+void SharedState::release(const std::string& address) {
+  metrics_.connections_open = --open_;
+  std::lock_guard lock(address_mu_);
+  auto it = open_by_address_.find(address);
+  if (it != open_by_address_.end() && --it->second <= 0) open_by_address_.erase(it);
+}
+
+bool SharedState::allow_new_conversation(const std::string& address) {
+  auto now = RateLimiter::Clock::now();
+  std::lock_guard lock(address_mu_);
+  // Many addresses seen once: forget those whose bucket is full again, so
+  // the map holds only the addresses that are starting conversations now.
+  if (new_conversations_.size() >= 10000) {
+    std::erase_if(new_conversations_, [now](const auto& kv) { return kv.second.full(now); });
+  }
+  double per_minute = config_.conversations_per_address_per_minute;
+  auto it = new_conversations_
+                .try_emplace(address, per_minute / 60.0, config_.conversations_per_address_per_minute)
+                .first;
+  return it->second.allow(now);
+}
 
 void SharedState::join(Connection* c, std::weak_ptr<Connection> weak) {
   std::lock_guard lock(mu_);

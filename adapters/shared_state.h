@@ -13,6 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "adapters/rate_limiter.h"
 #include "adapters/router.h"
 
 namespace calfbot::config {
@@ -31,14 +32,20 @@ class SharedState;
 class ConnectionSlot {
  public:
   ConnectionSlot() = default;
-  explicit ConnectionSlot(SharedState* owner) : owner_(owner) {}
-  ConnectionSlot(ConnectionSlot&& o) noexcept : owner_(o.owner_) { o.owner_ = nullptr; }
+  ConnectionSlot(SharedState* owner, std::string address)
+      : owner_(owner), address_(std::move(address)) {}
+  ConnectionSlot(ConnectionSlot&& o) noexcept
+      : owner_(o.owner_), address_(std::move(o.address_)) {
+    o.owner_ = nullptr;
+  }
   ConnectionSlot& operator=(ConnectionSlot&& o) noexcept;
   ~ConnectionSlot();
   bool admitted() const { return owner_ != nullptr; }
+  const std::string& address() const { return address_; }  // the client's IP address
 
  private:
   SharedState* owner_ = nullptr;
+  std::string address_;
 };
 
 class SharedState {
@@ -52,9 +59,14 @@ class SharedState {
   Logger& log() { return log_; }
   Router& router() { return router_; }
 
-  // A slot, or an unadmitted one when max_connections are open or the server
-  // is shutting down.
-  ConnectionSlot admit();
+  // A slot for a connection from `address`, or an unadmitted one when
+  // max_connections are open, or max_connections_per_address from this
+  // address, or the server is shutting down.
+  ConnectionSlot admit(const std::string& address);
+
+  // Whether `address` may start another conversation now
+  // (conversations_per_address_per_minute); counts it if so.
+  bool allow_new_conversation(const std::string& address);
 
   void join(Connection* c, std::weak_ptr<Connection> weak);
   void leave(Connection* c);
@@ -71,7 +83,7 @@ class SharedState {
 
  private:
   friend class ConnectionSlot;
-  void release();
+  void release(const std::string& address);
 
   const config::ServerConfig& config_;
   bot::ConversationService& service_;
@@ -81,7 +93,10 @@ class SharedState {
 
   std::atomic<bool> shutting_down_{false};
   std::atomic<int> open_{0};
-  std::mutex mu_;  // guards the two maps
+  std::mutex address_mu_;  // guards the two per-address maps
+  std::unordered_map<std::string, int> open_by_address_;
+  std::unordered_map<std::string, RateLimiter> new_conversations_;
+  std::mutex mu_;  // guards the two maps below
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
   std::unordered_multimap<std::string, std::pair<WebsocketSession*, std::weak_ptr<WebsocketSession>>>
       by_session_;

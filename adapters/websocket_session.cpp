@@ -161,6 +161,11 @@ void WebsocketSession::handle(const std::string& text) {
     return;
   }
   if (!token_.empty() || starting_) return send_error("already_started");
+  if (std::holds_alternative<ClientHello>(*parsed) &&
+      !state_->allow_new_conversation(slot_.address())) {
+    state_->log().warn("too_many_conversations", {{"address", slot_.address()}});
+    return send_error("too_many_conversations");
+  }
   starting_ = true;
   if (std::holds_alternative<ClientHello>(*parsed)) {
     state_->service().start(bot::Channel{"websocket", ""}, [self, ex](auto r) {

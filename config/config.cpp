@@ -172,7 +172,8 @@ void apply_env(json& tree, const std::map<std::string, std::string>& env) {
 }
 
 const std::initializer_list<const char*> kServerKeys = {
-    "host", "port", "max_frame_bytes", "max_connections", "messages_per_second",
+    "host", "port", "max_frame_bytes", "max_connections", "max_connections_per_address",
+    "conversations_per_address_per_minute", "messages_per_second",
     "message_burst", "idle_timeout_seconds", "session_idle_expiry_minutes", "allowed_origins",
     "threads", "log_patient_text"};
 
@@ -192,6 +193,9 @@ void read_server(Section s, ServerConfig& c) {
   s.integer("port", c.port, 0, 65535);
   s.integer("max_frame_bytes", c.max_frame_bytes, 1024, 16 << 20);
   s.integer("max_connections", c.max_connections, 1, 100000);
+  s.integer("max_connections_per_address", c.max_connections_per_address, 1, 100000);
+  s.integer("conversations_per_address_per_minute", c.conversations_per_address_per_minute, 1,
+            100000);
   s.number("messages_per_second", c.messages_per_second, 0.1, 10000);
   s.integer("message_burst", c.message_burst, 1, 10000);
   s.integer("idle_timeout_seconds", c.idle_timeout_seconds, 5, 86400);

@@ -32,6 +32,8 @@ struct ServerConfig {
   int port = 8080;                      // 0 = any free port (logged at start-up)
   int max_frame_bytes = 65536;          // largest WebSocket message or HTTP body
   int max_connections = 1024;           // open TCP connections at the most
+  int max_connections_per_address = 256;  // open TCP connections from one IP address
+  int conversations_per_address_per_minute = 30;  // new conversations from one IP address
   double messages_per_second = 5;       // per connection, sustained
   int message_burst = 10;               // per connection, at once
   int idle_timeout_seconds = 300;       // a silent connection is closed after this

@@ -29,6 +29,16 @@ TEST(RateLimiter, BurstThenSteadyRate) {
   EXPECT_FALSE(limiter.allow(t + 60s)) << "never more than the burst saved up";
 }
 
+TEST(RateLimiter, FullAgainOnceTheBurstHasRefilled) {
+  RateLimiter limiter(1, 2);
+  auto t = RateLimiter::Clock::time_point{} + 100s;
+  EXPECT_TRUE(limiter.full(t)) << "never used";
+  limiter.allow(t);
+  limiter.allow(t);
+  EXPECT_FALSE(limiter.full(t + 1s));
+  EXPECT_TRUE(limiter.full(t + 2s));
+}
+
 TEST(OriginPolicy, AllowedSameOriginAndAbsent) {
   const std::vector<std::string> allowed = {"https://clinic.example", "http://localhost:8080"};
   EXPECT_TRUE(origin_allowed("", "127.0.0.1:8080", allowed)) << "not a browser";

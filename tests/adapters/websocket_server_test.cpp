@@ -1,7 +1,9 @@
 // The WebSocket channel against the real `calfbot serve`: whole
 // conversations, resume with last_seq, and every kind of bad input, each
 // with its documented error or close code (docs/errors.md).
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -308,6 +310,63 @@ TEST(WebSocketLimits, TooManyConnectionsAreRefused) {
   auto busy = http_request(server.port(), "GET", "/healthz");
   EXPECT_EQ(busy.status, 503);
   EXPECT_EQ(busy.json()["code"], "server_busy");
+}
+
+TEST(WebSocketLimits, OneAddressGetsOnlyItsShareOfConnections) {
+  TempFolder dir;
+  auto env = base_env(dir);
+  env["CALFBOT_SERVER__MAX_CONNECTIONS_PER_ADDRESS"] = "2";
+  ServerProcess server(env);
+  {
+    WsClient a(server.port());
+    WsClient b(server.port());
+    ASSERT_TRUE(a.connected() && b.connected());
+    WsClient c(server.port());
+    EXPECT_FALSE(c.connected()) << "a third connection from 127.0.0.1";
+    a.send(json{{"type", "hello"}});
+    EXPECT_FALSE(read_turn(a).empty()) << "the two admitted carry on";
+  }
+  // closed connections give their places back
+  for (int i = 0; i < 3; ++i) {
+    WsClient again(server.port());
+    EXPECT_TRUE(again.connected()) << "round " << i;
+  }
+}
+
+TEST(WebSocketLimits, NewConversationsPerAddressAreCappedAndRunningOnesCarryOn) {
+  TempFolder dir;
+  auto env = base_env(dir);
+  env["CALFBOT_SERVER__CONVERSATIONS_PER_ADDRESS_PER_MINUTE"] = "3";
+  ServerProcess server(env);
+  std::vector<std::unique_ptr<WsClient>> started;
+  for (int i = 0; i < 3; ++i) {
+    started.push_back(std::make_unique<WsClient>(server.port()));
+    started.back()->send(json{{"type", "hello"}});
+    auto m = started.back()->read();
+    ASSERT_TRUE(m);
+    EXPECT_EQ((*m)["type"], "session") << "conversation " << i;
+  }
+  WsClient fourth(server.port());
+  fourth.send(json{{"type", "hello"}});
+  auto refused = fourth.read();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)["code"], "too_many_conversations");
+  EXPECT_NE((*refused)["text"].get<std::string>().find("wait"), std::string::npos);
+  // the REST channel counts against the same address
+  auto rest = http_request(server.port(), "POST", "/v1/conversations");
+  EXPECT_EQ(rest.status, 429);
+  EXPECT_EQ(rest.json()["code"], "too_many_conversations");
+  // the conversations already going are not limited
+  read_turn(*started[0]);
+  started[0]->send(json{{"text", "my calf aches"}});
+  auto turn = read_turn(*started[0]);
+  ASSERT_FALSE(turn.empty());
+  EXPECT_EQ(turn.back()["type"], "question");
+  // and the refused connection is still open: it may try again later
+  fourth.send(json{{"type", "nonsense"}});
+  auto still = fourth.read();
+  ASSERT_TRUE(still);
+  EXPECT_EQ((*still)["code"], "unknown_type");
 }
 
 }  // namespace
