@@ -114,7 +114,7 @@ const char* kUsage =
     "  --client-threads T threads of the client's io_context (1)\n"
     "  --synchronous M    set calfbot's store.synchronous (default: calfbot's own default)\n"
     "  --echo-server PORT run only the echo server (the benchmark starts it this way)\n"
-    "The SQLite files go to a new folder in $TMPDIR (or /tmp).\n";
+    "The SQLite files go to a new folder in $TMPDIR (else the system's temporary folder).\n";
 
 // ---- child processes ----
 
