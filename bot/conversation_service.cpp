@@ -146,7 +146,7 @@ void ConversationService::evict_idle(int64_t now_unix) {
     bool idle = false;
     if (unused) {
       std::lock_guard entry_lock(it->second->mu);
-      idle = it->second->record.updated_unix + options_.session_idle_expiry_seconds <= now_unix;
+      idle = it->second->record.updated_unix + options_.cache_idle_seconds <= now_unix;
     }
     it = unused && idle ? entries_.erase(it) : std::next(it);
   }

@@ -35,6 +35,10 @@ struct ServiceOptions {
   // conversation waits as long as the link does, so a patient can come back
   // days later (the link's own expiry and completion end it).
   std::map<std::string, int64_t> channel_idle_expiry_seconds;
+  // A session untouched this long leaves memory (it is read back from the
+  // store when its patient returns), so memory follows the conversations
+  // going on now, not every one of the last hours.
+  int64_t cache_idle_seconds = 300;
   int max_pending_per_session = 8;  // inputs waiting behind a write; more are "rate_limited"
   std::function<int64_t()> clock;   // seconds since the epoch; empty = the system clock
   // Runs work that follows a commit (the next queued input of a session) off
@@ -121,8 +125,7 @@ class ConversationService {
   // Expires sessions idle past their expiry time (at most `limit`): each gets
   // phase "expired" and, where the patient was escalated, a safety-net
   // message. Returns how many expired. Also drops from memory the sessions
-  // nobody has touched for session_idle_expiry_seconds that live on (a clinic
-  // link's): they are read back from the store when the patient returns.
+  // nobody has touched for cache_idle_seconds.
   Result<int> expire_idle(int limit = 1000);
 
   // Sessions held in memory (those touched lately and not expired).

@@ -440,6 +440,7 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   ServiceOptions o;
   o.session_idle_expiry_seconds = 60;
   o.channel_idle_expiry_seconds["clinic"] = 3600;
+  o.cache_idle_seconds = 30;
   o.clock = [&] { return now; };
   ConversationService service(engine(), store, o);
   Started web = start(service);
