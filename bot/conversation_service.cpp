@@ -5,6 +5,7 @@
 #include <deque>
 #include <future>
 #include <iterator>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,13 @@ struct ConversationService::Entry {
   dialog::State state;   // record.state_json, parsed
   bool busy = false;     // a job is running; the next waits in `jobs`
   std::deque<Job> jobs;
+
+  // The last committed record and state, copied under the lock: a job works
+  // on its copy and publishes the new one only after the store commits.
+  std::pair<SessionRecord, dialog::State> snapshot() {
+    std::lock_guard lock(mu);
+    return {record, state};
+  }
 };
 
 namespace {
@@ -284,13 +292,7 @@ void ConversationService::finish_job(const std::shared_ptr<Entry>& entry) {
 }
 
 void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
-  SessionRecord r;
-  dialog::State state;
-  {
-    std::lock_guard lock(entry->mu);
-    r = entry->record;
-    state = entry->state;
-  }
+  auto [r, state] = entry->snapshot();
   if (r.phase == "expired") {
     job.done(Error{"session_expired", "session " + r.id + " has expired"});
     return finish_job(entry);
@@ -350,13 +352,7 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
 }
 
 void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& job) {
-  SessionRecord r;
-  dialog::State state;
-  {
-    std::lock_guard lock(entry->mu);
-    r = entry->record;
-    state = entry->state;
-  }
+  auto [r, state] = entry->snapshot();
   int64_t t = now();
   if (r.phase == "expired" || r.expires_unix > t) {  // touched since the sweep looked
     job.done(Error{"not_due", ""});
