@@ -37,10 +37,7 @@ ConnectionSlot SharedState::admit(const std::string& address) {
   {
     std::lock_guard lock(address_mu_);
     int& mine = open_by_address_[address];
-    if (mine >= config_.max_connections_per_address) {
-      if (mine == 0) open_by_address_.erase(address);
-      return ConnectionSlot();
-    }
+    if (mine >= config_.max_connections_per_address) return ConnectionSlot();
     ++mine;
   }
   int n = open_.fetch_add(1) + 1;

@@ -161,18 +161,18 @@ void WebsocketSession::handle(const std::string& text) {
     return;
   }
   if (!token_.empty() || starting_) return send_error("already_started");
-  if (std::holds_alternative<ClientHello>(*parsed) &&
-      !state_->allow_new_conversation(slot_.address())) {
-    state_->log().warn("too_many_conversations", {{"address", slot_.address()}});
-    return send_error("too_many_conversations");
-  }
-  starting_ = true;
   if (std::holds_alternative<ClientHello>(*parsed)) {
+    if (!state_->allow_new_conversation(slot_.address())) {
+      state_->log().warn("too_many_conversations", {{"address", slot_.address()}});
+      return send_error("too_many_conversations");
+    }
+    starting_ = true;
     state_->service().start(bot::Channel{"websocket", ""}, [self, ex](auto r) {
       net::post(ex, [self, r = std::move(r)]() mutable { self->on_started(std::move(r)); });
     });
     return;
   }
+  starting_ = true;
   auto& resume = std::get<ClientResume>(*parsed);
   // A client that has shown nothing yet (last_seq 0: another browser, a
   // clinic link opened again) gets the patient's own messages replayed too.
