@@ -3,56 +3,20 @@
 //   build/tests/bench/engine_bench
 #include <benchmark/benchmark.h>
 
-#include <nlohmann/json.hpp>
-
 #include "dialog/engine.h"
 #include "dialog/interlock.h"
 #include "dialog/understanding.h"
+#include "engine_script.h"
 #include "knowledge/inference.h"
-#include "knowledge/loader.h"
 
 namespace {
 
 using namespace calfbot;
 
-constexpr int64_t kNow = 1795600800;
-
-std::shared_ptr<const knowledge::Knowledge> kb() {
-  static auto k = knowledge::load_embedded().knowledge;
-  return k;
-}
-
-const dialog::Engine& engine() {
-  static dialog::Engine e(kb(), dialog::EngineSettings{});
-  return e;
-}
-
-// A scripted patient: answers each question the same way, so every run is the same conversation.
-std::string answer_for(const nlohmann::json& q) {
-  const std::string type = q.value("answer_type", "");
-  const std::string slot = q.value("slot", "");
-  if (slot == "complaint") return "my left calf has been swollen since the flight on Tuesday, no chest pain";
-  if (type == "number") return slot == "age" ? "54" : "4";
-  if (type == "duration") return "3 days ago";
-  if (type == "yes_no") return "no";
-  if (type == "multi_choice") return "none of these";
-  return q["choices"][0]["label"];
-}
-
-dialog::StepResult play(int max_turns, int* turns) {
-  dialog::StepResult r = engine().start(kNow);
-  *turns = 0;
-  while (r.state.phase != dialog::State::Phase::done && *turns < max_turns) {
-    const nlohmann::json* q = nullptr;
-    for (const auto& m : r.outputs) {
-      if (m["type"] == "question") q = &m;
-    }
-    if (!q) break;
-    r = engine().step(r.state, dialog::Input{dialog::Input::Kind::text, answer_for(*q), kNow, 0});
-    ++*turns;
-  }
-  return r;
-}
+using bench::engine;
+using bench::kb;
+using bench::kNow;
+using bench::play;
 
 void BM_Inference(benchmark::State& st) {
   knowledge::Model model(*kb());
