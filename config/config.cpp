@@ -15,6 +15,17 @@ using nlohmann::json;
 
 namespace {
 
+// A bad value as an error message shows it: JSON, bytes that are not UTF-8
+// (from the environment) replaced, long values cut short.
+std::string shown(const json& v) {
+  std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  constexpr size_t kMax = 80;
+  if (s.size() <= kMax) return s;
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not mid-character
+  return s.substr(0, cut) + "...";
+}
+
 // Reads one section strictly: unknown keys and bad values are errors that
 // name the key's path.
 class Section {
@@ -26,7 +37,8 @@ class Section {
       fail("", "must be an object");
       return;
     }
-    for (const auto& [k, _] : j.items()) {
+    for (const auto& item : j.items()) {
+      const std::string& k = item.key();  // clang 14 cannot capture a structured binding
       if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) ==
           keys.end()) {
         fail(k, "unknown key (check the spelling against docs/configuration.md)");
@@ -49,7 +61,7 @@ class Section {
     if (!v) return;
     if (!v->is_number_integer() || v->get<long long>() < lo || v->get<long long>() > hi) {
       fail(key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                    ", got " + v->dump());
+                    ", got " + shown(*v));
       return;
     }
     out = v->get<int>();
@@ -60,7 +72,7 @@ class Section {
     if (!v) return;
     if (!v->is_number() || v->get<double>() < lo || v->get<double>() > hi) {
       fail(key, "must be a number from " + json(lo).dump() + " to " + json(hi).dump() + ", got " +
-                    v->dump());
+                    shown(*v));
       return;
     }
     out = v->get<double>();
@@ -70,7 +82,7 @@ class Section {
     const json* v = get(key);
     if (!v) return;
     if (!v->is_boolean()) {
-      fail(key, "must be true or false, got " + v->dump());
+      fail(key, "must be true or false, got " + shown(*v));
       return;
     }
     out = v->get<bool>();
@@ -87,7 +99,7 @@ class Section {
       }
       names += std::string(names.empty() ? "" : " or ") + "\"" + a + "\"";
     }
-    fail(key, "must be " + names + ", got " + v->dump());
+    fail(key, "must be " + names + ", got " + shown(*v));
   }
 
   // A JSON list of strings, or (handy in the environment) one comma-separated string.
@@ -103,13 +115,13 @@ class Section {
     } else if (v->is_array()) {
       for (const auto& item : *v) {
         if (!item.is_string()) {
-          fail(key, "must be a list of strings, got " + v->dump());
+          fail(key, "must be a list of strings, got " + shown(*v));
           return;
         }
         items.push_back(item.get<std::string>());
       }
     } else {
-      fail(key, "must be a list of strings, got " + v->dump());
+      fail(key, "must be a list of strings, got " + shown(*v));
       return;
     }
     out = std::move(items);
@@ -134,7 +146,7 @@ class Section {
     const json* v = get(key);
     if (!v) return;
     if (!v->is_string()) {
-      fail(key, "must be a string, got " + v->dump());
+      fail(key, "must be a string, got " + shown(*v));
       return;
     }
     out = v->get<std::string>();

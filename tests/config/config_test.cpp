@@ -141,6 +141,18 @@ TEST(Config, EnvironmentErrorsNameTheKeyPath) {
                 "\"tiny\""}));
 }
 
+// Found by fuzz_config: a value that is not UTF-8 (from the environment)
+// or is very long is shown in the error, not thrown out of the loader.
+TEST(Config, BadValuesThatAreNotUtf8OrLongAreShownSafely) {
+  ConfigResult r = load_config("", {{"CALFBOT_SERVER__PORT", "80\xa1\xbe"},
+                                    {"CALFBOT_STORE__SYNCHRONOUS", std::string(200, 'x')}});
+  EXPECT_EQ(r.errors,
+            (std::vector<std::string>{
+                "server.port: must be a whole number from 0 to 65535, got \"80\uFFFD\uFFFD\"",
+                "store.synchronous: must be \"full\" or \"normal\", got \"" + std::string(79, 'x') +
+                    "..."}));
+}
+
 TEST(Config, EnvironmentJsonListOfOrigins) {
   ConfigResult r =
       load_config("", {{"CALFBOT_SERVER__ALLOWED_ORIGINS", R"(["https://clinic.example"])"}});
