@@ -12,6 +12,7 @@
 #include "bot/crypto.h"
 #include "dialog/render.h"
 #include "dialog/state.h"
+#include "dialog/understanding.h"
 #include "knowledge/knowledge.h"
 
 namespace calfbot::bot {
@@ -236,6 +237,7 @@ void ConversationService::post(const std::string& token, dialog::Input input,
                                Callback<Delivery> done) {
   auto entry = entry_for(hash_token(token), false);
   if (!entry) return done(entry.error());
+  input.value = dialog::valid_utf8(input.value);  // stored as JSON text, as the engine reads it
   enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done)});
 }
 

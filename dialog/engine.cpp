@@ -267,7 +267,10 @@ StepResult Engine::start(int64_t time_unix) const {
   return t.take();
 }
 
-StepResult Engine::step(const State& state, const Input& input) const {
+StepResult Engine::step(const State& state, const Input& message) const {
+  // From here on the message is valid UTF-8, as the replies quote it.
+  Input input = message;
+  input.value = valid_utf8(message.value);
   Turn t(*kb_, *model_, settings_, state);
   const bool in_complaint = state.current == "complaint";
   const Question* q = kb_->question(state.current);

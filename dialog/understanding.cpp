@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <boost/locale/utf.hpp>
+
 #include "dialog/lexicon_tables.h"
 #include "dialog/phrase_matcher.h"
 #include "dialog/text_normal.h"
@@ -132,6 +134,25 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
 }
 
 Lexicon::~Lexicon() = default;
+
+std::string valid_utf8(std::string_view text) {
+  using utf = boost::locale::utf::utf_traits<char>;
+  std::string out;
+  out.reserve(text.size());
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p != end) {
+    const char* start = p;
+    boost::locale::utf::code_point c = utf::decode(p, end);
+    if (c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete) {
+      out += "\xEF\xBF\xBD";  // U+FFFD in place of the one bad byte
+      p = start + 1;
+    } else {
+      out.append(start, p);
+    }
+  }
+  return out;
+}
 
 Understanding Lexicon::understand(std::string_view message, const knowledge::Question* current,
                                   const LocalDate& today) const {

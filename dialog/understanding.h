@@ -50,6 +50,11 @@ struct Understanding {
   Command command = Command::none;
 };
 
+// The text as valid UTF-8: each byte that is not part of a valid sequence
+// (a form-encoded SMS may carry any bytes) becomes U+FFFD; valid text comes
+// back unchanged. The engine reads every message through this first.
+std::string valid_utf8(std::string_view text);
+
 // The date the message was written, in the patient's local time.
 struct LocalDate {
   int year = 2026, month = 1, day = 1;

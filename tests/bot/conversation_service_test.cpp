@@ -222,6 +222,28 @@ TEST(ConversationService, EachTurnStoresTheInputAndTheReplies) {
   EXPECT_EQ(json::parse(t->back().body), r->messages.back());
 }
 
+// Text from a platform's form body (an SMS) may hold bytes that are not
+// UTF-8. The turn is answered and stored, the bad bytes replaced, and the red
+// flags in the same message are still read.
+TEST(ConversationService, TextThatIsNotUtf8IsAnsweredAndStoredWithTheBadBytesReplaced) {
+  TempDb db;
+  auto store = db.open();
+  ConversationService service(engine(), *store, {});
+  Started s = start(service);
+  auto r = say(service, s.token, "my calf \xff\xfe hurts and I'm coughing up blood \xc3");
+  ASSERT_TRUE(r) << r.error().code;
+  bool escalated = false;
+  for (const auto& m : r->messages) {
+    EXPECT_NO_THROW((void)m.dump()) << "every reply is valid JSON text";
+    if (m.value("type", "") == "escalation") escalated = true;
+  }
+  EXPECT_TRUE(escalated) << "coughing up blood is read through the bad bytes";
+  auto t = service.transcript(s.token, 0);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(json::parse((*t)[2].body),
+            json({{"text", "my calf \uFFFD\uFFFD hurts and I'm coughing up blood \uFFFD"}}));
+}
+
 TEST(ConversationService, ResumeSendsWhatCameAfterLastSeq) {
   TempDb db;
   auto store = db.open();

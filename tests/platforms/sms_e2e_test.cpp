@@ -84,5 +84,26 @@ TEST(SmsE2e, EmergencyStopStartHelpAndForgery) {
   EXPECT_EQ(t.server->log().find(t.secrets.sms_token), std::string::npos);
 }
 
+// A form body may carry bytes that are not UTF-8 (%FF). The message is still
+// screened and answered: the bad bytes become U+FFFD, the red flag beside
+// them escalates. Signed with calfbot's own Twilio signature (checked against
+// Twilio's helper in signatures_test), as the npm helper takes text, not bytes.
+TEST(SmsE2e, ABodyThatIsNotUtf8IsStillScreenedAndAnswered) {
+  E2e t;
+  t.start();
+  Form f = sms("SM0201", "+447700900333", "calf \xff\xfe sore, coughing up blood \xc3");
+  std::string sig = adapters::platforms::twilio_signature(
+      t.secrets.sms_token, t.secrets.public_url + "/webhooks/sms", f);
+  auto r = t.post("/webhooks/sms", adapters::platforms::form_encode(f),
+                  {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
+  ASSERT_EQ(r.status, 200) << r.body << t.server->log();
+  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->log();
+  // The server carries on: the next patient is answered too.
+  size_t n = t.settle();
+  ASSERT_EQ(t.post_sms(sms("SM0202", "+447700900444", "my calf hurts")).status, 200);
+  ASSERT_TRUE(t.api.wait_accepted("Messages.json", n + 1)) << t.server->log();
+  EXPECT_EQ(t.api.accepted("Messages.json").back().json()["To"], "+447700900444");
+}
+
 }  // namespace
 }  // namespace calfbot::tests
