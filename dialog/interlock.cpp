@@ -17,6 +17,26 @@ knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s) {
   return k;
 }
 
+namespace {
+
+// The Wells total (Model::wells) of what the state says, read from it directly;
+// with unsure_as_yes a "not sure" counts as present.
+int wells_total(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
+                bool unsure_as_yes) {
+  int total = 0;
+  for (const auto& item : model.wells_items()) {
+    bool present = std::any_of(item.findings.begin(), item.findings.end(), [&](int f) {
+      if (f < 0) return false;
+      Value v = s.get(kb.findings[static_cast<size_t>(f)].id);
+      return v == Value::yes || (unsure_as_yes && v == Value::unsure);
+    });
+    if (present) total += item.points;
+  }
+  return total;
+}
+
+}  // namespace
+
 bool holds(const Predicate& p, const knowledge::Knowledge& kb, const knowledge::Model& model,
            const State& s, bool unsure_as_yes) {
   switch (p.kind) {
@@ -37,15 +57,8 @@ bool holds(const Predicate& p, const knowledge::Knowledge& kb, const knowledge::
       // Three-valued: "not X" is possible unless X is certain, and certain only
       // if X is not even possible. So an unsure X never hides a rule.
       return !holds(p.children.at(0), kb, model, s, !unsure_as_yes);
-    case Predicate::Kind::wells_at_least: {
-      State view = s;
-      if (unsure_as_yes) {
-        for (auto& [id, v] : view.findings) {
-          if (v == Value::unsure) v = Value::yes;
-        }
-      }
-      return model.wells(known_of(kb, view)).total >= p.value;
-    }
+    case Predicate::Kind::wells_at_least:
+      return wells_total(kb, model, s, unsure_as_yes) >= p.value;
     case Predicate::Kind::number_at_least: {
       auto it = s.numbers.find(p.name);
       return it != s.numbers.end() && it->second >= p.value;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <set>
 
 namespace calfbot::knowledge {
@@ -44,6 +43,16 @@ Model::Model(const Knowledge& kb) : kb_(kb), nf_(kb.findings.size()), nc_(kb.con
       log_yes_[c * nf_ + f] = std::log(p);
       log_no_[c * nf_ + f] = std::log(1 - p);
     }
+  }
+  // Items sharing an id score once; the first of them gives label and points.
+  for (const auto& item : kb.wells) {
+    auto it = std::find_if(wells_.begin(), wells_.end(),
+                           [&](const WellsItemGroup& g) { return g.id == item.id; });
+    if (it == wells_.end()) {
+      wells_.push_back({item.id, item.label, item.points, {}});
+      it = wells_.end() - 1;
+    }
+    it->findings.push_back(kb.finding_index(item.finding));
   }
 }
 
@@ -133,28 +142,20 @@ double Model::information(const std::vector<double>& post, const std::vector<int
 }
 
 WellsScore Model::wells(const Known& known) const {
-  // Items sharing an id score once (e.g. "bedridden or recent surgery").
-  std::map<std::string, WellsPart> by_id;
-  std::vector<std::string> order;
-  for (const auto& item : kb_.wells) {
-    int f = kb_.finding_index(item.finding);
-    int8_t k = (f >= 0 && static_cast<size_t>(f) < known.size()) ? known[static_cast<size_t>(f)] : 0;
-    auto [it, inserted] = by_id.try_emplace(item.id, WellsPart{item.id, item.label, item.points, k});
-    if (inserted) {
-      order.push_back(item.id);
-      continue;
-    }
-    // Present if any finding is; absent only when every finding is absent.
-    int8_t& merged = it->second.known;
-    merged = (k > 0 || merged > 0) ? 1 : (k < 0 && merged < 0) ? -1 : 0;
-  }
   WellsScore s;
   s.complete = true;
-  for (const auto& id : order) {
-    const WellsPart& part = by_id[id];
-    if (part.known > 0) s.total += part.points;
-    if (part.known == 0) s.complete = false;
-    s.parts.push_back(part);
+  for (const auto& item : wells_) {
+    // Present if any finding is; absent only when every finding is absent.
+    bool any_present = false, all_absent = true;
+    for (int f : item.findings) {
+      int8_t k = (f >= 0 && static_cast<size_t>(f) < known.size()) ? known[static_cast<size_t>(f)] : 0;
+      any_present |= k > 0;
+      all_absent &= k < 0;
+    }
+    const int8_t k = any_present ? 1 : all_absent ? -1 : 0;
+    if (k > 0) s.total += item.points;
+    if (k == 0) s.complete = false;
+    s.parts.push_back(WellsPart{item.id, item.label, item.points, k});
   }
   s.likely = s.total >= 2;
   return s;

@@ -60,6 +60,17 @@ class Model {
 
   WellsScore wells(const Known& known) const;
 
+  // The Wells items by id, in the knowledge's order: items sharing an id
+  // (e.g. "bedridden or recent surgery") score once, when any of their
+  // findings is present. Each finding is a Knowledge::findings index, -1 when
+  // the knowledge has no such finding.
+  struct WellsItemGroup {
+    std::string id, label;
+    int points;
+    std::vector<int> findings;
+  };
+  const std::vector<WellsItemGroup>& wells_items() const { return wells_; }
+
   double likelihood(int condition, int finding) const {
     return p_[static_cast<size_t>(condition) * nf_ + static_cast<size_t>(finding)];
   }
@@ -70,6 +81,7 @@ class Model {
   std::vector<double> p_;         // P(present | condition), condition-major
   std::vector<double> log_yes_, log_no_;
   std::vector<double> log_prior_;
+  std::vector<WellsItemGroup> wells_;
 };
 
 }  // namespace calfbot::knowledge

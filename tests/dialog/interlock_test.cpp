@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
 
 #include "knowledge/loader.h"
 
@@ -170,6 +174,136 @@ TEST_F(Interlock, WellsScoreIsCompleteWhenEveryItemIsAnswered) {
   EXPECT_TRUE(w.complete);
   EXPECT_EQ(w.total, 0);
   for (const auto& p : w.parts) EXPECT_EQ(p.known, -1) << p.id;
+}
+
+// The interlock as first written, kept as the reference its faster form must
+// agree with: a rule holds for certain, or else with every "not sure" taken as
+// yes, each judged on its own copy of the state; Wells by way of known_of.
+knowledge::WellsScore reference_wells(const knowledge::Knowledge& kb, const knowledge::Known& known) {
+  std::map<std::string, knowledge::WellsPart> by_id;
+  std::vector<std::string> order;
+  for (const auto& item : kb.wells) {
+    int f = kb.finding_index(item.finding);
+    int8_t k = (f >= 0 && static_cast<size_t>(f) < known.size()) ? known[static_cast<size_t>(f)] : 0;
+    auto [it, inserted] = by_id.try_emplace(item.id, knowledge::WellsPart{item.id, item.label, item.points, k});
+    if (inserted) {
+      order.push_back(item.id);
+      continue;
+    }
+    int8_t& merged = it->second.known;
+    merged = (k > 0 || merged > 0) ? 1 : (k < 0 && merged < 0) ? -1 : 0;
+  }
+  knowledge::WellsScore w;
+  w.complete = true;
+  for (const auto& id : order) {
+    const knowledge::WellsPart& part = by_id[id];
+    if (part.known > 0) w.total += part.points;
+    if (part.known == 0) w.complete = false;
+    w.parts.push_back(part);
+  }
+  w.likely = w.total >= 2;
+  return w;
+}
+
+bool reference_holds(const Predicate& p, const knowledge::Knowledge& kb, const State& s,
+                     bool unsure_as_yes) {
+  switch (p.kind) {
+    case Predicate::Kind::always: return true;
+    case Predicate::Kind::finding: {
+      Value v = s.get(p.name);
+      return v == Value::yes || (unsure_as_yes && v == Value::unsure);
+    }
+    case Predicate::Kind::all:
+      return std::all_of(p.children.begin(), p.children.end(),
+                         [&](const Predicate& c) { return reference_holds(c, kb, s, unsure_as_yes); });
+    case Predicate::Kind::any:
+      return std::any_of(p.children.begin(), p.children.end(),
+                         [&](const Predicate& c) { return reference_holds(c, kb, s, unsure_as_yes); });
+    case Predicate::Kind::negate: return !reference_holds(p.children.at(0), kb, s, !unsure_as_yes);
+    case Predicate::Kind::wells_at_least: {
+      State view = s;
+      if (unsure_as_yes) {
+        for (auto& [id, v] : view.findings) {
+          if (v == Value::unsure) v = Value::yes;
+        }
+      }
+      return reference_wells(kb, known_of(kb, view)).total >= p.value;
+    }
+    case Predicate::Kind::number_at_least: {
+      auto it = s.numbers.find(p.name);
+      return it != s.numbers.end() && it->second >= p.value;
+    }
+  }
+  return false;
+}
+
+std::vector<Fired> reference_rules(const knowledge::Knowledge& kb, const State& s) {
+  std::vector<Fired> out;
+  for (const auto& rule : kb.red_flags) {
+    if (reference_holds(rule.when, kb, s, false)) {
+      out.push_back({&rule, rule.level, false});
+    } else if (reference_holds(rule.when, kb, s, true)) {
+      out.push_back({&rule, std::min(rule.level, Triage::urgent), true});
+    }
+  }
+  return out;
+}
+
+TEST_F(Interlock, AgreesWithTheReferenceOnRandomStates) {
+  // Random states, sparse to dense, with every value a finding can have (and
+  // ids the knowledge does not have), and the numbers the rules read: every
+  // rule and every question's ask_if must come out as the reference says.
+  std::mt19937 rng(20240611);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::set<std::string> fired_for_certain, fired_on_unsure;
+  for (int n = 0; n < 4000; ++n) {
+    State s;
+    const double p_set = unit(rng) * 0.6, p_yes = unit(rng) * 0.5, p_unsure = unit(rng) * 0.3;
+    for (const auto& f : kb_->findings) {
+      if (unit(rng) >= p_set) continue;
+      double r = unit(rng);
+      s.findings[f.id] = r < p_yes ? Value::yes : r < p_yes + p_unsure ? Value::unsure : Value::no;
+    }
+    if (unit(rng) < 0.1) s.findings["not_a_finding"] = Value::yes;
+    if (unit(rng) < 0.1) s.findings[kb_->findings.front().id] = Value::unknown;
+    if (unit(rng) < 0.5) s.numbers["duration_days"] = std::floor(unit(rng) * 60);
+    if (unit(rng) < 0.5) s.numbers["age"] = std::floor(unit(rng) * 90);
+    if (unit(rng) < 0.5) s.numbers["severity"] = std::floor(unit(rng) * 11);
+
+    const knowledge::Known known = known_of(*kb_, s);
+    const knowledge::WellsScore w = model_->wells(known), rw = reference_wells(*kb_, known);
+    ASSERT_EQ(w.total, rw.total) << n;
+    ASSERT_EQ(w.likely, rw.likely) << n;
+    ASSERT_EQ(w.complete, rw.complete) << n;
+    ASSERT_EQ(w.parts.size(), rw.parts.size()) << n;
+    for (size_t i = 0; i < w.parts.size(); ++i) {
+      EXPECT_EQ(w.parts[i].id, rw.parts[i].id);
+      EXPECT_EQ(w.parts[i].label, rw.parts[i].label);
+      EXPECT_EQ(w.parts[i].points, rw.parts[i].points);
+      EXPECT_EQ(w.parts[i].known, rw.parts[i].known);
+    }
+
+    const std::vector<Fired> got = evaluate_rules(*kb_, *model_, s), want = reference_rules(*kb_, s);
+    ASSERT_EQ(got.size(), want.size()) << n;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].rule, want[i].rule) << n;
+      EXPECT_EQ(got[i].level, want[i].level) << n << " " << want[i].rule->id;
+      EXPECT_EQ(got[i].on_unsure, want[i].on_unsure) << n << " " << want[i].rule->id;
+      (want[i].on_unsure ? fired_on_unsure : fired_for_certain).insert(want[i].rule->id);
+    }
+    for (const auto& q : kb_->questions) {
+      for (bool unsure_as_yes : {false, true}) {
+        ASSERT_EQ(holds(q.ask_if, *kb_, *model_, s, unsure_as_yes),
+                  reference_holds(q.ask_if, *kb_, s, unsure_as_yes))
+            << n << " " << q.slot;
+      }
+    }
+  }
+  // The states reach every rule both ways.
+  for (const auto& rule : kb_->red_flags) {
+    EXPECT_TRUE(fired_for_certain.count(rule.id)) << rule.id;
+    EXPECT_TRUE(fired_on_unsure.count(rule.id)) << rule.id;
+  }
 }
 
 }  // namespace
