@@ -8,14 +8,9 @@
 // Each measurement starts its own server (a fresh SQLite file for calfbot), so
 // every memory figure starts from an empty server. Exits with 1 when any
 // conversation had an error or none was completed.
-#include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/statfs.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,6 +36,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench_process.h"
 #include "load_client.h"
 
 namespace {
@@ -50,12 +46,20 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using nlohmann::json;
+using calfbot::bench::CalfbotSpec;
+using calfbot::bench::Child;
 using calfbot::bench::Figures;
+using calfbot::bench::file_system;
+using calfbot::bench::http_get;
 using calfbot::bench::Load;
 using calfbot::bench::LoadSpec;
+using calfbot::bench::read_file;
+using calfbot::bench::Server;
+using calfbot::bench::tail;
+using calfbot::bench::TempDir;
+using calfbot::bench::wait_for_start;
 
 constexpr int kServerThreads = 2;     // calfbot's default server.threads; the echo server's too
-constexpr double kStartSeconds = 30;  // a server that is not ready by then failed to start
 
 struct Options {
   std::string calfbot;
@@ -72,31 +76,6 @@ struct Options {
   double background = 1;    // seconds of whole-machine CPU sampled before each server starts
   std::vector<std::string> unknown_keys;  // lifted limits the calfbot under test does not have
 };
-
-// The limits the benchmark lifts: it is one client address opening thousands
-// of conversations, each sending as fast as it is answered. Some keys are
-// newer than some calfbot builds, which refuse an unknown key at start-up;
-// those are left out (and the output says so) when calfbot does not know them.
-const std::vector<std::pair<std::string, std::string>> kLiftedLimits = {
-    {"server.max_connections", "100000"},
-    {"server.messages_per_second", "10000"},
-    {"server.message_burst", "10000"},
-    {"server.max_connections_per_address", "100000"},
-    {"server.conversations_per_address_per_minute", "100000"},
-};
-
-// "server.max_connections" -> "CALFBOT_SERVER__MAX_CONNECTIONS" (docs/configuration.md)
-std::string env_name(const std::string& key) {
-  std::string name = "CALFBOT_";
-  for (char c : key) {
-    if (c == '.') {
-      name += "__";
-    } else {
-      name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-  }
-  return name;
-}
 
 const char* kUsage =
     "usage: load_bench --calfbot PATH [--quick] [--closed C] [--seconds D] [--warmup W]\n"
@@ -115,179 +94,6 @@ const char* kUsage =
     "  --synchronous M    set calfbot's store.synchronous (default: calfbot's own default)\n"
     "  --echo-server PORT run only the echo server (the benchmark starts it this way)\n"
     "The SQLite files go to a new folder in $TMPDIR (else the system's temporary folder).\n";
-
-// ---- child processes ----
-
-// Every child started is stopped on every way out: its destructor, a
-// SIGINT/SIGTERM/SIGHUP to the benchmark (the signal thread below), and the
-// benchmark's own death (PR_SET_PDEATHSIG).
-std::atomic<int> g_children[4];
-std::atomic<const std::string*> g_temp_dir{nullptr};
-sigset_t g_stop_signals;
-
-void stop_children() {
-  for (auto& c : g_children) {
-    if (int p = c.load(); p > 0) kill(p, SIGTERM);
-  }
-  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < end) {
-    bool left = false;
-    for (auto& c : g_children) {
-      int p = c.load();
-      if (p <= 0) continue;
-      if (waitpid(p, nullptr, WNOHANG) != 0) {
-        c.store(0);  // reaped here, or already by its owner
-      } else {
-        left = true;
-      }
-    }
-    if (!left) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  for (auto& c : g_children) {
-    if (int p = c.load(); p > 0) kill(p, SIGKILL);
-  }
-}
-
-// Blocks the stop signals in every thread (call before starting any) and
-// waits for them on a thread of its own, which cleans up and exits.
-void handle_stop_signals() {
-  sigemptyset(&g_stop_signals);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&g_stop_signals, sig);
-  pthread_sigmask(SIG_BLOCK, &g_stop_signals, nullptr);
-  std::thread([] {
-    int sig = 0;
-    sigwait(&g_stop_signals, &sig);
-    std::fprintf(stderr, "load_bench: stopped by signal %d; stopping the servers\n", sig);
-    stop_children();
-    if (const std::string* dir = g_temp_dir.load()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(*dir, ignored);
-    }
-    _exit(128 + sig);
-  }).detach();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string tail(const std::string& text, std::size_t n = 3000) {
-  return text.size() <= n ? text : "..." + text.substr(text.size() - n);
-}
-
-class Child {
- public:
-  // Runs `exe args` in `dir` with exactly `env`, its output to `log`.
-  Child(std::string name, const std::string& exe, const std::vector<std::string>& args,
-        const std::vector<std::string>& env, const std::string& dir, std::string log)
-      : name_(std::move(name)), log_(std::move(log)) {
-    std::vector<std::string> argv_s = {exe};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<std::string> env_s = env;
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("cannot start " + name_ + ": fork: " + std::strerror(errno));
-    if (pid_ == 0) {
-      sigprocmask(SIG_UNBLOCK, &g_stop_signals, nullptr);  // the mask survives execve
-      prctl(PR_SET_PDEATHSIG, SIGTERM);
-      if (getppid() != parent) _exit(1);
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd < 0 || chdir(dir.c_str()) != 0) _exit(126);
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      close(fd);
-      execve(argv[0], argv.data(), envp.data());
-      const char msg[] = "execve failed\n";
-      (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
-      _exit(127);
-    }
-    for (auto& c : g_children) {
-      int free_slot = 0;
-      if (c.compare_exchange_strong(free_slot, pid_)) break;
-    }
-  }
-  ~Child() { stop(); }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  pid_t pid() const { return pid_; }
-  std::string log() const { return read_file(log_); }
-
-  // False once the process has ended (then status() says how).
-  bool running() {
-    if (pid_ <= 0) return false;
-    int st = 0;
-    if (waitpid(pid_, &st, WNOHANG) != pid_) return true;
-    reaped(st);
-    return false;
-  }
-  const std::string& status() const { return status_; }
-
-  // SIGTERM, up to `timeout_seconds` for the exit, then SIGKILL.
-  void stop(double timeout_seconds = 10) {
-    if (!running()) return;
-    kill(pid_, SIGTERM);
-    auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
-    while (running()) {
-      if (std::chrono::steady_clock::now() > end) {
-        std::cerr << "load_bench: " << name_ << " did not stop within " << timeout_seconds
-                  << " s of SIGTERM; killing it\n";
-        kill(pid_, SIGKILL);
-        int st = 0;
-        waitpid(pid_, &st, 0);
-        reaped(st);
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-
- private:
-  void reaped(int st) {
-    for (auto& c : g_children) {
-      int p = pid_;
-      c.compare_exchange_strong(p, 0);
-    }
-    pid_ = -1;
-    status_ = WIFEXITED(st) ? "exited with status " + std::to_string(WEXITSTATUS(st))
-                            : "ended by signal " + std::to_string(WTERMSIG(st));
-  }
-
-  std::string name_;
-  std::string log_;
-  pid_t pid_ = -1;
-  std::string status_;
-};
-
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "load_bench_XXXXXX").string();
-    if (!mkdtemp(t.data())) throw std::runtime_error("cannot create a temporary directory");
-    path_ = t;
-    g_temp_dir = &path_;
-  }
-  ~TempDir() {
-    g_temp_dir = nullptr;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // ---- /proc ----
 
@@ -327,24 +133,6 @@ std::string first_line(const std::string& path, const std::string& key) {
   return "?";
 }
 
-// The file system a path is on, by name; a tmpfs makes fsync free.
-std::string file_system(const std::string& path) {
-  struct statfs fs {};
-  if (statfs(path.c_str(), &fs) != 0) return "?";
-  switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x01021994: return "tmpfs (fsync costs nothing here: not a durable store)";
-    case 0x794C7630: return "overlayfs";
-    default: return "type 0x" + [&] {
-      std::ostringstream h;
-      h << std::hex << static_cast<unsigned long>(fs.f_type);
-      return h.str();
-    }();
-  }
-}
-
 std::string load_average() {
   std::string s = read_file("/proc/loadavg");
   std::istringstream in(s);
@@ -355,25 +143,6 @@ std::string load_average() {
 
 // ---- the servers ----
 
-std::optional<http::response<http::string_body>> http_get(unsigned short port,
-                                                           const std::string& target) {
-  try {
-    net::io_context ioc;
-    tcp::socket socket(ioc);
-    socket.connect(tcp::endpoint(net::ip::address_v4::loopback(), port));
-    http::request<http::empty_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-    http::write(socket, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(socket, buffer, res);
-    return res;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// calfbot's store metrics (Prometheus text): commits and their writes and
 // time; and the conversations it holds in memory.
 struct StoreCounters {
   double commits = 0, writes = 0, commit_seconds = 0;
@@ -423,87 +192,17 @@ MachineCpu operator-(const MachineCpu& a, const MachineCpu& b) {
   return {a.busy - b.busy, a.iowait - b.iowait, a.steal - b.steal};
 }
 
-struct Server {
-  std::unique_ptr<Child> child;
-  unsigned short port = 0;
-  std::string synchronous;  // calfbot: as its store_opened log line says
-};
-
-// Waits for `ready(log)` to give a port, or the child to end, or the start-up time.
-template <class Ready>
-unsigned short wait_for_start(Child& child, const std::string& what, Ready ready) {
-  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kStartSeconds);
-  while (true) {
-    if (unsigned short port = ready(child.log())) return port;
-    if (!child.running()) {
-      throw std::runtime_error(what + " " + child.status() + " before it was ready; its output:\n" +
-                               tail(child.log()));
-    }
-    if (std::chrono::steady_clock::now() > end) {
-      throw std::runtime_error(what + " was not ready within " + std::to_string(int(kStartSeconds)) +
-                               " s; its output:\n" + tail(child.log()));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
 Server start_calfbot(Options& o, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  // Only these settings: calfbot reads every CALFBOT_* variable as configuration.
-  std::vector<std::string> env = {
-      "CALFBOT_SERVER__HOST=127.0.0.1",
-      "CALFBOT_SERVER__PORT=0",
-      "CALFBOT_SERVER__THREADS=" + std::to_string(kServerThreads),
-      "CALFBOT_STORE__PATH=" + dir + "/calfbot.db",
-  };
-  if (!o.synchronous.empty()) env.push_back("CALFBOT_STORE__SYNCHRONOUS=" + o.synchronous);
-  for (const auto& [key, value] : kLiftedLimits) {
-    if (std::find(o.unknown_keys.begin(), o.unknown_keys.end(), key) == o.unknown_keys.end()) {
-      env.push_back(env_name(key) + "=" + value);
-    }
-  }
-  Server s;
-  s.child = std::make_unique<Child>("calfbot serve", o.calfbot, std::vector<std::string>{"serve"},
-                                    env, dir, dir + "/calfbot.log");
-  std::string synchronous;
-  try {
-    s.port = wait_for_start(*s.child, "calfbot serve", [&](const std::string& log) -> unsigned short {
-      std::istringstream in(log);
-      std::string line;
-      unsigned short port = 0;
-      while (std::getline(in, line)) {
-        json j = json::parse(line, nullptr, false);
-        if (!j.is_object()) continue;
-        if (j.value("event", "") == "store_opened") synchronous = j.value("synchronous", "?");
-        if (j.value("event", "") == "listening") port = j.value("port", 0);
-      }
-      return port;
-    });
-  } catch (const std::runtime_error&) {
-    // An older calfbot without some of the lifted limits: again without them.
-    const std::string log = s.child->log();
-    bool dropped = false;
-    for (const auto& [key, value] : kLiftedLimits) {
-      if (log.find("config error: " + key + ": unknown key") != std::string::npos) {
-        o.unknown_keys.push_back(key);
-        dropped = true;
-      }
-    }
-    if (!dropped || s.child->running()) throw;
-    return start_calfbot(o, dir);
-  }
-  s.synchronous = synchronous;
-  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kStartSeconds);
-  while (true) {
-    auto res = http_get(s.port, "/readyz");
-    if (res && res->result() == http::status::ok) break;
-    if (!s.child->running() || std::chrono::steady_clock::now() > end) {
-      throw std::runtime_error("calfbot serve on port " + std::to_string(s.port) +
-                               " did not answer /readyz with 200; its output:\n" +
-                               tail(s.child->log()));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  CalfbotSpec spec;
+  spec.exe = o.calfbot;
+  spec.dir = dir;
+  spec.store_path = dir + "/calfbot.db";
+  spec.log = dir + "/calfbot.log";
+  spec.threads = kServerThreads;
+  spec.synchronous = o.synchronous;
+  spec.unknown_keys = o.unknown_keys;
+  Server s = calfbot::bench::start_calfbot(spec);
+  o.unknown_keys = spec.unknown_keys;  // the output lists them
   return s;
 }
 
@@ -825,7 +524,7 @@ int run(int argc, char** argv) {
   Options o = parse(argc, argv);
   const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe").string();
   raise_file_limit(std::max(o.closed, *std::max_element(o.human.begin(), o.human.end())));
-  handle_stop_signals();
+  calfbot::bench::handle_stop_signals("load_bench");
   signal(SIGPIPE, SIG_IGN);
 
   utsname un{};
@@ -846,7 +545,7 @@ int run(int argc, char** argv) {
               "message sent until the next question or outcome (the hello counts)\n");
   std::fflush(stdout);
 
-  TempDir tmp;
+  TempDir tmp("load_bench");
   std::printf("  SQLite files in a fresh temporary folder on %s\n", file_system(tmp.path()).c_str());
   int run_id = 0;
   auto dir = [&] { return tmp.path() + "/" + std::to_string(++run_id); };
@@ -874,7 +573,7 @@ int run(int argc, char** argv) {
   progress("  calfbot logged store synchronous=" + synchronous);
   {
     std::string lifted, unknown;
-    for (const auto& [key, value] : kLiftedLimits) {
+    for (const auto& [key, value] : calfbot::bench::lifted_limits()) {
       bool known = std::find(o.unknown_keys.begin(), o.unknown_keys.end(), key) ==
                    o.unknown_keys.end();
       (known ? lifted : unknown) += (known ? " " + key + "=" + value : " " + key);

@@ -34,10 +34,9 @@ Clock::duration to_duration(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
-// The scripted patient: first choice, "no", "none of these" where offered
-// (so the PE screen does not end every conversation in an emergency), the
-// middle of a number's range, short free text.
-std::string answer_for(const json& q) {
+}  // namespace
+
+std::string scripted_answer(const json& q) {
   const std::string type = q.value("answer_type", "");
   auto choice = [](const std::string& id) { return json{{"choice", id}}.dump(); };
   auto text = [](const std::string& t) { return json{{"text", t}}.dump(); };
@@ -65,8 +64,6 @@ std::string answer_for(const json& q) {
   if (type == "duration") return text("3 days");
   return text("my calf aches after running");
 }
-
-}  // namespace
 
 // One conversation on one connection: connect, hello (or the first echo
 // message), then one message per turn until the outcome (or the echo turns).
@@ -151,7 +148,7 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
     turn_done();
     if (type == "outcome") return finish();
     if (turns_ >= kMaxTurns) return fail("no outcome after " + std::to_string(kMaxTurns) + " turns");
-    answer(answer_for(m));
+    answer(scripted_answer(m));
   }
 
   void on_echo(const json& m) {

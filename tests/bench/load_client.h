@@ -17,6 +17,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 namespace calfbot::bench {
 
@@ -46,6 +47,12 @@ struct Figures {
 };
 
 class Conversation;
+
+// The scripted patient's answer to a `question` message, as the message to
+// send: the first choice, "no", "none" where a multi-choice offers it (so the
+// PE screen does not end every conversation in an emergency), the middle of a
+// number's range, short free text.
+std::string scripted_answer(const nlohmann::json& question);
 
 // N patients, each in one conversation at a time: when one ends (outcome,
 // error or timeout) the patient starts the next one on a new connection.
