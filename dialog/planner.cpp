@@ -76,12 +76,21 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
   const std::vector<double> post = model.posterior(k);
   const double top = *std::max_element(post.begin(), post.end());
 
-  auto eligible = [&](const Question& q) {
-    return !answered(q, s) && holds(q.ask_if, kb, model, s, false);
+  // Whether a question may be asked now, worked out at most once a question
+  // (and only for the phases looked at).
+  std::vector<int8_t> eligible_cache(kb.questions.size(), -1);
+  auto eligible = [&](size_t i) {
+    int8_t& e = eligible_cache[i];
+    if (e < 0) {
+      const Question& q = kb.questions[i];
+      e = !answered(q, s) && holds(q.ask_if, kb, model, s, false) ? 1 : 0;
+    }
+    return e == 1;
   };
-  const int must_ask = static_cast<int>(
-      std::count_if(kb.questions.begin(), kb.questions.end(),
-                    [&](const Question& q) { return q.always_ask && eligible(q); }));
+  int must_ask = 0;
+  for (size_t i = 0; i < kb.questions.size(); ++i) {
+    if (kb.questions[i].always_ask && eligible(i)) ++must_ask;
+  }
   // The questions every conversation must ask (safety screens among them) keep
   // their place in the budget: once what is left only covers them, nothing else
   // is asked, and they are asked even past the limit (they are finitely many).
@@ -95,7 +104,7 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
     double best_score = 0;
     for (size_t i = 0; i < kb.questions.size(); ++i) {
       const Question& q = kb.questions[i];
-      if (q.phase != phase || !eligible(q)) continue;
+      if (q.phase != phase || !eligible(i)) continue;
       // Questions every conversation asks come first, in the knowledge's order;
       // then the one that best separates the leading causes.
       double score = 0;

@@ -101,42 +101,37 @@ std::vector<Ranked> Model::rank(const Known& known, size_t reasons) const {
 double Model::information(const std::vector<double>& post, const std::vector<int>& findings,
                           bool exclusive) const {
   const double h0 = entropy(post);
-  auto gain_of = [&](const std::vector<std::vector<double>>& outcome_weights) {
-    // outcome_weights[k][c] = P(outcome k | c); expected entropy after the answer.
-    double expected = 0;
-    for (const auto& w : outcome_weights) {
-      std::vector<double> joint(nc_);
-      double pk = 0;
-      for (size_t c = 0; c < nc_; ++c) {
-        joint[c] = post[c] * w[c];
-        pk += joint[c];
-      }
-      if (pk <= 1e-12) continue;
-      for (double& x : joint) x /= pk;
-      expected += pk * entropy(joint);
+  std::vector<double> joint(nc_);
+  // The expected entropy after the answer gains pk * H(posterior | outcome k),
+  // where weight(c) = P(outcome k | c).
+  auto add_outcome = [&](double& expected, auto weight) {
+    double pk = 0;
+    for (size_t c = 0; c < nc_; ++c) {
+      joint[c] = post[c] * weight(c);
+      pk += joint[c];
     }
-    return std::max(0.0, h0 - expected);
+    if (pk <= 1e-12) return;
+    for (double& x : joint) x /= pk;
+    expected += pk * entropy(joint);
   };
   if (exclusive) {
-    std::vector<std::vector<double>> w(findings.size(), std::vector<double>(nc_));
+    // P(choice k | c), normalised over the choices.
+    std::vector<double> sum(nc_, 0.0);
     for (size_t c = 0; c < nc_; ++c) {
-      double sum = 0;
-      for (size_t k = 0; k < findings.size(); ++k) {
-        w[k][c] = p_[c * nf_ + static_cast<size_t>(findings[k])];
-        sum += w[k][c];
-      }
-      for (size_t k = 0; k < findings.size(); ++k) w[k][c] /= sum;
+      for (int f : findings) sum[c] += p_[c * nf_ + static_cast<size_t>(f)];
     }
-    return gain_of(w);
+    double expected = 0;
+    for (int f : findings) {
+      add_outcome(expected, [&](size_t c) { return p_[c * nf_ + static_cast<size_t>(f)] / sum[c]; });
+    }
+    return std::max(0.0, h0 - expected);
   }
   double total = 0;
   for (int f : findings) {
-    std::vector<std::vector<double>> w(2, std::vector<double>(nc_));
-    for (size_t c = 0; c < nc_; ++c) {
-      w[0][c] = p_[c * nf_ + static_cast<size_t>(f)];
-      w[1][c] = 1 - w[0][c];
-    }
-    total += gain_of(w);
+    double expected = 0;
+    add_outcome(expected, [&](size_t c) { return p_[c * nf_ + static_cast<size_t>(f)]; });
+    add_outcome(expected, [&](size_t c) { return 1 - p_[c * nf_ + static_cast<size_t>(f)]; });
+    total += std::max(0.0, h0 - expected);
   }
   return total;
 }
