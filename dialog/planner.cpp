@@ -53,8 +53,9 @@ bool answered(const Question& q, const State& s) {
       bool all_known = true, any_yes = false;
       for (const auto& c : q.choices) {
         for (const auto& f : c.sets) {
-          all_known &= known(s, f);
-          any_yes |= s.get(f) == Value::yes;
+          const Value v = s.get(f);
+          all_known &= v != Value::unknown;
+          any_yes |= v == Value::yes;
         }
       }
       return all_known || (!q.always_ask && any_yes);

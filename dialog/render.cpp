@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace calfbot::dialog {
 
@@ -86,7 +87,7 @@ Message question_message(const knowledge::Question& q, int asked, const EngineSe
             {"answer_type", std::string(to_string(q.type))},
             {"why", q.why},
             {"progress", {{"asked", asked}, {"max", settings.max_questions}}}};
-  if (!choices.empty()) m["choices"] = choices;
+  if (!choices.empty()) m["choices"] = std::move(choices);
   if (!q.snomed.empty()) m["snomed"] = q.snomed;
   if (q.type == AnswerType::number) m["range"] = {q.min, q.max};
   return m;
