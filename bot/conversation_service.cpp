@@ -30,8 +30,8 @@ struct ConversationService::Job {
 
 struct ConversationService::Entry {
   std::mutex mu;  // guards everything below
-  SessionRecord record;  // as last committed
-  dialog::State state;   // record.state_json, parsed
+  SessionRecord record;  // as last committed, without state_json (kept parsed, below)
+  dialog::State state;   // the committed state
   bool busy = false;     // a job is running; the next waits in `jobs`
   std::deque<Job> jobs;
 
@@ -191,6 +191,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
   r.expires_unix = t + idle_expiry(r.channel);
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
+  r.state_json = {};  // written; memory keeps the parsed state only
   for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
   store_.write(std::move(w), [this, r, token, step = std::move(step),
                               done = std::move(done)](Status s) mutable {
@@ -226,6 +227,7 @@ Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_f
   } catch (const std::exception& e) {
     return Error{"internal_error", "session " + r.id + ": stored state unreadable: " + e.what()};
   }
+  r.state_json = {};
   entry->record = std::move(r);
   if (entry->record.phase == "expired") return entry;  // read-only: never cached
   std::lock_guard lock(mu_);
@@ -294,7 +296,9 @@ void ConversationService::finish_job(const std::shared_ptr<Entry>& entry) {
 }
 
 void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
-  auto [r, state] = entry->snapshot();
+  auto snapshot = entry->snapshot();  // named, not bound: clang 14 cannot capture bindings
+  SessionRecord& r = snapshot.first;
+  dialog::State& state = snapshot.second;
   if (r.phase == "expired") {
     job.done(Error{"session_expired", "session " + r.id + " has expired"});
     return finish_job(entry);
@@ -313,6 +317,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   r.expires_unix = t + idle_expiry(r.channel);
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
+  r.state_json = {};  // written; memory keeps the parsed state only
   w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
                                      input_json(job.input).dump(), t});
   for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
@@ -354,7 +359,9 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
 }
 
 void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& job) {
-  auto [r, state] = entry->snapshot();
+  auto snapshot = entry->snapshot();  // named, not bound: clang 14 cannot capture bindings
+  SessionRecord& r = snapshot.first;
+  dialog::State& state = snapshot.second;
   int64_t t = now();
   if (r.phase == "expired" || r.expires_unix > t) {  // touched since the sweep looked
     job.done(Error{"not_due", ""});
@@ -374,6 +381,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   r.phase = "expired";
   r.updated_unix = t;
   SessionWrite w{r, {}};
+  r.state_json = {};  // written; memory keeps the parsed state only
   for (const auto& m : messages) w.messages.push_back(out_message(m, t));
   store_.write(std::move(w), [this, entry, r, state, messages,
                               done = std::move(job.done)](Status s) mutable {
