@@ -331,6 +331,11 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
       r.errors.push_back(path + ": not valid JSON: " + e.what());
       return r;
     }
+    if (!tree.is_object()) {  // the environment's settings are added to it
+      r.errors.push_back(path + ": must hold one JSON object of settings, e.g. "
+                                "{\"server\": {\"port\": 8080}}");
+      return r;
+    }
   }
   apply_env(tree, env);
 

@@ -153,6 +153,18 @@ TEST(Config, BadValuesThatAreNotUtf8OrLongAreShownSafely) {
                     "..."}));
 }
 
+// Found by fuzz_config: a file that is JSON but not an object, with settings
+// in the environment to add to it, threw out of the loader.
+TEST(Config, AFileThatIsNotAnObjectIsAnError) {
+  for (const char* text : {"8", "[1, 2]", "\"server\"", "null"}) {
+    ConfigFile f(text);
+    ConfigResult r = load_config(f.path(), {{"CALFBOT_SERVER__PORT", "9100"}});
+    ASSERT_EQ(r.errors.size(), 1u) << text;
+    EXPECT_EQ(r.errors[0], f.path() + ": must hold one JSON object of settings, e.g. "
+                                      "{\"server\": {\"port\": 8080}}");
+  }
+}
+
 TEST(Config, EnvironmentJsonListOfOrigins) {
   ConfigResult r =
       load_config("", {{"CALFBOT_SERVER__ALLOWED_ORIGINS", R"(["https://clinic.example"])"}});
