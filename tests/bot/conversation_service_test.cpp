@@ -169,7 +169,8 @@ class TempDb {
   std::unique_ptr<SessionStore> open() const {
     SqliteStoreOptions o;
     o.path = path();
-    return std::move(*open_sqlite_store(o));
+    auto store = open_sqlite_store(o);
+    return std::move(*store);
   }
 
  private:
