@@ -134,4 +134,30 @@ std::string emergency_headline(const nlohmann::json& m) {
   return "URGENT: please get seen in person today.";
 }
 
+namespace {
+
+const nlohmann::json* field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::string text_field(const nlohmann::json& j, const char* key) {
+  const nlohmann::json* v = field(j, key);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+int64_t int_field(const nlohmann::json& j, const char* key) {
+  const nlohmann::json* v = field(j, key);
+  return v && v->is_number_integer() ? v->get<int64_t>() : 0;
+}
+
+const nlohmann::json& object_field(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::object();
+  const nlohmann::json* v = field(j, key);
+  return v && v->is_object() ? *v : empty;
+}
+
 }  // namespace calfbot::adapters::platforms

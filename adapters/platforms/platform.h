@@ -60,6 +60,14 @@ struct QuestionMemo {
   static QuestionMemo from_message(const nlohmann::json& question);
 };
 
+// Fields of a payload from outside (a webhook, a platform API's answer),
+// read without trusting its shape: the field when `j` is an object holding
+// one of that type at `key`, else "", 0 or an empty object. (nlohmann's
+// value() throws when a field has another type.)
+std::string text_field(const nlohmann::json& j, const char* key);
+int64_t int_field(const nlohmann::json& j, const char* key);
+const nlohmann::json& object_field(const nlohmann::json& j, const char* key);
+
 // "2" -> the second choice id, "1,3" / "1 and 3" -> "a,c" (multi_choice
 // only), "#2" (a button whose id was too long to carry) -> the second id.
 // nullopt when the text is not such a number list or a number is out of range;

@@ -67,13 +67,14 @@ bot::Result<Parsed> parse_update(const std::string& body) {
   e.event_id = "update:" + std::to_string(u["update_id"].get<int64_t>());
   if (u.contains("message") && u["message"].is_object()) {
     const json& m = u["message"];
-    const json chat = m.value("chat", json::object());
-    if (chat.value("type", "") != "private") {
-      p.skipped.push_back("message in a " + chat.value("type", std::string("unknown")) + " chat");
+    const json& chat = object_field(m, "chat");
+    std::string chat_type = text_field(chat, "type");
+    if (chat_type != "private") {
+      p.skipped.push_back("message in a " + (chat_type.empty() ? "unknown" : chat_type) + " chat");
       return p;
     }
-    e.user = id_string(chat.value("id", json()));
-    e.time_unix = m.value("date", int64_t{0});
+    e.user = id_string(chat.contains("id") ? chat["id"] : json());
+    e.time_unix = int_field(m, "date");
     if (m.contains("text") && m["text"].is_string()) {
       std::string text = m["text"].get<std::string>();
       std::string cmd = command_of(text);
@@ -89,22 +90,24 @@ bot::Result<Parsed> parse_update(const std::string& body) {
     }
   } else if (u.contains("callback_query") && u["callback_query"].is_object()) {
     const json& q = u["callback_query"];
-    e.callback_id = q.value("id", "");
-    const json msg = q.value("message", json::object());
-    const json chat = msg.value("chat", json::object());
-    if (!chat.is_null() && chat.contains("type") && chat.value("type", "") != "private") {
-      p.skipped.push_back("button press in a " + chat.value("type", std::string()) + " chat");
+    e.callback_id = text_field(q, "id");
+    const json& msg = object_field(q, "message");
+    const json& chat = object_field(msg, "chat");
+    if (chat.contains("type") && text_field(chat, "type") != "private") {
+      p.skipped.push_back("button press in a " + text_field(chat, "type") + " chat");
       return p;
     }
     // A private chat's id is the user's id.
-    e.user = chat.contains("id") ? id_string(chat["id"])
-                                 : id_string(q.value("from", json::object()).value("id", json()));
-    e.time_unix = msg.value("date", int64_t{0});
+    const json& from = object_field(q, "from");
+    e.user = chat.contains("id")   ? id_string(chat["id"])
+             : from.contains("id") ? id_string(from["id"])
+                                   : "";
+    e.time_unix = int_field(msg, "date");
     e.kind = Inbound::Kind::choice;
-    e.value = q.value("data", "");
+    e.value = text_field(q, "data");
   } else {
-    for (const auto& [k, _] : u.items()) {
-      if (k != "update_id") p.skipped.push_back("update of type " + k);
+    for (const auto& item : u.items()) {
+      if (item.key() != "update_id") p.skipped.push_back("update of type " + item.key());
     }
     return p;
   }
@@ -154,7 +157,7 @@ bot::Outcome classify(const bot::OutboundResponse& r) {
   bot::Outcome o = bot::default_outcome(r);
   json j = json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("description") && j["description"].is_string()) {
-    o.detail += " " + std::to_string(j.value("error_code", 0)) + " " +
+    o.detail += " " + std::to_string(int_field(j, "error_code")) + " " +
                 utf8_truncate(j["description"].get<std::string>(), 120);
   }
   if (r.status == 429 && j.is_object() && j.contains("parameters") &&

@@ -88,7 +88,7 @@ std::optional<std::string> verify_challenge(const std::string& query,
 
 bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& phone_number_id) {
   json w = json::parse(body, nullptr, false);
-  if (!w.is_object() || w.value("object", "") != "whatsapp_business_account" ||
+  if (!w.is_object() || text_field(w, "object") != "whatsapp_business_account" ||
       !w.contains("entry") || !w["entry"].is_array()) {
     return bot::Error("bad_payload", "not a WhatsApp Business Account webhook");
   }
@@ -97,12 +97,13 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
     if (!entry.is_object() || !entry.contains("changes") || !entry["changes"].is_array()) continue;
     for (const auto& change : entry["changes"]) {
       if (!change.is_object()) continue;
-      if (change.value("field", "") != "messages") {
-        p.skipped.push_back("field " + change.value("field", std::string("?")));
+      std::string field = text_field(change, "field");
+      if (field != "messages") {
+        p.skipped.push_back("field " + (field.empty() ? "?" : field));
         continue;
       }
-      const json value = change.value("value", json::object());
-      std::string to_id = value.value("metadata", json::object()).value("phone_number_id", "");
+      const json& value = object_field(change, "value");
+      std::string to_id = text_field(object_field(value, "metadata"), "phone_number_id");
       if (!phone_number_id.empty() && to_id != phone_number_id) {
         p.skipped.push_back("message for another phone number id");
         continue;
@@ -113,24 +114,24 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
       for (const auto& m : value["messages"]) {
         if (!m.is_object()) continue;
         Inbound e;
-        e.event_id = m.value("id", "");
-        e.user = m.value("from", "");
-        std::string ts = m.value("timestamp", "");
+        e.event_id = text_field(m, "id");
+        e.user = text_field(m, "from");
+        std::string ts = text_field(m, "timestamp");
         if (!ts.empty() && ts.find_first_not_of("0123456789") == std::string::npos && ts.size() < 19) {
           e.time_unix = std::stoll(ts);
         }
-        std::string type = m.value("type", "");
-        const json inter = m.value("interactive", json::object());
+        std::string type = text_field(m, "type");
+        const json& inter = object_field(m, "interactive");
         if (type == "text") {
-          e.value = m.value("text", json::object()).value("body", "");
-        } else if (type == "interactive" && inter.value("type", "") == "button_reply") {
+          e.value = text_field(object_field(m, "text"), "body");
+        } else if (type == "interactive" && text_field(inter, "type") == "button_reply") {
           e.kind = Inbound::Kind::choice;
-          e.value = inter.value("button_reply", json::object()).value("id", "");
-        } else if (type == "interactive" && inter.value("type", "") == "list_reply") {
+          e.value = text_field(object_field(inter, "button_reply"), "id");
+        } else if (type == "interactive" && text_field(inter, "type") == "list_reply") {
           e.kind = Inbound::Kind::choice;
-          e.value = inter.value("list_reply", json::object()).value("id", "");
+          e.value = text_field(object_field(inter, "list_reply"), "id");
         } else if (type == "button") {  // a quick-reply button of a template message
-          e.value = m.value("button", json::object()).value("text", "");
+          e.value = text_field(object_field(m, "button"), "text");
         } else {
           e.kind = Inbound::Kind::unsupported;
         }
@@ -176,7 +177,7 @@ bot::Outcome classify(const bot::OutboundResponse& r) {
   bot::Outcome o = bot::default_outcome(r);
   json j = json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return o;
-  int code = j["error"].value("code", 0);
+  int64_t code = int_field(j["error"], "code");
   o.detail += " error " + std::to_string(code);
   // Rate limits come back as 400 with these codes: wait and try again.
   if (code == 130429 || code == 131056 || code == 80007 || code == 4 || code == 131000) {

@@ -66,6 +66,24 @@ TEST(WhatsApp, OtherPhoneNumbersAndBadPayloads) {
   EXPECT_EQ(parse_webhook("[", kPhoneId).error().code, "bad_payload");
 }
 
+// Found by fuzz_whatsapp: fields of another type than the Cloud API's threw
+// out of the parser. Each is refused or skipped instead.
+TEST(WhatsApp, FieldsOfTheWrongTypeAreRefusedNotThrown) {
+  EXPECT_EQ(parse_webhook(R"({"object": 16505})", kPhoneId).error().code, "bad_payload");
+  auto p = parse_webhook(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+      {"field":7},{"field":"messages","value":3},
+      {"field":"messages","value":{"metadata":{"phone_number_id":")" + std::string(kPhoneId) + R"("},
+       "messages":[{"id":"m1","from":"447700900123","type":"text","text":"plain"}]}}]}]})",
+                         kPhoneId);
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->events.size(), 1u);
+  EXPECT_EQ(p->events[0].value, "");
+  EXPECT_EQ(parse_webhook(R"({"object":"whatsapp_business_account","entry":[{"changes":[
+      {"field":"messages","value":{"metadata":{"phone_number_id":")" + std::string(kPhoneId) + R"("},
+       "messages":[{"id":5,"from":"447700900123","type":"text"}]}}]}]})", kPhoneId)
+                .error().code, "bad_payload");
+}
+
 json question(const std::string& answer_type, std::vector<std::pair<std::string, std::string>> choices) {
   json q = {{"type", "question"}, {"seq", 4}, {"slot", "s"}, {"text", "Which fits?"},
             {"answer_type", answer_type}, {"choices", json::array()}};
