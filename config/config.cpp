@@ -327,7 +327,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
     ss << in.rdbuf();
     try {
       tree = json::parse(ss.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // a syntax error, or a number too large to hold
       r.errors.push_back(path + ": not valid JSON: " + e.what());
       return r;
     }

@@ -91,7 +91,7 @@ void compile(const std::vector<DataFile>& files, SQLite::Database& db,
       try {
         json again = json::parse(f.content);
         (void)again;
-      } catch (const json::parse_error& e) {
+      } catch (const json::exception& e) {  // a syntax error, or a number too large to hold
         errors.push_back({f.name, "", std::string("not valid JSON: ") + e.what()});
       }
       continue;

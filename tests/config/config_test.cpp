@@ -153,6 +153,15 @@ TEST(Config, BadValuesThatAreNotUtf8OrLongAreShownSafely) {
                     "..."}));
 }
 
+// Found by fuzz_config: a number too large for a double threw out of the loader.
+TEST(Config, ANumberTooLargeIsNotValidJson) {
+  ConfigFile f(R"({"server": {"port": 1e99999}})");
+  ConfigResult r = load_config(f.path(), {});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].rfind(f.path() + ": not valid JSON: ", 0), 0u) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("number overflow"), std::string::npos) << r.errors[0];
+}
+
 // Found by fuzz_config: a file that is JSON but not an object, with settings
 // in the environment to add to it, threw out of the loader.
 TEST(Config, AFileThatIsNotAnObjectIsAnError) {
