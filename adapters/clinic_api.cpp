@@ -223,7 +223,11 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
             (k == "appointment_at" ? lr.appointment_unix : lr.expires_unix) = *t;
           }
         } else if (k == "expires_in_hours") {
-          if (!v.is_number() || v.get<double>() <= 0) return error("bad_request", k + ": must be a positive number");
+          // Bounded before the cast: a huge number would overflow int64_t. The
+          // link's longest life is checked when it is made.
+          if (!v.is_number() || v.get<double>() <= 0 || v.get<double>() > 1e6) {
+            return error("bad_request", k + ": must be a positive number of hours");
+          }
           lr.expires_unix = service_.now() + static_cast<int64_t>(v.get<double>() * 3600);
         } else {
           return error("bad_request", "unknown field '" + k + "'");

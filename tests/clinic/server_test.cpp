@@ -251,6 +251,22 @@ TEST_F(ClinicServer, WrongMissingOrRevokedKeyIsRejected) {
   EXPECT_EQ(r.json()["code"], "unauthorized");
 }
 
+// A link's life that no clock can hold (1e300 hours) or that is not a
+// number is refused with what to send, before any arithmetic on it.
+TEST_F(ClinicServer, ABadLinkLifeIsRefusedWithWhatToSend) {
+  key_ = create_key(db_);
+  server_ = std::make_unique<ServerProcess>(env());
+  for (const json& hours : {json(1e300), json(-1), json("48"), json(0)}) {
+    auto r = http_request(server_->port(), "POST", "/v1/clinic/intakes",
+                          json{{"expires_in_hours", hours}}.dump(), auth());
+    EXPECT_EQ(r.status, 400) << hours << " " << r.body;
+    EXPECT_EQ(r.json()["code"], "bad_request") << r.body;
+    EXPECT_NE(r.body.find("expires_in_hours: must be a positive number of hours"), std::string::npos)
+        << r.body;
+  }
+  EXPECT_EQ(http_request(server_->port(), "GET", "/healthz").status, 200);
+}
+
 TEST_F(ClinicServer, ExpiredRevokedAndUnknownLinksShowAClearPage) {
   key_ = create_key(db_);
   server_ = std::make_unique<ServerProcess>(env());
