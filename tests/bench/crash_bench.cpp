@@ -206,6 +206,20 @@ class Patients {
         std::chrono::duration<double>(o_.turn_timeout));
   }
 
+  // TCP connect and WebSocket handshake to /v1/chat on `port`, within a turn's timeout.
+  net::awaitable<beast::error_code> open(Ws& ws, unsigned short port) {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws).expires_after(turn_timeout());
+    co_await beast::get_lowest_layer(ws).async_connect(
+        tcp::endpoint(net::ip::address_v4::loopback(), port),
+        net::redirect_error(net::use_awaitable, ec));
+    if (!ec) {
+      co_await ws.async_handshake("127.0.0.1:" + std::to_string(port), "/v1/chat",
+                                  net::redirect_error(net::use_awaitable, ec));
+    }
+    co_return ec;
+  }
+
   net::awaitable<bool> send(Ws& ws, const std::string& text) {
     beast::error_code ec;
     beast::get_lowest_layer(ws).expires_after(turn_timeout());
@@ -231,16 +245,7 @@ class Patients {
       }
       if (draining_ && (!t || t->done || t->failed)) break;  // nothing under way
       Ws ws(executor);
-      beast::error_code ec;
-      beast::get_lowest_layer(ws).expires_after(turn_timeout());
-      co_await beast::get_lowest_layer(ws).async_connect(
-          tcp::endpoint(net::ip::address_v4::loopback(), port),
-          net::redirect_error(net::use_awaitable, ec));
-      if (!ec) {
-        co_await ws.async_handshake("127.0.0.1:" + std::to_string(port), "/v1/chat",
-                                    net::redirect_error(net::use_awaitable, ec));
-      }
-      if (ec) {
+      if (co_await open(ws, port)) {
         co_await pause(kReconnectPause);  // the server is down or not up yet
         continue;
       }
@@ -254,6 +259,7 @@ class Patients {
       bool park = false;   // draining, and this patient's turn is done
       bool lost = !co_await send(ws, first);
       beast::flat_buffer buffer;
+      beast::error_code ec;
       while (!lost && !park) {
         beast::get_lowest_layer(ws).expires_after(turn_timeout());
         co_await ws.async_read(buffer, net::redirect_error(net::use_awaitable, ec));
@@ -392,15 +398,7 @@ constexpr const char* kResumeKeys[] = {"type", "seq", "slot", "triage"};
 net::awaitable<bool> Patients::check_one(const Track& t, std::string& why) {
   const unsigned short port = port_;
   Ws ws(co_await net::this_coro::executor);
-  beast::error_code ec;
-  beast::get_lowest_layer(ws).expires_after(turn_timeout());
-  co_await beast::get_lowest_layer(ws).async_connect(
-      tcp::endpoint(net::ip::address_v4::loopback(), port),
-      net::redirect_error(net::use_awaitable, ec));
-  if (!ec) {
-    co_await ws.async_handshake("127.0.0.1:" + std::to_string(port), "/v1/chat",
-                                net::redirect_error(net::use_awaitable, ec));
-  }
+  beast::error_code ec = co_await open(ws, port);
   if (ec) {
     why = "connect: " + ec.message();
     co_return false;
