@@ -117,14 +117,7 @@ class CrashRecovery : public ::testing::Test {
   void check_store(const std::vector<Session>& sessions) {
     SQLite::Database db(dir_.file("calfbot.db"), SQLite::OPEN_READONLY);
     for (const auto& s : sessions) {
-      SQLite::Statement q(db, "SELECT seq, body FROM messages WHERE session = ? AND "
-                              "direction = 'in' ORDER BY seq");
-      q.bind(1, s.id);
-      std::vector<json> stored;
-      while (q.executeStep()) {
-        EXPECT_EQ(q.getColumn(0).getInt(), static_cast<int>(stored.size()) + 1);
-        stored.push_back(json::parse(q.getColumn(1).getString()));
-      }
+      std::vector<json> stored = stored_inputs(db, s.id);
       ASSERT_GE(stored.size(), s.acked.size()) << "an acknowledged answer was lost";
       EXPECT_EQ(std::vector<json>(stored.begin(), stored.begin() + static_cast<long>(s.acked.size())),
                 s.acked);

@@ -138,15 +138,7 @@ class DiskFull : public ::testing::Test {
     ASSERT_TRUE(integrity.executeStep());
     EXPECT_EQ(integrity.getColumn(0).getString(), "ok");
     for (const auto& s : sessions) {
-      SQLite::Statement q(d, "SELECT seq, body FROM messages WHERE session = ? AND "
-                             "direction = 'in' ORDER BY seq");
-      q.bind(1, s.id);
-      std::vector<json> stored;
-      while (q.executeStep()) {
-        EXPECT_EQ(q.getColumn(0).getInt(), static_cast<int>(stored.size()) + 1);
-        stored.push_back(json::parse(q.getColumn(1).getString()));
-      }
-      EXPECT_EQ(stored, s.acked) << "conversation " << s.id;
+      EXPECT_EQ(stored_inputs(d, s.id), s.acked) << "conversation " << s.id;
     }
   }
 

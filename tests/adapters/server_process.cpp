@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 extern char** environ;
 
 namespace calfbot::testing_support {
@@ -129,5 +131,22 @@ TempFolder::TempFolder() {
 }
 
 TempFolder::~TempFolder() { std::filesystem::remove_all(path_); }
+
+std::vector<nlohmann::json> stored_inputs(SQLite::Database& db, const std::string& session) {
+  SQLite::Statement q(db, "SELECT seq, body FROM messages WHERE session = ? AND "
+                          "direction = 'in' ORDER BY seq");
+  q.bind(1, session);
+  std::vector<nlohmann::json> stored;
+  while (q.executeStep()) {
+    int seq = q.getColumn(0).getInt();
+    if (seq != static_cast<int>(stored.size()) + 1) {
+      throw std::runtime_error("conversation " + session + ": patient message seq " +
+                               std::to_string(seq) + " where " +
+                               std::to_string(stored.size() + 1) + " was due");
+    }
+    stored.push_back(nlohmann::json::parse(q.getColumn(1).getString()));
+  }
+  return stored;
+}
 
 }  // namespace calfbot::testing_support

@@ -10,6 +10,13 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace SQLite {
+class Database;
+}  // namespace SQLite
 
 namespace calfbot::testing_support {
 
@@ -59,5 +66,10 @@ class TempFolder {
  private:
   std::string path_;
 };
+
+// The patient's messages the server stored for `session` (direction 'in'),
+// in order. Throws std::runtime_error naming the session when their seqs are
+// not 1, 2, 3, ...: a gap or a repeat in the store.
+std::vector<nlohmann::json> stored_inputs(SQLite::Database& db, const std::string& session);
 
 }  // namespace calfbot::testing_support
