@@ -9,11 +9,13 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <SQLiteCpp/VariadicBind.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 namespace calfbot::bot {
 
@@ -100,6 +102,10 @@ struct Outbox::Impl {
     double tokens = 0;
     int64_t refill_ms = 0;
   };
+  struct Enqueued {  // an enqueue written in the pass's transaction
+    std::vector<Item> added;
+    Done done;
+  };
 
   Impl(OutboxOptions o, Transport& t) : opt(std::move(o)), transport(t) {
     if (!opt.now_ms) opt.now_ms = system_now_ms;
@@ -141,11 +147,94 @@ struct Outbox::Impl {
     }
   }
 
-  void do_enqueue(std::vector<OutboxItem>& items, std::vector<Mark>& marks, const Done& done) {
+  // One pass of the owner: the answers to record and the queued calls share
+  // one transaction, so that a burst of webhooks costs one commit (one fsync)
+  // instead of one per enqueue and one per answer. What the pass wrote takes
+  // effect in memory, and enqueue callers hear of success, only after the
+  // commit (commit_pass): success still means durable. get_mark and stats run
+  // inside the transaction and see what the pass wrote before them.
+  void run_pass(std::deque<std::function<void()>>& cmds, std::deque<Finished>& fin) {
+    if (cmds.empty() && fin.empty()) return;
+    try {
+      // IMMEDIATE: the write lock (waiting up to the busy timeout) now, so
+      // that no write later in the pass fails on a snapshot gone stale.
+      db->exec("BEGIN IMMEDIATE");
+      pass_open = true;
+    } catch (const std::exception& e) {
+      pass_error = e.what();
+    }
+    for (auto& f : fin) finish(f);
+    for (auto& c : cmds) c();
+    commit_pass();
+  }
+
+  // Whether the pass's transaction is still open. SQLite rolls it back by
+  // itself after some errors (a full disk, a trigger's RAISE(ROLLBACK)); then
+  // nothing of the pass commits, and nothing after may write: each statement
+  // would commit on its own. `e`: the error just seen, if any.
+  bool pass_ok(const std::exception* e = nullptr) {
+    if (pass_open && sqlite3_get_autocommit(db->getHandle())) {
+      pass_open = false;
+      pass_error = e ? e->what() : "the transaction was rolled back";
+    }
+    return pass_open;
+  }
+
+  // Commits the pass, then applies it: the enqueued items join their queues
+  // and their callers hear of success, the answers take the items off their
+  // queues. If the commit failed, every enqueue of the pass gets the error
+  // and every answer counts as not recorded (the item is sent again).
+  void commit_pass() {
+    if (pass_ok()) {
+      try {
+        db->exec("COMMIT");
+      } catch (const std::exception& e) {
+        pass_error = e.what();
+        try {
+          if (!sqlite3_get_autocommit(db->getHandle())) db->exec("ROLLBACK");
+        } catch (const std::exception&) {
+          // The next BEGIN fails and tells.
+        }
+      }
+      pass_open = false;
+    }
+    std::optional<Error> failure;
+    if (!pass_error.empty()) failure = Error("store_unavailable", pass_error);
+    auto enqueued = std::move(pass_enqueued);
+    auto answers = std::move(pass_answers);
+    pass_enqueued.clear();
+    pass_answers.clear();
+    pass_error.clear();
+    int64_t now = opt.now_ms();
+    for (auto& ev : answers) {
+      auto q = by_key.find(ev.key);
+      if (q == by_key.end() || q->second.empty() || q->second.front().id != ev.item_id) continue;
+      if (failure) {
+        not_recorded(q->second.front(), ev, now, failure->detail);
+      } else if (ev.kind != OutboxEvent::Kind::retry) {
+        q->second.pop_front();
+        if (q->second.empty()) by_key.erase(q);
+      }
+      if (opt.on_event) opt.on_event(ev);
+    }
+    if (!failure) {
+      for (auto& e : enqueued) {
+        for (auto& it : e.added) by_key[it.key].push_back(std::move(it));
+      }
+    }
+    for (auto& e : enqueued) {
+      if (e.done) e.done(failure ? Status(*failure) : Status());
+    }
+  }
+
+  // Writes one enqueue call in the pass's transaction, under a savepoint so
+  // that its failure undoes its own rows only and the others still commit.
+  void do_enqueue(std::vector<OutboxItem>& items, std::vector<Mark>& marks, Done done) {
+    if (!pass_ok()) return done ? done(Error("store_unavailable", pass_error)) : void();
     std::vector<Item> added;
     int64_t now = opt.now_ms();
     try {
-      SQLite::Transaction tx(*db);
+      db->exec("SAVEPOINT enqueue");
       SQLite::Statement ins(*db,
                             "INSERT OR IGNORE INTO outbox (lane, key, method, url, headers, body,"
                             " dedupe_id, state, attempts, next_ms, created_ms)"
@@ -160,6 +249,7 @@ struct Outbox::Impl {
         ins.bind(8, now);
         ins.bind(9, now);
         if (ins.exec() == 1) {
+          // The id is final: a later failure of the pass drops the item too.
           added.push_back(Item{db->getLastInsertRowid(), i.lane, i.key, std::move(i.request), 0,
                                now, now});
         }
@@ -170,12 +260,24 @@ struct Outbox::Impl {
         SQLite::bind(mark, m.key, m.value, m.expires_unix);
         mark.exec();
       }
-      tx.commit();
+      db->exec("RELEASE enqueue");
     } catch (const std::exception& e) {
+      try {
+        db->exec("ROLLBACK TO enqueue");
+        db->exec("RELEASE enqueue");
+      } catch (const std::exception&) {
+        // SQLite rolled back the whole pass already, or this call's rows could
+        // not be undone alone: then nothing of the pass may commit.
+        try {
+          db->exec("ROLLBACK");
+        } catch (const std::exception&) {
+          // No transaction left (pass_ok tells).
+        }
+      }
+      pass_ok(&e);
       return done ? done(db_error(e)) : void();
     }
-    for (auto& it : added) by_key[it.key].push_back(std::move(it));
-    if (done) done(Status());
+    pass_enqueued.push_back(Enqueued{std::move(added), std::move(done)});
   }
 
   Result<std::optional<std::string>> do_get_mark(const std::string& key) {
@@ -289,7 +391,10 @@ struct Outbox::Impl {
       o.kind = Outcome::Kind::failed;
       ev.detail += " (given up after " + std::to_string(it.attempts) + " attempts)";
     }
+    // Written in the pass's transaction; the item leaves its queue and the
+    // event is told once that committed (commit_pass).
     try {
+      if (!pass_ok()) throw std::runtime_error(pass_error);
       if (o.kind == Outcome::Kind::retry) {
         int64_t wait = o.retry_after_ms >= 0
                            ? std::max<int64_t>(1, o.retry_after_ms)
@@ -308,19 +413,24 @@ struct Outbox::Impl {
         SQLite::bind(u, std::string(ok ? "delivered" : "failed"), it.attempts, now, o.detail, it.id);
         u.exec();
         ev.kind = ok ? OutboxEvent::Kind::delivered : OutboxEvent::Kind::failed;
-        q->second.pop_front();
-        if (q->second.empty()) by_key.erase(q);
       }
+      pass_answers.push_back(std::move(ev));
+      return;
     } catch (const std::exception& e) {
-      // The answer could not be recorded: the item stays pending and is sent
-      // again after the backoff (at least once rather than lost).
-      it.next_ms = now + backoff_delay_ms(it.attempts, opt.base_delay_ms, opt.max_delay_ms,
-                                          opt.random());
-      ev.kind = OutboxEvent::Kind::retry;
-      ev.next_attempt_ms = it.next_ms;
-      ev.detail = std::string("store_unavailable: ") + e.what();
+      pass_ok(&e);
+      not_recorded(it, ev, now, e.what());
     }
     if (opt.on_event) opt.on_event(ev);
+  }
+
+  // The answer could not be recorded: the item stays pending and is sent
+  // again after the backoff (at least once rather than lost).
+  void not_recorded(Item& it, OutboxEvent& ev, int64_t now, const std::string& why) {
+    it.next_ms = now + backoff_delay_ms(it.attempts, opt.base_delay_ms, opt.max_delay_ms,
+                                        opt.random());
+    ev.kind = OutboxEvent::Kind::retry;
+    ev.next_attempt_ms = it.next_ms;
+    ev.detail = "store_unavailable: " + why;
   }
 
   void owner_loop() {
@@ -336,8 +446,7 @@ struct Outbox::Impl {
         jobs.clear();
       }
       lock.unlock();
-      for (auto& c : cmds) c();
-      for (auto& f : fin) finish(f);
+      run_pass(cmds, fin);
       std::optional<int64_t> next;
       int64_t now = opt.now_ms();
       if (!stop) {
@@ -411,6 +520,12 @@ struct Outbox::Impl {
   std::map<std::string, int64_t> key_last_send;
   std::set<std::string> in_flight;
   int64_t last_purge_ms = 0;
+  // The pass's transaction (run_pass): open, or why it failed; what it wrote,
+  // applied after the commit.
+  bool pass_open = false;
+  std::string pass_error;
+  std::vector<Enqueued> pass_enqueued;
+  std::vector<OutboxEvent> pass_answers;
 };
 
 Outbox::Outbox(OutboxOptions options, Transport& transport)
@@ -453,7 +568,7 @@ void Outbox::start() {
 
 void Outbox::enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Done done) {
   impl_->post([this, items = std::move(items), marks = std::move(marks), done = std::move(done)]() mutable {
-    impl_->do_enqueue(items, marks, done);
+    impl_->do_enqueue(items, marks, std::move(done));
   });
 }
 
@@ -475,21 +590,23 @@ Result<OutboxStats> Outbox::stats() {
 
 std::optional<int64_t> Outbox::run_once() {
   std::optional<int64_t> next;
+  std::deque<Impl::Finished> fin;  // sent in one round, recorded in the next round's pass
   for (int round = 0; round < 1000; ++round) {
     std::deque<std::function<void()>> cmds;
     {
       std::lock_guard lock(impl_->mu);
       cmds.swap(impl_->commands);
     }
-    for (auto& c : cmds) c();
-    std::vector<Impl::Finished> fin;
+    if (round > 0 && cmds.empty() && fin.empty()) break;
+    impl_->run_pass(cmds, fin);
+    fin.clear();
     next = impl_->schedule(impl_->opt.now_ms(), [&](Impl::Job j) {
       auto r = impl_->transport.send(j.request);
       fin.push_back(Impl::Finished{std::move(j), std::move(r)});
     });
-    for (auto& f : fin) impl_->finish(f);
-    if (fin.empty() && cmds.empty()) break;
   }
+  std::deque<std::function<void()>> none;
+  impl_->run_pass(none, fin);  // after the last round allowed, what it sent
   return next;
 }
 

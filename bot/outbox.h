@@ -159,8 +159,10 @@ class Outbox {
   // Starts the owner and sender threads.
   void start();
 
-  // Stores items and marks in one transaction, then calls `done` (on the
-  // owner thread, or at once on failure): success means they are durable.
+  // Stores items and marks atomically, then calls `done` on the owner thread:
+  // success means they are durable. Calls queued together share one commit
+  // (one fsync); each succeeds or fails on its own, and all fail if the
+  // commit does.
   void enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Done done);
 
   // The value of a mark; nullopt when there is none (or it expired).
