@@ -1,6 +1,9 @@
 #include "dialog/state.h"
 
+#include <charconv>
+#include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -16,12 +19,6 @@ Value value_from(const std::string& s) {
   if (s == "unsure") return Value::unsure;
   if (s == "unknown") return Value::unknown;
   throw std::invalid_argument("state: finding value '" + s + "' is not yes, no, unsure or unknown");
-}
-
-json findings_json(const std::map<std::string, Value>& m) {
-  json j = json::object();
-  for (const auto& [k, v] : m) j[k] = to_string(v);
-  return j;
 }
 
 std::map<std::string, Value> findings_from(const json& j) {
@@ -47,31 +44,132 @@ Value State::get(const std::string& finding) const {
   return it == findings.end() ? Value::unknown : it->second;
 }
 
-json to_json(const State& s) {
-  json answers = json::array();
-  for (const auto& a : s.answers) {
-    json prev_numbers = json::object();
-    for (const auto& [k, v] : a.previous_numbers) prev_numbers[k] = v ? json(*v) : json(nullptr);
-    answers.push_back({{"slot", a.slot},
-                       {"text", a.text},
-                       {"previous_findings", findings_json(a.previous_findings)},
-                       {"previous_numbers", prev_numbers}});
+// The state is written to the store on every turn, so it is written
+// straight to text rather than built as a JSON tree first (which cost more
+// than the engine's turn). Strings are valid UTF-8 here: the engine makes
+// every message valid before it reaches the state, and ids come from the
+// knowledge base.
+namespace {
+
+void put_string(std::string& out, std::string_view v) {
+  out += '"';
+  for (char c : v) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static const char hex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[(c >> 4) & 0xf];
+          out += hex[c & 0xf];
+        } else {
+          out += c;
+        }
+    }
   }
-  json j = {{"knowledge_version", s.knowledge_version},
-            {"phase", s.phase == State::Phase::done ? "done" : "asking"},
-            {"findings", findings_json(s.findings)},
-            {"numbers", s.numbers},
-            {"asked", s.asked},
-            {"current", s.current},
-            {"clarifications", s.clarifications},
-            {"escalated", s.escalated ? json(*s.escalated) : json(nullptr)},
-            {"fired_rules", s.fired_rules},
-            {"answers", answers},
-            {"patient_words", s.patient_words},
-            {"started_unix", s.started_unix},
-            {"seq", s.seq}};
-  return j;
+  out += '"';
 }
+
+// Shortest text that reads back as the same double; null for NaN and
+// infinities, as nlohmann's dump writes them.
+void put_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void put_key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out += ',';
+  put_string(out, key);
+  out += ':';
+}
+
+void put_strings(std::string& out, const std::vector<std::string>& v) {
+  out += '[';
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    put_string(out, v[i]);
+  }
+  out += ']';
+}
+
+void put_findings(std::string& out, const std::map<std::string, Value>& m) {
+  out += '{';
+  for (const auto& [k, v] : m) {
+    put_key(out, k);
+    put_string(out, to_string(v));
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string to_json_text(const State& s) {
+  std::string out;
+  out.reserve(1024 + 256 * s.answers.size());
+  out += '{';
+  put_key(out, "knowledge_version");
+  put_string(out, s.knowledge_version);
+  put_key(out, "phase");
+  put_string(out, s.phase == State::Phase::done ? "done" : "asking");
+  put_key(out, "findings");
+  put_findings(out, s.findings);
+  put_key(out, "numbers");
+  out += '{';
+  for (const auto& [k, v] : s.numbers) {
+    put_key(out, k);
+    put_number(out, v);
+  }
+  out += '}';
+  put_key(out, "asked");
+  put_strings(out, s.asked);
+  put_key(out, "current");
+  put_string(out, s.current);
+  put_key(out, "clarifications");
+  out += std::to_string(s.clarifications);
+  put_key(out, "escalated");
+  out += s.escalated ? std::to_string(*s.escalated) : "null";
+  put_key(out, "fired_rules");
+  put_strings(out, s.fired_rules);
+  put_key(out, "answers");
+  out += '[';
+  for (size_t i = 0; i < s.answers.size(); ++i) {
+    const AnswerRecord& a = s.answers[i];
+    out += i ? ",{" : "{";
+    put_key(out, "slot");
+    put_string(out, a.slot);
+    put_key(out, "text");
+    put_string(out, a.text);
+    put_key(out, "previous_findings");
+    put_findings(out, a.previous_findings);
+    put_key(out, "previous_numbers");
+    out += '{';
+    for (const auto& [k, v] : a.previous_numbers) {
+      put_key(out, k);
+      v ? put_number(out, *v) : void(out += "null");
+    }
+    out += "}}";
+  }
+  out += ']';
+  put_key(out, "patient_words");
+  put_strings(out, s.patient_words);
+  put_key(out, "started_unix");
+  out += std::to_string(s.started_unix);
+  put_key(out, "seq");
+  out += std::to_string(s.seq);
+  out += '}';
+  return out;
+}
+
+json to_json(const State& s) { return json::parse(to_json_text(s)); }
 
 State state_from_json(const json& j) {
   State s;

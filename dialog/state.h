@@ -41,6 +41,9 @@ struct State {
   Value get(const std::string& finding) const;
 };
 
+// The state as JSON text, as the store keeps it (written directly, without a
+// JSON tree: it is written on every turn); to_json parses that text.
+std::string to_json_text(const State& s);
 nlohmann::json to_json(const State& s);
 // Throws nlohmann::json::exception or std::invalid_argument on a malformed state.
 State state_from_json(const nlohmann::json& j);

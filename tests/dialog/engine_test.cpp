@@ -237,6 +237,32 @@ TEST_F(EngineTest, StateRoundTripsThroughJson) {
   EXPECT_EQ(json(say(back, "yes").outputs), json(say(r.state, "yes").outputs));
 }
 
+// The state's text is written by hand (not by nlohmann): every string
+// escape and every number must read back exactly.
+TEST_F(EngineTest, StateTextReadsBackExactly) {
+  State s = engine_->start(kNow).state;
+  const std::string awkward = "a \"quote\", a back\\slash, a\nnew line, a\ttab, \x01\x1f, é 🙂 /";
+  s.current = awkward;
+  s.patient_words = {awkward, ""};
+  s.numbers = {{"age", 34}, {"severity", 0.1}, {"duration_days", 1e-7}, {"big", 1e21}};
+  s.escalated = 2;
+  s.answers.push_back(AnswerRecord{"slot", awkward, {{"calf_swelling", Value::unsure}},
+                                   {{"age", std::nullopt}, {"severity", -2.5}}});
+  const std::string text = to_json_text(s);
+  State back = state_from_json(json::parse(text));
+  EXPECT_EQ(back.current, awkward);
+  EXPECT_EQ(back.patient_words, s.patient_words);
+  EXPECT_EQ(back.numbers, s.numbers);
+  EXPECT_EQ(back.escalated, 2);
+  ASSERT_EQ(back.answers.size(), 1u);
+  EXPECT_EQ(back.answers[0].text, awkward);
+  EXPECT_EQ(back.answers[0].previous_findings, s.answers[0].previous_findings);
+  EXPECT_EQ(back.answers[0].previous_numbers, s.answers[0].previous_numbers);
+  EXPECT_EQ(to_json_text(back), text);
+  // The same document nlohmann would have made of the same fields.
+  EXPECT_EQ(json::parse(text)["current"].dump(), json(awkward).dump());
+}
+
 TEST_F(EngineTest, MalformedStateIsRejected) {
   json j = to_json(engine_->start(kNow).state);
   j["phase"] = "sleeping";
