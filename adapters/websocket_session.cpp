@@ -233,11 +233,12 @@ void WebsocketSession::on_reply(std::chrono::steady_clock::time_point received,
     return;
   }
   state_->metrics().record_turn(seconds_since(received), r->messages);
-  for (const auto& m : r->messages) {
+  for (size_t i = 0; i < r->messages.size(); ++i) {
+    const auto& m = r->messages[i];
     if (m.value("type", "") == "escalation") {
       state_->log().warn("escalation", {{"session", session_id_}, {"level", m.value("level", "")}});
     }
-    send(m.dump());
+    send(i < r->texts.size() ? std::move(r->texts[i]) : m.dump());
   }
 }
 

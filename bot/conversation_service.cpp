@@ -62,7 +62,7 @@ json input_json(const dialog::Input& in) {
 // The record after a step: the new state, and what the summary columns show.
 void apply_state(SessionRecord& r, const dialog::State& s,
                  const std::vector<dialog::Message>& outputs) {
-  r.state_json = dialog::to_json(s).dump();
+  r.state_json = dialog::to_json_text(s);
   r.phase = s.phase == dialog::State::Phase::done ? "done" : "asking";
   r.level = s.escalated ? std::string(knowledge::to_string(static_cast<knowledge::Triage>(*s.escalated)))
                         : "";
@@ -296,9 +296,15 @@ void ConversationService::finish_job(const std::shared_ptr<Entry>& entry) {
 }
 
 void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
-  auto snapshot = entry->snapshot();  // named, not bound: clang 14 cannot capture bindings
-  SessionRecord& r = snapshot.first;
-  dialog::State& state = snapshot.second;
+  SessionRecord r;
+  {
+    std::lock_guard lock(entry->mu);
+    r = entry->record;
+  }
+  // The engine reads the committed state in place, without a copy: only a
+  // job replaces it (after its commit, below) and an entry's jobs run one
+  // at a time, so nothing writes it meanwhile; others only read it.
+  const dialog::State& state = entry->state;
   if (r.phase == "expired") {
     job.done(Error{"session_expired", "session " + r.id + " has expired"});
     return finish_job(entry);
@@ -320,8 +326,12 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   r.state_json = {};  // written; memory keeps the parsed state only
   w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
                                      input_json(job.input).dump(), t});
-  for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
-  store_.write(std::move(w), [this, entry, r, step = std::move(step),
+  std::vector<std::string> texts;
+  for (const auto& m : step.outputs) {
+    w.messages.push_back(out_message(m, t));
+    texts.push_back(w.messages.back().body);
+  }
+  store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
                               done = std::move(job.done)](Status s) mutable {
     if (!s) {
       done(s.error());
@@ -331,7 +341,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
         entry->record = r;
         entry->state = std::move(step.state);
       }
-      done(Delivery{r.id, r.last_seq, std::move(step.outputs)});
+      done(Delivery{r.id, r.last_seq, std::move(step.outputs), std::move(texts)});
     }
     finish_job(entry);
   });
@@ -376,7 +386,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
                                                                      : kExpiredUrgent,
                                               engine_.settings())}});
   }
-  r.state_json = dialog::to_json(state).dump();
+  r.state_json = dialog::to_json_text(state);
   r.last_seq = state.seq;
   r.phase = "expired";
   r.updated_unix = t;

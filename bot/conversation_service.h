@@ -68,6 +68,9 @@ struct Delivery {
   std::string session_id;
   int last_seq = 0;  // the session's last bot message seq after this
   std::vector<dialog::Message> messages;
+  // messages[i] as JSON text, as stored, when the service has it at hand
+  // (a turn's replies); empty otherwise. Saves the channels a second dump.
+  std::vector<std::string> texts = {};
 };
 
 struct Summary {
