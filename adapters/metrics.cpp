@@ -54,6 +54,7 @@ Metrics::Metrics()
     : turn_latency_seconds({0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}),
       store_commit_batch_size({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}),
       store_commit_seconds({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
+      store_checkpoint_seconds({0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5}),
       escalations_{{"emergency", 0}, {"urgent", 0}} {}
 
 void Metrics::record_turn(double seconds, const std::vector<nlohmann::json>& outputs) {
@@ -117,6 +118,9 @@ std::string Metrics::render() const {
   store_commit_batch_size.render("calfbot_store_commit_batch_size", out);
   head(out, "calfbot_store_commit_seconds", "histogram", "Duration of each store commit.");
   store_commit_seconds.render("calfbot_store_commit_seconds", out);
+  head(out, "calfbot_store_checkpoint_seconds", "histogram",
+       "Duration of each copy of the store's WAL into its database (commits do not wait for it).");
+  store_checkpoint_seconds.render("calfbot_store_checkpoint_seconds", out);
   return out;
 }
 

@@ -47,6 +47,7 @@ class Metrics {
   Histogram turn_latency_seconds;
   Histogram store_commit_batch_size;
   Histogram store_commit_seconds;
+  Histogram store_checkpoint_seconds;  // on the store's own thread, beside the commits
 
   // Sessions held in memory; set once by whoever owns the service.
   std::function<int64_t()> sessions_active;

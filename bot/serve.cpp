@@ -93,6 +93,9 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   so.synchronous_full = cfg.store.synchronous == "full";
   so.batch_max = cfg.store.batch_max;
   so.on_commit = [&metrics](size_t writes, double seconds) { metrics.record_commit(writes, seconds); };
+  so.on_checkpoint = [&metrics](int, double seconds) {
+    metrics.store_checkpoint_seconds.observe(seconds);
+  };
   auto store = open_sqlite_store(so);
   if (!store) {
     err << "store error: " << cfg.store.path << ": " << store.error().detail << "\n";

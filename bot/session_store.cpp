@@ -94,12 +94,22 @@ class SqliteSessionStore final : public SessionStore {
     db_.exec(o.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA foreign_keys = ON");
     db_.exec(kSchema);
+    // Checkpoints (copying the WAL back into the database, with its fsync)
+    // run on a connection and thread of their own. SQLite's automatic one
+    // runs inside the commit that crosses its threshold, so every write
+    // queued behind that commit waited for it. The hook replaces the
+    // automatic checkpoint on the write connection.
+    checkpoint_db_ = std::make_unique<SQLite::Database>(o.path, SQLite::OPEN_READWRITE,
+                                                        o.busy_timeout_ms);
+    checkpoint_db_->exec("SELECT count(*) FROM sqlite_master");  // a first read opens its WAL
+    sqlite3_wal_hook(db_.getHandle(), &SqliteSessionStore::on_wal_commit, this);
     upsert_ = std::make_unique<SQLite::Statement>(db_, kUpsertSession);
     insert_message_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT OR IGNORE INTO messages (session, seq, direction, body, time) "
              "VALUES (?, ?, ?, ?, ?)");
     // From here on only the writer thread touches db_ and its statements.
     writer_ = std::thread([this] { run_writer(); });
+    checkpointer_ = std::thread([this] { run_checkpointer(); });
   }
 
   ~SqliteSessionStore() override {
@@ -109,6 +119,12 @@ class SqliteSessionStore final : public SessionStore {
     }
     wake_writer_.notify_one();
     writer_.join();
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    checkpointer_.join();
   }
 
   SqliteSessionStore(const SqliteSessionStore&) = delete;
@@ -239,6 +255,50 @@ class SqliteSessionStore final : public SessionStore {
     std::unique_ptr<SQLite::Database> db_;
   };
 
+  // The WAL holds this many pages after a commit: a checkpoint is due. The
+  // writer checkpoints itself only when the checkpointer has fallen far
+  // behind, so that the WAL cannot grow without bound.
+  static constexpr int kCheckpointPages = 1000;  // SQLite's own default
+  static constexpr int kWriterCheckpointPages = 50 * kCheckpointPages;
+
+  // sqlite3_wal_hook: runs on the writer thread after each commit.
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
+    auto* store = static_cast<SqliteSessionStore*>(self);
+    if (pages >= kWriterCheckpointPages) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kCheckpointPages) {
+      {
+        std::lock_guard lock(store->checkpoint_mu_);
+        store->checkpoint_due_ = true;
+      }
+      store->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void run_checkpointer() {
+    std::unique_lock lock(checkpoint_mu_);
+    while (true) {
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_due_; });
+      if (checkpoint_stop_) return;
+      checkpoint_due_ = false;
+      lock.unlock();
+      // PASSIVE: copies what no reader still needs and never blocks the
+      // writer. A failure (busy, disk full) is retried at the next commit
+      // past the threshold; the WAL keeps every commit meanwhile.
+      auto start = std::chrono::steady_clock::now();
+      int wal_pages = 0, copied = 0;
+      int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr,
+                                         SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied);
+      if (rc == SQLITE_OK && options_.on_checkpoint) {
+        options_.on_checkpoint(copied, std::chrono::duration<double>(
+                                           std::chrono::steady_clock::now() - start)
+                                           .count());
+      }
+      lock.lock();
+    }
+  }
+
   void run_writer() {
     std::vector<Pending> batch;
     while (true) {
@@ -345,7 +405,14 @@ class SqliteSessionStore final : public SessionStore {
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<SQLite::Database>> readers_;
 
-  std::thread writer_;  // last: it starts after everything above exists
+  std::unique_ptr<SQLite::Database> checkpoint_db_;  // the checkpointer thread's alone
+  std::mutex checkpoint_mu_;  // guards the two flags below
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;
+  bool checkpoint_stop_ = false;
+
+  std::thread writer_;  // last: they start after everything above exists
+  std::thread checkpointer_;
 };
 
 }  // namespace

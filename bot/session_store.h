@@ -113,12 +113,17 @@ struct SqliteStoreOptions {
   // Called on the writer thread after each commit with the number of writes
   // in the batch and the commit's duration; for metrics. May be empty.
   std::function<void(size_t writes, double seconds)> on_commit;
+  // Called on the checkpointer thread after each checkpoint with the pages
+  // it copied into the database and its duration. May be empty.
+  std::function<void(int pages, double seconds)> on_checkpoint;
 };
 
 // Opens (creating if needed) the SQLite store: WAL journal, the schema, one
 // writer thread that owns the write connection and commits queued writes in
-// batches, and read connections checked out per call. A file is required
-// because readers and the writer need separate connections to one database.
+// batches, a checkpointer thread that copies the WAL into the database so
+// that commits never wait for it, and read connections checked out per call.
+// A file is required because readers and the writer need separate
+// connections to one database.
 // Destroying the store finishes every queued write first.
 // On failure returns "store_unavailable" with the SQLite message.
 Result<std::unique_ptr<SessionStore>> open_sqlite_store(const SqliteStoreOptions& options);

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -173,6 +175,48 @@ TEST(SessionStore, ManyWritesShareFewCommits) {
   EXPECT_EQ(total, static_cast<size_t>(kThreads * kPerThread));
   EXPECT_LT(batches.size(), static_cast<size_t>(kThreads * kPerThread) / 2)
       << "writes queued together should commit together";
+}
+
+// The WAL is copied into the database on a thread of its own: a commit never
+// waits for a checkpoint, and the data survives it.
+TEST(SessionStore, CheckpointsRunBesideTheWriterNotInIt) {
+  TempDir dir;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::set<std::thread::id> writer, checkpointer;
+  int pages_copied = 0;
+  SqliteStoreOptions o;
+  o.on_commit = [&](size_t, double) {
+    std::lock_guard lock(mu);
+    writer.insert(std::this_thread::get_id());
+  };
+  o.on_checkpoint = [&](int pages, double) {
+    std::lock_guard lock(mu);
+    checkpointer.insert(std::this_thread::get_id());
+    pages_copied += pages;
+    cv.notify_all();
+  };
+  auto store = open(dir.file("s.db"), o);
+  // About 6 MiB of state: past the 1,000-page (4 MiB) threshold.
+  for (int i = 0; i < 300; ++i) {
+    SessionWrite w = session_write("s" + std::to_string(i), 1);
+    w.session.state_json = std::string(20000, static_cast<char>('a' + i % 26));
+    store->write(std::move(w), [](Status s) { ASSERT_TRUE(s); });
+  }
+  store->flush();
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return pages_copied > 0; }))
+        << "no checkpoint ran after 6 MiB of commits";
+    ASSERT_EQ(writer.size(), 1u);
+    EXPECT_EQ(checkpointer.count(*writer.begin()), 0u) << "the writer ran a checkpoint itself";
+  }
+  store.reset();
+  // Every write is in the database file once the store is closed.
+  SQLite::Database db(dir.file("s.db"), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sessions").getInt(), 300);
+  EXPECT_EQ(db.execAndGet("SELECT state FROM sessions WHERE id = 's299'").getString(),
+            std::string(20000, static_cast<char>('a' + 299 % 26)));
 }
 
 // Holds the writer thread inside on_commit until released, so that writes
