@@ -145,6 +145,8 @@ int64_t ConversationService::idle_expiry(const std::string& channel) const {
                                                           : options_.session_idle_expiry_seconds;
 }
 
+void ConversationService::evict_idle() { evict_idle(now()); }
+
 void ConversationService::evict_idle(int64_t now_unix) {
   std::lock_guard lock(mu_);
   for (auto it = entries_.begin(); it != entries_.end();) {
@@ -155,7 +157,9 @@ void ConversationService::evict_idle(int64_t now_unix) {
     bool idle = false;
     if (unused) {
       std::lock_guard entry_lock(it->second->mu);
-      idle = it->second->record.updated_unix + options_.cache_idle_seconds <= now_unix;
+      const SessionRecord& r = it->second->record;
+      idle = r.updated_unix + (r.phase == "done" ? options_.cache_done_seconds
+                                                 : options_.cache_idle_seconds) <= now_unix;
     }
     it = unused && idle ? entries_.erase(it) : std::next(it);
   }

@@ -39,6 +39,9 @@ struct ServiceOptions {
   // store when its patient returns), so memory follows the conversations
   // going on now, not every one of the last hours.
   int64_t cache_idle_seconds = 300;
+  // A finished conversation (its outcome given) leaves memory sooner: its
+  // patient seldom writes again, and one who does is read back the same way.
+  int64_t cache_done_seconds = 10;
   int max_pending_per_session = 8;  // inputs waiting behind a write; more are "rate_limited"
   std::function<int64_t()> clock;   // seconds since the epoch; empty = the system clock
   // Runs work that follows a commit (the next queued input of a session) off
@@ -130,6 +133,11 @@ class ConversationService {
   // message. Returns how many expired. Also drops from memory the sessions
   // nobody has touched for cache_idle_seconds.
   Result<int> expire_idle(int limit = 1000);
+
+  // Drops from memory the sessions no job holds that nobody has touched for
+  // cache_idle_seconds (cache_done_seconds once finished). expire_idle does
+  // it too; the server calls this between expiry sweeps.
+  void evict_idle();
 
   // Sessions held in memory (those touched lately and not expired).
   size_t cached_sessions() const;

@@ -181,10 +181,19 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
     });
   }
   // Expires idle sessions; on its own thread because it waits for commits.
+  // Between expiry sweeps it drops finished conversations from memory.
   auto every = std::chrono::seconds(
       std::clamp<int64_t>(options.session_idle_expiry_seconds / 10, 1, 60));
+  auto evict_every = std::min(every, std::chrono::seconds(5));
   std::thread sweeper([&] {
-    while (runner.sleep(every)) {
+    auto since_expiry = std::chrono::seconds(0);
+    while (runner.sleep(evict_every)) {
+      since_expiry += evict_every;
+      if (since_expiry < every) {
+        service.evict_idle();
+        continue;
+      }
+      since_expiry = {};
       auto n = service.expire_idle();
       if (!n) log.error("expiry_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
     }

@@ -485,6 +485,37 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   EXPECT_EQ(resume(service, link.token, 0).error().code, "session_expired");
 }
 
+TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) {
+  FakeStore store;
+  int64_t now = 1000;
+  ServiceOptions o;
+  o.cache_idle_seconds = 300;
+  o.cache_done_seconds = 10;
+  o.clock = [&] { return now; };
+  ConversationService service(engine(), store, o);
+  Started asking = start(service);
+  Started done = start(service);
+  ASSERT_TRUE(say(service, asking.token, "my right calf aches after walking"));
+  auto outcome = say(service, done.token, "my calf is swollen and now I have chest pain when I breathe in");
+  ASSERT_TRUE(outcome);
+  ASSERT_EQ(outcome->messages.back()["type"], "outcome");
+  now += 9;
+  service.evict_idle();
+  EXPECT_EQ(service.cached_sessions(), 2u);
+  now += 1;
+  service.evict_idle();
+  EXPECT_EQ(service.cached_sessions(), 1u) << "only the finished conversation leaves memory";
+  // Its patient comes back: everything is read back from the store.
+  auto back = resume(service, done.token, 0);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->last_seq, outcome->last_seq);
+  EXPECT_EQ(back->messages.back()["type"], "outcome");
+  EXPECT_EQ(service.summary(done.token)->escalation, "emergency");
+  now += 290;
+  service.evict_idle();
+  EXPECT_EQ(service.cached_sessions(), 0u) << "the other after cache_idle_seconds";
+}
+
 TEST(ConversationService, ManySessionsAtOnceKeepTheirOwnState) {
   TempDb db;
   auto store = db.open();
