@@ -64,6 +64,11 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     return;
   }
   state_->metrics().connections_total++;
+  // A turn's reply is often two or three WebSocket frames (an info or an
+  // escalation, then the question): with Nagle's algorithm the second waited
+  // for the client's delayed ACK, about 40 ms.
+  boost::system::error_code nodelay_ec;
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
   boost::system::error_code peer_ec;
   auto peer = socket.remote_endpoint(peer_ec);
   ConnectionSlot slot = state_->admit(peer_ec ? std::string() : peer.address().to_string());
