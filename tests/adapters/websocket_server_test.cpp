@@ -222,7 +222,8 @@ TEST_F(WebSocketServer, OperationsEndpoints) {
         "# TYPE calfbot_sessions_active gauge", "# TYPE calfbot_turns_total counter",
         "calfbot_escalations_total{level=\"urgent\"} ",
         "# TYPE calfbot_turn_latency_seconds histogram", "calfbot_turn_latency_seconds_bucket{le=\"+Inf\"} ",
-        "# TYPE calfbot_store_commit_batch_size histogram", "calfbot_store_commit_batch_size_count "}) {
+        "# TYPE calfbot_store_commit_batch_size histogram", "calfbot_store_commit_batch_size_count ",
+        "# TYPE calfbot_store_checkpoint_seconds histogram", "calfbot_store_checkpoint_seconds_count "}) {
     EXPECT_NE(metrics.body.find(line), std::string::npos) << line;
   }
   EXPECT_EQ(metrics.body.find("calfbot_escalations_total{level=\"emergency\"} 0"), std::string::npos);
