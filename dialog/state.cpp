@@ -86,6 +86,10 @@ void put_number(std::string& out, double v) {
   out.append(buf, r.ptr);
 }
 
+void put_number(std::string& out, const std::optional<double>& v) {
+  v ? put_number(out, *v) : void(out += "null");
+}
+
 void put_key(std::string& out, std::string_view key) {
   if (out.back() != '{') out += ',';
   put_string(out, key);
@@ -110,6 +114,17 @@ void put_findings(std::string& out, const std::map<std::string, Value>& m) {
   out += '}';
 }
 
+// A name -> number object: the state's numbers, or an answer's previous ones.
+template <class Numbers>
+void put_numbers(std::string& out, const Numbers& m) {
+  out += '{';
+  for (const auto& [k, v] : m) {
+    put_key(out, k);
+    put_number(out, v);
+  }
+  out += '}';
+}
+
 }  // namespace
 
 std::string to_json_text(const State& s) {
@@ -123,12 +138,7 @@ std::string to_json_text(const State& s) {
   put_key(out, "findings");
   put_findings(out, s.findings);
   put_key(out, "numbers");
-  out += '{';
-  for (const auto& [k, v] : s.numbers) {
-    put_key(out, k);
-    put_number(out, v);
-  }
-  out += '}';
+  put_numbers(out, s.numbers);
   put_key(out, "asked");
   put_strings(out, s.asked);
   put_key(out, "current");
@@ -151,12 +161,8 @@ std::string to_json_text(const State& s) {
     put_key(out, "previous_findings");
     put_findings(out, a.previous_findings);
     put_key(out, "previous_numbers");
-    out += '{';
-    for (const auto& [k, v] : a.previous_numbers) {
-      put_key(out, k);
-      v ? put_number(out, *v) : void(out += "null");
-    }
-    out += "}}";
+    put_numbers(out, a.previous_numbers);
+    out += '}';
   }
   out += ']';
   put_key(out, "patient_words");
