@@ -47,7 +47,7 @@ class Turn {
   }
 
   void set(const std::string& finding, Value v) {
-    if (!kb_.finding(finding)) return;
+    if (model_.finding_index(finding) < 0) return;
     if (!record_.previous_findings.count(finding)) record_.previous_findings[finding] = s().get(finding);
     s().findings[finding] = v;
   }

@@ -17,18 +17,39 @@ knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s) {
   return k;
 }
 
+Facts::Facts(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s)
+    : kb_(kb), model_(model), s_(s), by_index_(kb.findings.size(), Value::unknown) {
+  for (const auto& [id, v] : s.findings) {
+    int i = model.finding_index(id);
+    if (i >= 0) by_index_[static_cast<size_t>(i)] = v;
+  }
+}
+
+Value Facts::get(std::string_view finding) const {
+  int i = model_.finding_index(finding);
+  // A finding the knowledge does not have can still be in a stored state.
+  return i >= 0 ? at(i) : s_.get(std::string(finding));
+}
+
+knowledge::Known Facts::known() const {
+  knowledge::Known k(by_index_.size(), 0);
+  for (size_t i = 0; i < by_index_.size(); ++i) {
+    k[i] = by_index_[i] == Value::yes ? 1 : by_index_[i] == Value::no ? -1 : 0;
+  }
+  return k;
+}
+
 namespace {
 
 // The Wells total (Model::wells) of what the state says, read from it directly;
 // with unsure_as_yes a "not sure" counts as present. Sets read_unsure when it
 // reads a "not sure".
-int wells_total(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
-                bool unsure_as_yes, bool& read_unsure) {
+int wells_total(const Facts& facts, bool unsure_as_yes, bool& read_unsure) {
   int total = 0;
-  for (const auto& item : model.wells_items()) {
+  for (const auto& item : facts.model().wells_items()) {
     bool present = std::any_of(item.findings.begin(), item.findings.end(), [&](int f) {
       if (f < 0) return false;
-      Value v = s.get(kb.findings[static_cast<size_t>(f)].id);
+      Value v = facts.at(f);
       read_unsure |= v == Value::unsure;
       return v == Value::yes || (unsure_as_yes && v == Value::unsure);
     });
@@ -40,32 +61,32 @@ int wells_total(const knowledge::Knowledge& kb, const knowledge::Model& model, c
 // holds(), and whether it read a "not sure" answer (read_unsure is set, never
 // cleared). When it read none, the other reading of "not sure" gives the same
 // result: every value read compares the same, so the same path is taken.
-bool judge(const Predicate& p, const knowledge::Knowledge& kb, const knowledge::Model& model,
-           const State& s, bool unsure_as_yes, bool& read_unsure) {
+bool judge(const Predicate& p, const Facts& facts, bool unsure_as_yes, bool& read_unsure) {
   switch (p.kind) {
     case Predicate::Kind::always: return true;
     case Predicate::Kind::finding: {
-      Value v = s.get(p.name);
+      Value v = p.finding >= 0 ? facts.at(p.finding) : facts.get(p.name);
       read_unsure |= v == Value::unsure;
       return v == Value::yes || (unsure_as_yes && v == Value::unsure);
     }
     case Predicate::Kind::all:
       return std::all_of(p.children.begin(), p.children.end(), [&](const Predicate& c) {
-        return judge(c, kb, model, s, unsure_as_yes, read_unsure);
+        return judge(c, facts, unsure_as_yes, read_unsure);
       });
     case Predicate::Kind::any:
       return std::any_of(p.children.begin(), p.children.end(), [&](const Predicate& c) {
-        return judge(c, kb, model, s, unsure_as_yes, read_unsure);
+        return judge(c, facts, unsure_as_yes, read_unsure);
       });
     case Predicate::Kind::negate:
       // Three-valued: "not X" is possible unless X is certain, and certain only
       // if X is not even possible. So an unsure X never hides a rule.
-      return !judge(p.children.at(0), kb, model, s, !unsure_as_yes, read_unsure);
+      return !judge(p.children.at(0), facts, !unsure_as_yes, read_unsure);
     case Predicate::Kind::wells_at_least:
-      return wells_total(kb, model, s, unsure_as_yes, read_unsure) >= p.value;
+      return wells_total(facts, unsure_as_yes, read_unsure) >= p.value;
     case Predicate::Kind::number_at_least: {
-      auto it = s.numbers.find(p.name);
-      return it != s.numbers.end() && it->second >= p.value;
+      const auto& numbers = facts.state().numbers;
+      auto it = numbers.find(p.name);
+      return it != numbers.end() && it->second >= p.value;
     }
   }
   return false;
@@ -75,19 +96,27 @@ bool judge(const Predicate& p, const knowledge::Knowledge& kb, const knowledge::
 
 bool holds(const Predicate& p, const knowledge::Knowledge& kb, const knowledge::Model& model,
            const State& s, bool unsure_as_yes) {
+  return holds(p, Facts(kb, model, s), unsure_as_yes);
+}
+
+bool holds(const Predicate& p, const Facts& facts, bool unsure_as_yes) {
   bool read_unsure = false;
-  return judge(p, kb, model, s, unsure_as_yes, read_unsure);
+  return judge(p, facts, unsure_as_yes, read_unsure);
 }
 
 std::vector<Fired> evaluate_rules(const knowledge::Knowledge& kb, const knowledge::Model& model,
                                   const State& s) {
+  return evaluate_rules(Facts(kb, model, s));
+}
+
+std::vector<Fired> evaluate_rules(const Facts& facts) {
   std::vector<Fired> out;
-  for (const auto& rule : kb.red_flags) {
+  for (const auto& rule : facts.kb().red_flags) {
     // Judged again with "not sure" as yes only when that could change the result.
     bool read_unsure = false;
-    if (judge(rule.when, kb, model, s, false, read_unsure)) {
+    if (judge(rule.when, facts, false, read_unsure)) {
       out.push_back({&rule, rule.level, false});
-    } else if (read_unsure && holds(rule.when, kb, model, s, true)) {
+    } else if (read_unsure && holds(rule.when, facts, true)) {
       out.push_back({&rule, std::min(rule.level, Triage::urgent), true});
     }
   }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dialog/state.h"
@@ -14,6 +15,31 @@ namespace calfbot::dialog {
 
 // Findings as the inference model wants them (+1 / -1 / 0 per finding index).
 knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s);
+
+// The state's findings by Knowledge::findings index, made once and then read
+// many times by the rules and the planner: a look-up by name in the state's
+// map compares strings at every level of its tree. Reads a state that must
+// not change while the Facts are used.
+class Facts {
+ public:
+  Facts(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s);
+
+  // What State::get says.
+  Value get(std::string_view finding) const;
+  Value at(int index) const { return by_index_[static_cast<size_t>(index)]; }
+  // What known_of says.
+  knowledge::Known known() const;
+
+  const knowledge::Knowledge& kb() const { return kb_; }
+  const knowledge::Model& model() const { return model_; }
+  const State& state() const { return s_; }
+
+ private:
+  const knowledge::Knowledge& kb_;
+  const knowledge::Model& model_;
+  const State& s_;
+  std::vector<Value> by_index_;
+};
 
 struct Fired {
   const knowledge::RedFlagRule* rule;
@@ -26,10 +52,12 @@ struct Fired {
 // answers were yes fires too, at urgent at the most: when unsure, err towards care.
 std::vector<Fired> evaluate_rules(const knowledge::Knowledge& kb, const knowledge::Model& model,
                                   const State& s);
+std::vector<Fired> evaluate_rules(const Facts& facts);
 
 // Whether a predicate holds for certain (unsure_as_yes = false) or could hold
 // if the patient's "not sure" answers were the worse way (unsure_as_yes = true).
 bool holds(const knowledge::Predicate& p, const knowledge::Knowledge& kb,
            const knowledge::Model& model, const State& s, bool unsure_as_yes);
+bool holds(const knowledge::Predicate& p, const Facts& facts, bool unsure_as_yes);
 
 }  // namespace calfbot::dialog

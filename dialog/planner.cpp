@@ -11,13 +11,12 @@ using knowledge::Question;
 
 namespace {
 
-bool known(const State& s, const std::string& f) { return s.get(f) != Value::unknown; }
-
 // The finding indexes a question would tell us about.
-std::vector<int> findings_of(const knowledge::Knowledge& kb, const Question& q) {
+std::vector<int> findings_of(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                             const Question& q) {
   std::vector<int> out;
   auto add = [&](const std::string& id) {
-    int i = kb.finding_index(id);
+    int i = model.finding_index(id);
     if (i >= 0) out.push_back(i);
   };
   if (q.type == AnswerType::yes_no) add(q.finding);
@@ -34,18 +33,19 @@ std::vector<int> findings_of(const knowledge::Knowledge& kb, const Question& q) 
 
 }  // namespace
 
-bool answered(const Question& q, const State& s) {
+bool answered(const Question& q, const Facts& facts) {
+  const State& s = facts.state();
   for (const auto& a : s.answers) {
     if (a.slot == q.slot) return true;
   }
   switch (q.type) {
-    case AnswerType::yes_no: return known(s, q.finding);
+    case AnswerType::yes_no: return facts.get(q.finding) != Value::unknown;
     case AnswerType::number:
     case AnswerType::duration: return s.numbers.count(q.number) > 0;
     case AnswerType::single_choice:
       return std::any_of(q.choices.begin(), q.choices.end(), [&](const knowledge::Choice& c) {
         return std::any_of(c.sets.begin(), c.sets.end(),
-                           [&](const std::string& f) { return s.get(f) == Value::yes; });
+                           [&](const std::string& f) { return facts.get(f) == Value::yes; });
       });
     case AnswerType::multi_choice: {
       // A safety screen counts as answered only when every item is known: "no
@@ -53,7 +53,7 @@ bool answered(const Question& q, const State& s) {
       bool all_known = true, any_yes = false;
       for (const auto& c : q.choices) {
         for (const auto& f : c.sets) {
-          const Value v = s.get(f);
+          const Value v = facts.get(f);
           all_known &= v != Value::unknown;
           any_yes |= v == Value::yes;
         }
@@ -73,8 +73,8 @@ int questions_asked(const State& s) {
 Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
                const EngineSettings& settings) {
   const int asked = questions_asked(s);
-  const knowledge::Known k = known_of(kb, s);
-  const std::vector<double> post = model.posterior(k);
+  const Facts facts(kb, model, s);
+  const std::vector<double> post = model.posterior(facts.known());
   const double top = *std::max_element(post.begin(), post.end());
 
   // Whether a question may be asked now, worked out at most once a question
@@ -84,7 +84,7 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
     int8_t& e = eligible_cache[i];
     if (e < 0) {
       const Question& q = kb.questions[i];
-      e = !answered(q, s) && holds(q.ask_if, kb, model, s, false) ? 1 : 0;
+      e = !answered(q, facts) && holds(q.ask_if, facts, false) ? 1 : 0;
     }
     return e == 1;
   };
@@ -114,7 +114,7 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
       } else if (only_must) {
         continue;
       } else {
-        score = model.information(post, findings_of(kb, q), q.type == AnswerType::single_choice);
+        score = model.information(post, findings_of(kb, model, q), q.type == AnswerType::single_choice);
         if (score < settings.min_information) continue;
       }
       if (!best || score > best_score) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dialog/engine.h"
+#include "dialog/interlock.h"
 #include "dialog/state.h"
 #include "knowledge/inference.h"
 #include "knowledge/knowledge.h"
@@ -19,7 +20,7 @@ struct Plan {
 };
 
 // Whether what the patient has said already answers the question.
-bool answered(const knowledge::Question& q, const State& s);
+bool answered(const knowledge::Question& q, const Facts& facts);
 
 // Questions asked and answered so far (the opening complaint excluded).
 int questions_asked(const State& s);

@@ -26,6 +26,7 @@ void normalise(std::vector<double>& p) {
 }  // namespace
 
 Model::Model(const Knowledge& kb) : kb_(kb), nf_(kb.findings.size()), nc_(kb.conditions.size()) {
+  for (size_t f = 0; f < nf_; ++f) finding_index_.emplace(kb.findings[f].id, static_cast<int>(f));
   p_.resize(nf_ * nc_);
   log_yes_.resize(nf_ * nc_);
   log_no_.resize(nf_ * nc_);

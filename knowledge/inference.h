@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "knowledge/knowledge.h"
@@ -71,6 +73,14 @@ class Model {
   };
   const std::vector<WellsItemGroup>& wells_items() const { return wells_; }
 
+  // The index of a finding in Knowledge::findings (the first with that id),
+  // -1 when there is none: Knowledge::finding_index by a hash look-up, for the
+  // engine's loops that read findings by name many times a turn.
+  int finding_index(std::string_view id) const {
+    auto it = finding_index_.find(id);
+    return it == finding_index_.end() ? -1 : it->second;
+  }
+
   double likelihood(int condition, int finding) const {
     return p_[static_cast<size_t>(condition) * nf_ + static_cast<size_t>(finding)];
   }
@@ -82,6 +92,7 @@ class Model {
   std::vector<double> log_yes_, log_no_;
   std::vector<double> log_prior_;
   std::vector<WellsItemGroup> wells_;
+  std::unordered_map<std::string_view, int> finding_index_;  // views of kb_'s ids
 };
 
 }  // namespace calfbot::knowledge

@@ -64,6 +64,10 @@ struct Predicate {
   enum class Kind { finding, all, any, negate, wells_at_least, number_at_least, always };
   Kind kind = Kind::always;
   std::string name;    // finding id, or number name for number_at_least
+  // Kind::finding: the index of `name` in Knowledge::findings, set when the
+  // knowledge is loaded (knowledge/loader.h); -1 where not set: then the
+  // finding is looked up by name.
+  int finding = -1;
   double value = 0;    // threshold for wells_at_least / number_at_least
   std::vector<Predicate> children;
 };

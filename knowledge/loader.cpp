@@ -146,6 +146,14 @@ void compile(const std::vector<DataFile>& files, SQLite::Database& db,
   tx.commit();
 }
 
+// Gives every finding predicate its finding's index, so that the rules and
+// the questions' ask_if, judged several times a turn, read a finding without
+// looking its id up.
+void index_findings(const Knowledge& kb, Predicate& p) {
+  if (p.kind == Predicate::Kind::finding) p.finding = kb.finding_index(p.name);
+  for (auto& c : p.children) index_findings(kb, c);
+}
+
 LoadResult read(SQLite::Database& db) {
   auto kb = std::make_shared<Knowledge>();
   std::vector<LoadError> errors;
@@ -177,6 +185,8 @@ LoadResult read(SQLite::Database& db) {
   }
   if (errors.empty()) detail::check_references(*kb, condition_files, errors);
   if (!errors.empty()) return {nullptr, errors};
+  for (auto& rule : kb->red_flags) index_findings(*kb, rule.when);
+  for (auto& question : kb->questions) index_findings(*kb, question.ask_if);
   return {kb, {}};
 }
 
