@@ -62,6 +62,16 @@ void add_unique(std::vector<std::string>& into, const std::vector<std::string>& 
   }
 }
 
+// A choice of a question. The question is built field by field rather than
+// from nested initializer lists, which build every pair as an array first:
+// one is built on almost every turn.
+json choice(const std::string& id, const std::string& label) {
+  json c = json::object();
+  c["id"] = id;
+  c["label"] = label;
+  return c;
+}
+
 }  // namespace
 
 std::string fill(std::string text, const EngineSettings& settings) {
@@ -76,17 +86,21 @@ std::string fill(std::string text, const EngineSettings& settings) {
 Message question_message(const knowledge::Question& q, int asked, const EngineSettings& settings) {
   json choices = json::array();
   if (q.type == AnswerType::yes_no) {
-    choices = json::array({{{"id", "yes"}, {"label", "Yes"}},
-                           {{"id", "no"}, {"label", "No"}},
-                           {{"id", "unsure"}, {"label", "I'm not sure"}}});
+    choices.push_back(choice("yes", "Yes"));
+    choices.push_back(choice("no", "No"));
+    choices.push_back(choice("unsure", "I'm not sure"));
   }
-  for (const auto& c : q.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
-  json m = {{"type", "question"},
-            {"slot", q.slot},
-            {"text", fill(q.text, settings)},
-            {"answer_type", std::string(to_string(q.type))},
-            {"why", q.why},
-            {"progress", {{"asked", asked}, {"max", settings.max_questions}}}};
+  for (const auto& c : q.choices) choices.push_back(choice(c.id, c.label));
+  json progress = json::object();
+  progress["asked"] = asked;
+  progress["max"] = settings.max_questions;
+  json m = json::object();
+  m["type"] = "question";
+  m["slot"] = q.slot;
+  m["text"] = fill(q.text, settings);
+  m["answer_type"] = std::string(to_string(q.type));
+  m["why"] = q.why;
+  m["progress"] = std::move(progress);
   if (!choices.empty()) m["choices"] = std::move(choices);
   if (!q.snomed.empty()) m["snomed"] = q.snomed;
   if (q.type == AnswerType::number) m["range"] = {q.min, q.max};
