@@ -95,7 +95,7 @@ class Turn {
   void finish() {
     s().phase = State::Phase::done;
     s().current.clear();
-    emit(outcome_message(kb_, model_, s(), outcome_triage(kb_, model_, s()), settings_));
+    emit(outcome_message(kb_, model_, s(), settings_));
   }
 
   void ask(const std::string& slot, const std::string& preface = "") {

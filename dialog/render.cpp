@@ -39,19 +39,27 @@ json advice_list(const knowledge::Knowledge& kb, const std::vector<std::string>&
   json out = json::array();
   for (const auto& id : ids) {
     if (const auto* a = kb.advice_item(id)) {
-      out.push_back({{"id", a->id}, {"name", a->name}, {"text", a->text}, {"cite", a->cite}});
+      json item = json::object();
+      item["id"] = a->id;
+      item["name"] = a->name;
+      item["text"] = a->text;
+      item["cite"] = a->cite;
+      out.push_back(std::move(item));
     }
   }
   return out;
 }
 
-json reasons(const knowledge::Knowledge& kb, const std::vector<knowledge::Reason>& rs) {
+json reasons(const knowledge::Knowledge& kb, const knowledge::Model& model,
+             const std::vector<knowledge::Reason>& rs) {
   json out = json::array();
   for (const auto& r : rs) {
-    const auto* f = kb.finding(r.finding);
-    out.push_back({{"finding", r.finding},
-                   {"label", f ? f->label : r.finding},
-                   {"present", r.present}});
+    const int f = model.finding_index(r.finding);
+    json item = json::object();
+    item["finding"] = r.finding;
+    item["label"] = f >= 0 ? kb.findings[static_cast<size_t>(f)].label : r.finding;
+    item["present"] = r.present;
+    out.push_back(std::move(item));
   }
   return out;
 }
@@ -144,11 +152,14 @@ Message escalation_message(Triage level, const std::vector<Fired>& fired,
           {"emergency_number", settings.emergency_number}};
 }
 
-Triage outcome_triage(const knowledge::Knowledge& kb, const knowledge::Model& model,
-                      const State& s) {
+namespace {
+
+// The triage of the outcome: the escalation level, every rule that holds, and
+// the urgency of the leading cause and of any cause at least kUrgencyFloor likely.
+Triage triage_of(const knowledge::Knowledge& kb, const State& s, const std::vector<Fired>& fired,
+                 const std::vector<double>& post) {
   Triage t = s.escalated ? static_cast<Triage>(*s.escalated) : Triage::self_care;
-  for (const auto& f : evaluate_rules(kb, model, s)) t = std::max(t, f.level);
-  std::vector<double> post = model.posterior(known_of(kb, s));
+  for (const auto& f : fired) t = std::max(t, f.level);
   size_t lead = static_cast<size_t>(std::max_element(post.begin(), post.end()) - post.begin());
   for (size_t c = 0; c < post.size(); ++c) {
     if (c == lead || post[c] >= kUrgencyFloor) t = std::max(t, kb.conditions[c].urgency);
@@ -156,24 +167,28 @@ Triage outcome_triage(const knowledge::Knowledge& kb, const knowledge::Model& mo
   return t;
 }
 
-Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
-                        const State& s, Triage triage, const EngineSettings& settings) {
-  const knowledge::Known known = known_of(kb, s);
+// The outcome message from the rules that hold and the findings, each worked
+// out once. Built field by field: nested initializer lists copy every part.
+Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                   const std::vector<Fired>& fired, const knowledge::Known& known, Triage triage,
+                   const EngineSettings& settings) {
   std::vector<knowledge::Ranked> ranked = model.rank(known);
   json conditions = json::array();
   std::vector<std::string> tests, self_care, safety_net;
   for (size_t i = 0; i < ranked.size() && i < kShownConditions; ++i) {
     const auto& r = ranked[i];
     const auto* c = kb.condition(r.condition);
-    conditions.push_back({{"id", r.condition},
-                          {"name", c->name},
-                          {"patient_name", c->patient_name},
-                          {"summary", c->summary},
-                          {"score", std::round(r.score * 1000) / 1000},
-                          {"for", reasons(kb, r.for_it)},
-                          {"against", reasons(kb, r.against_it)},
-                          {"urgency", std::string(to_string(c->urgency))},
-                          {"cite", c->cite}});
+    json item = json::object();
+    item["id"] = r.condition;
+    item["name"] = c->name;
+    item["patient_name"] = c->patient_name;
+    item["summary"] = c->summary;
+    item["score"] = std::round(r.score * 1000) / 1000;
+    item["for"] = reasons(kb, model, r.for_it);
+    item["against"] = reasons(kb, model, r.against_it);
+    item["urgency"] = std::string(to_string(c->urgency));
+    item["cite"] = c->cite;
+    conditions.push_back(std::move(item));
     if (i < 3) {
       add_unique(tests, c->tests);
       add_unique(safety_net, c->safety_net);
@@ -185,32 +200,60 @@ Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& 
   const knowledge::WellsScore w = model.wells(known);
   json parts = json::array();
   for (const auto& p : w.parts) {
-    parts.push_back({{"id", p.id},
-                     {"label", p.label},
-                     {"points", p.points},
-                     {"answer", p.known > 0 ? "yes" : p.known < 0 ? "no" : "unknown"}});
+    json part = json::object();
+    part["id"] = p.id;
+    part["label"] = p.label;
+    part["points"] = p.points;
+    part["answer"] = p.known > 0 ? "yes" : p.known < 0 ? "no" : "unknown";
+    parts.push_back(std::move(part));
   }
-  std::vector<std::string> fired;
-  for (const auto& f : evaluate_rules(kb, model, s)) fired.push_back(f.rule->id);
-  return {{"type", "outcome"},
-          {"triage", std::string(to_string(triage))},
-          {"text", fill(triage_text(triage), settings)},
-          {"conditions", conditions},
-          {"wells",
-           {{"total", w.total},
-            {"likely", w.likely},
-            {"complete", w.complete},
-            {"parts", parts},
-            {"note", "Two-level DVT Wells score (NICE NG158) from your answers. A clinician also "
-                     "weighs whether another cause is as likely (-2 points), which only an "
-                     "examination can tell."}}},
-          {"tests", advice_list(kb, tests)},
-          {"self_care", advice_list(kb, self_care)},
-          {"safety_net", advice_list(kb, safety_net)},
-          {"red_flags", fired},
-          {"emergency_number", settings.emergency_number},
-          {"disclaimer", kb.disclaimer},
-          {"knowledge_version", kb.version}};
+  json wells = json::object();
+  wells["total"] = w.total;
+  wells["likely"] = w.likely;
+  wells["complete"] = w.complete;
+  wells["parts"] = std::move(parts);
+  wells["note"] =
+      "Two-level DVT Wells score (NICE NG158) from your answers. A clinician also weighs whether "
+      "another cause is as likely (-2 points), which only an examination can tell.";
+  json red_flags = json::array();
+  for (const auto& f : fired) red_flags.push_back(f.rule->id);
+  json m = json::object();
+  m["type"] = "outcome";
+  m["triage"] = std::string(to_string(triage));
+  m["text"] = fill(triage_text(triage), settings);
+  m["conditions"] = std::move(conditions);
+  m["wells"] = std::move(wells);
+  m["tests"] = advice_list(kb, tests);
+  m["self_care"] = advice_list(kb, self_care);
+  m["safety_net"] = advice_list(kb, safety_net);
+  m["red_flags"] = std::move(red_flags);
+  m["emergency_number"] = settings.emergency_number;
+  m["disclaimer"] = kb.disclaimer;
+  m["knowledge_version"] = kb.version;
+  return m;
+}
+
+}  // namespace
+
+Triage outcome_triage(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                      const State& s) {
+  const Facts facts(kb, model, s);
+  return triage_of(kb, s, evaluate_rules(facts), model.posterior(facts.known()));
+}
+
+Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                        const State& s, Triage triage, const EngineSettings& settings) {
+  const Facts facts(kb, model, s);
+  return outcome_of(kb, model, evaluate_rules(facts), facts.known(), triage, settings);
+}
+
+Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                        const State& s, const EngineSettings& settings) {
+  const Facts facts(kb, model, s);
+  const std::vector<Fired> fired = evaluate_rules(facts);
+  const knowledge::Known known = facts.known();
+  const Triage triage = triage_of(kb, s, fired, model.posterior(known));
+  return outcome_of(kb, model, fired, known, triage, settings);
 }
 
 }  // namespace calfbot::dialog

@@ -27,6 +27,11 @@ Message escalation_message(knowledge::Triage level, const std::vector<Fired>& fi
 Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
                         const State& s, knowledge::Triage triage, const EngineSettings& settings);
 
+// The outcome with the triage it gives (outcome_triage), the rules and the
+// findings worked out once: what the engine sends.
+Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                        const State& s, const EngineSettings& settings);
+
 // The triage the outcome gives: the escalation level, or more where the
 // leading causes call for it.
 knowledge::Triage outcome_triage(const knowledge::Knowledge& kb, const knowledge::Model& model,
