@@ -248,7 +248,8 @@ Engine::Engine(std::shared_ptr<const knowledge::Knowledge> kb, EngineSettings se
     : kb_(std::move(kb)),
       settings_(std::move(settings)),
       lexicon_(std::make_unique<Lexicon>(*kb_)),
-      model_(std::make_unique<knowledge::Model>(*kb_)) {}
+      model_(std::make_unique<knowledge::Model>(*kb_)),
+      planner_(std::make_unique<Planner>(*kb_, *model_)) {}
 
 Engine::~Engine() = default;
 
@@ -423,7 +424,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
     return t.take();
   }
   t.s().clarifications = 0;
-  Plan plan = plan_next(*kb_, *model_, t.s(), settings_);
+  Plan plan = planner_->next(Facts(*kb_, *model_, t.s()), settings_);
   if (plan.next) {
     t.ask(plan.next->slot);
   } else {

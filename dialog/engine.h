@@ -23,6 +23,7 @@ class Model;
 namespace calfbot::dialog {
 
 class Lexicon;
+class Planner;
 
 // What the patient did. Exactly one of text / choice is meaningful.
 struct Input {
@@ -75,6 +76,7 @@ class Engine {
   EngineSettings settings_;
   std::unique_ptr<Lexicon> lexicon_;
   std::unique_ptr<knowledge::Model> model_;
+  std::unique_ptr<Planner> planner_;
 };
 
 }  // namespace calfbot::dialog

@@ -65,7 +65,7 @@ bool judge(const Predicate& p, const Facts& facts, bool unsure_as_yes, bool& rea
   switch (p.kind) {
     case Predicate::Kind::always: return true;
     case Predicate::Kind::finding: {
-      Value v = p.finding >= 0 ? facts.at(p.finding) : facts.get(p.name);
+      Value v = facts.get(p.finding, p.name);
       read_unsure |= v == Value::unsure;
       return v == Value::yes || (unsure_as_yes && v == Value::unsure);
     }

@@ -27,6 +27,10 @@ class Facts {
   // What State::get says.
   Value get(std::string_view finding) const;
   Value at(int index) const { return by_index_[static_cast<size_t>(index)]; }
+  // By index where the knowledge has the finding (index >= 0), else by id.
+  Value get(int index, std::string_view finding) const {
+    return index >= 0 ? at(index) : get(finding);
+  }
   // What known_of says.
   knowledge::Known known() const;
 

@@ -1,6 +1,7 @@
 #include "dialog/planner.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "dialog/interlock.h"
 
@@ -33,30 +34,53 @@ std::vector<int> findings_of(const knowledge::Knowledge& kb, const knowledge::Mo
 
 }  // namespace
 
-bool answered(const Question& q, const Facts& facts) {
+int questions_asked(const State& s) {
+  int n = 0;
+  for (const auto& a : s.answers) n += (!a.slot.empty() && a.slot != "complaint") ? 1 : 0;
+  return n;
+}
+
+Planner::Planner(const knowledge::Knowledge& kb, const knowledge::Model& model)
+    : kb_(kb), model_(model) {
+  for (const Question& q : kb.questions) {
+    Asks a;
+    a.phase = static_cast<size_t>(
+        std::find(std::begin(knowledge::kPhases), std::end(knowledge::kPhases), q.phase) -
+        std::begin(knowledge::kPhases));
+    auto read = [&](const std::string& id) { a.reads.push_back({model.finding_index(id), id}); };
+    if (q.type == AnswerType::yes_no) read(q.finding);
+    if (q.type == AnswerType::single_choice || q.type == AnswerType::multi_choice) {
+      for (const auto& c : q.choices) {
+        for (const auto& f : c.sets) read(f);
+      }
+    }
+    a.informs = findings_of(kb, model, q);
+    asks_.push_back(std::move(a));
+  }
+}
+
+bool Planner::answered(size_t i, const Facts& facts) const {
+  const Question& q = kb_.questions[i];
   const State& s = facts.state();
   for (const auto& a : s.answers) {
     if (a.slot == q.slot) return true;
   }
+  const std::vector<Read>& reads = asks_[i].reads;
   switch (q.type) {
-    case AnswerType::yes_no: return facts.get(q.finding) != Value::unknown;
+    case AnswerType::yes_no: return facts.get(reads[0].index, reads[0].id) != Value::unknown;
     case AnswerType::number:
     case AnswerType::duration: return s.numbers.count(q.number) > 0;
     case AnswerType::single_choice:
-      return std::any_of(q.choices.begin(), q.choices.end(), [&](const knowledge::Choice& c) {
-        return std::any_of(c.sets.begin(), c.sets.end(),
-                           [&](const std::string& f) { return facts.get(f) == Value::yes; });
-      });
+      return std::any_of(reads.begin(), reads.end(),
+                         [&](const Read& f) { return facts.get(f.index, f.id) == Value::yes; });
     case AnswerType::multi_choice: {
       // A safety screen counts as answered only when every item is known: "no
       // chest pain" in passing must not skip the question about breathlessness.
       bool all_known = true, any_yes = false;
-      for (const auto& c : q.choices) {
-        for (const auto& f : c.sets) {
-          const Value v = facts.get(f);
-          all_known &= v != Value::unknown;
-          any_yes |= v == Value::yes;
-        }
+      for (const Read& f : reads) {
+        const Value v = facts.get(f.index, f.id);
+        all_known &= v != Value::unknown;
+        any_yes |= v == Value::yes;
       }
       return all_known || (!q.always_ask && any_yes);
     }
@@ -64,17 +88,11 @@ bool answered(const Question& q, const Facts& facts) {
   return false;
 }
 
-int questions_asked(const State& s) {
-  int n = 0;
-  for (const auto& a : s.answers) n += (!a.slot.empty() && a.slot != "complaint") ? 1 : 0;
-  return n;
-}
-
-Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
-               const EngineSettings& settings) {
-  const int asked = questions_asked(s);
-  const Facts facts(kb, model, s);
-  const std::vector<double> post = model.posterior(facts.known());
+Plan Planner::next(const Facts& facts, const EngineSettings& settings) const {
+  const knowledge::Knowledge& kb = kb_;
+  const int asked = questions_asked(facts.state());
+  const std::vector<double> post = model_.posterior(facts.known());
+  const double entropy = knowledge::Model::entropy(post);
   const double top = *std::max_element(post.begin(), post.end());
 
   // Whether a question may be asked now, worked out at most once a question
@@ -82,10 +100,7 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
   std::vector<int8_t> eligible_cache(kb.questions.size(), -1);
   auto eligible = [&](size_t i) {
     int8_t& e = eligible_cache[i];
-    if (e < 0) {
-      const Question& q = kb.questions[i];
-      e = !answered(q, facts) && holds(q.ask_if, facts, false) ? 1 : 0;
-    }
+    if (e < 0) e = !answered(i, facts) && holds(kb.questions[i].ask_if, facts, false) ? 1 : 0;
     return e == 1;
   };
   int must_ask = 0;
@@ -100,12 +115,12 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
   if (must_ask == 0 && confident) return {nullptr, "confident"};
   // Once the leading cause is clear, only those questions remain.
   const bool only_must = confident || settings.max_questions - asked <= must_ask;
-  for (auto phase : knowledge::kPhases) {
+  for (size_t phase = 0; phase < std::size(knowledge::kPhases); ++phase) {
     const Question* best = nullptr;
     double best_score = 0;
     for (size_t i = 0; i < kb.questions.size(); ++i) {
       const Question& q = kb.questions[i];
-      if (q.phase != phase || !eligible(i)) continue;
+      if (asks_[i].phase != phase || !eligible(i)) continue;
       // Questions every conversation asks come first, in the knowledge's order;
       // then the one that best separates the leading causes.
       double score = 0;
@@ -114,7 +129,8 @@ Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, co
       } else if (only_must) {
         continue;
       } else {
-        score = model.information(post, findings_of(kb, model, q), q.type == AnswerType::single_choice);
+        score = model_.information(post, entropy, asks_[i].informs,
+                                   q.type == AnswerType::single_choice);
         if (score < settings.min_information) continue;
       }
       if (!best || score > best_score) {

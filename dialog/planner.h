@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dialog/engine.h"
@@ -19,13 +20,37 @@ struct Plan {
   std::string reason;                          // why it stops ("confident", "limit", ...)
 };
 
-// Whether what the patient has said already answers the question.
-bool answered(const knowledge::Question& q, const Facts& facts);
-
 // Questions asked and answered so far (the opening complaint excluded).
 int questions_asked(const State& s);
 
-Plan plan_next(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
-               const EngineSettings& settings);
+// Question choice over one knowledge. What it needs of each question (the
+// place of its phase, the findings it reads and the findings it tells about)
+// is worked out once, when the engine is made, rather than on every turn.
+class Planner {
+ public:
+  Planner(const knowledge::Knowledge& kb, const knowledge::Model& model);
+
+  // The next question, or the outcome; facts are the state's.
+  Plan next(const Facts& facts, const EngineSettings& settings) const;
+
+ private:
+  // A finding a question reads: its index, -1 when the knowledge lacks it.
+  struct Read {
+    int index;
+    std::string_view id;
+  };
+  struct Asks {
+    size_t phase;                 // index in knowledge::kPhases (its size: none)
+    std::vector<Read> reads;      // yes_no: its finding; choices: every finding they set
+    std::vector<int> informs;     // what Model::information weighs
+  };
+
+  // Whether what the patient has said already answers question i.
+  bool answered(size_t i, const Facts& facts) const;
+
+  const knowledge::Knowledge& kb_;
+  const knowledge::Model& model_;
+  std::vector<Asks> asks_;  // per Knowledge::questions
+};
 
 }  // namespace calfbot::dialog

@@ -8,14 +8,6 @@ namespace calfbot::knowledge {
 
 namespace {
 
-double entropy(const std::vector<double>& p) {
-  double h = 0;
-  for (double x : p) {
-    if (x > 1e-12) h -= x * std::log2(x);
-  }
-  return h;
-}
-
 void normalise(std::vector<double>& p) {
   double sum = 0;
   for (double x : p) sum += x;
@@ -99,9 +91,21 @@ std::vector<Ranked> Model::rank(const Known& known, size_t reasons) const {
   return out;
 }
 
+double Model::entropy(const std::vector<double>& p) {
+  double h = 0;
+  for (double x : p) {
+    if (x > 1e-12) h -= x * std::log2(x);
+  }
+  return h;
+}
+
 double Model::information(const std::vector<double>& post, const std::vector<int>& findings,
                           bool exclusive) const {
-  const double h0 = entropy(post);
+  return information(post, entropy(post), findings, exclusive);
+}
+
+double Model::information(const std::vector<double>& post, double h0,
+                          const std::vector<int>& findings, bool exclusive) const {
   std::vector<double> joint(nc_);
   // The expected entropy after the answer gains pk * H(posterior | outcome k),
   // where weight(c) = P(outcome k | c).

@@ -59,6 +59,13 @@ class Model {
   // with exclusive = true.
   double information(const std::vector<double>& posterior, const std::vector<int>& findings,
                      bool exclusive) const;
+  // The same with the posterior's entropy (entropy(posterior)) given, for
+  // weighing many questions against one posterior.
+  double information(const std::vector<double>& posterior, double posterior_entropy,
+                     const std::vector<int>& findings, bool exclusive) const;
+
+  // Entropy of a distribution, in bits.
+  static double entropy(const std::vector<double>& p);
 
   WellsScore wells(const Known& known) const;
 
