@@ -71,8 +71,11 @@ class Turn {
 
   // Runs the red-flag rules; sends an escalation when the level rises. Returns
   // true when the conversation is over (an emergency: the outcome follows at once).
-  bool interlock() {
-    std::vector<Fired> fired = evaluate_rules(kb_, model_, s());
+  bool interlock() { return interlock(Facts(kb_, model_, s())); }
+  // The same over the state's findings as they are now (they must not have
+  // changed since the facts were made).
+  bool interlock(const Facts& facts) {
+    std::vector<Fired> fired = evaluate_rules(facts);
     std::optional<Triage> level;
     for (const auto& f : fired) {
       if (std::find(s().fired_rules.begin(), s().fired_rules.end(), f.rule->id) ==
@@ -412,7 +415,10 @@ StepResult Engine::step(const State& state, const Input& message) const {
     t.record().slot = understood ? state.current : "";
     t.s().answers.push_back(t.record());
   }
-  if (t.interlock()) return t.take();
+  // The findings are settled for this turn: one view of them serves the
+  // interlock and the planner.
+  const Facts facts(*kb_, *model_, t.s());
+  if (t.interlock(facts)) return t.take();
 
   std::string ack = noted(*kb_, u);
   if (in_complaint && ack.empty()) ack = "Thank you.";
@@ -424,7 +430,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
     return t.take();
   }
   t.s().clarifications = 0;
-  Plan plan = planner_->next(Facts(*kb_, *model_, t.s()), settings_);
+  Plan plan = planner_->next(facts, settings_);
   if (plan.next) {
     t.ask(plan.next->slot);
   } else {
