@@ -120,7 +120,9 @@ std::string file_system(const std::string& path) {
 Child::Child(std::string name, const std::string& exe, const std::vector<std::string>& args,
              const std::vector<std::string>& env, const std::string& dir, std::string log)
     : name_(std::move(name)), log_(std::move(log)) {
-  std::vector<std::string> argv_s = {exe};
+  // The child changes to `dir` before execve, so a path relative to ours
+  // (build/calfbot) is made absolute first.
+  std::vector<std::string> argv_s = {std::filesystem::absolute(exe).string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s = env;
   std::vector<char*> argv, envp;
