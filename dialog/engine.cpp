@@ -28,16 +28,17 @@ const char* kHelp =
     "chest pain, trouble breathing or feel faint, call {emergency_number} now.";
 
 // One step's work on a copy of the state: every change to a finding or number
-// is remembered so that "back" can undo the answer exactly.
+// is remembered so that "back" can undo the answer exactly. Findings change
+// only through set(), restore() and reset(), which keep facts() in step.
 class Turn {
  public:
   Turn(const knowledge::Knowledge& kb, const knowledge::Model& model,
        const EngineSettings& settings, const State& state)
-      : kb_(kb), model_(model), settings_(settings) {
-    result_.state = state;
-  }
+      : kb_(kb), model_(model), settings_(settings), result_{state, {}},
+        facts_(kb, model, result_.state) {}
 
   State& s() { return result_.state; }
+  const Facts& facts() const { return facts_; }
   AnswerRecord& record() { return record_; }
   StepResult take() { return std::move(result_); }
 
@@ -47,9 +48,25 @@ class Turn {
   }
 
   void set(const std::string& finding, Value v) {
-    if (model_.finding_index(finding) < 0) return;
+    const int i = model_.finding_index(finding);
+    if (i < 0) return;
     if (!record_.previous_findings.count(finding)) record_.previous_findings[finding] = s().get(finding);
     s().findings[finding] = v;
+    facts_.set(i, v);
+  }
+
+  // A finding as it was before an answer ("back").
+  void restore(const std::string& finding, Value v) {
+    if (v == Value::unknown) s().findings.erase(finding);
+    else s().findings[finding] = v;
+    const int i = model_.finding_index(finding);
+    if (i >= 0) facts_.set(i, v);
+  }
+
+  // Another conversation in place of this one ("restart").
+  void reset(State fresh) {
+    s() = std::move(fresh);
+    facts_.reload();
   }
 
   void set_number(const std::string& name, double value) {
@@ -71,11 +88,8 @@ class Turn {
 
   // Runs the red-flag rules; sends an escalation when the level rises. Returns
   // true when the conversation is over (an emergency: the outcome follows at once).
-  bool interlock() { return interlock(Facts(kb_, model_, s())); }
-  // The same over the state's findings as they are now (they must not have
-  // changed since the facts were made).
-  bool interlock(const Facts& facts) {
-    std::vector<Fired> fired = evaluate_rules(facts);
+  bool interlock() {
+    std::vector<Fired> fired = evaluate_rules(facts_);
     std::optional<Triage> level;
     for (const auto& f : fired) {
       if (std::find(s().fired_rules.begin(), s().fired_rules.end(), f.rule->id) ==
@@ -120,6 +134,7 @@ class Turn {
   const knowledge::Model& model_;
   const EngineSettings& settings_;
   StepResult result_;
+  Facts facts_;  // of result_.state
   AnswerRecord record_;
 };
 
@@ -353,7 +368,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
       // An escalation outlives a restart: no answer may lower it.
       fresh.escalated = t.s().escalated;
       fresh.fired_rules = t.s().fired_rules;
-      t.s() = fresh;
+      t.reset(std::move(fresh));
       t.ask("complaint", "Let's start again.");
       return t.take();
     }
@@ -364,10 +379,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
       }
       AnswerRecord last = t.s().answers.back();
       t.s().answers.pop_back();
-      for (const auto& [f, v] : last.previous_findings) {
-        if (v == Value::unknown) t.s().findings.erase(f);
-        else t.s().findings[f] = v;
-      }
+      for (const auto& [f, v] : last.previous_findings) t.restore(f, v);
       for (const auto& [n, v] : last.previous_numbers) {
         if (v) t.s().numbers[n] = *v;
         else t.s().numbers.erase(n);
@@ -415,10 +427,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
     t.record().slot = understood ? state.current : "";
     t.s().answers.push_back(t.record());
   }
-  // The findings are settled for this turn: one view of them serves the
-  // interlock and the planner.
-  const Facts facts(*kb_, *model_, t.s());
-  if (t.interlock(facts)) return t.take();
+  if (t.interlock()) return t.take();
 
   std::string ack = noted(*kb_, u);
   if (in_complaint && ack.empty()) ack = "Thank you.";
@@ -430,7 +439,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
     return t.take();
   }
   t.s().clarifications = 0;
-  Plan plan = planner_->next(facts, settings_);
+  Plan plan = planner_->next(t.facts(), settings_);
   if (plan.next) {
     t.ask(plan.next->slot);
   } else {

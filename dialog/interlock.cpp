@@ -18,9 +18,14 @@ knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s) {
 }
 
 Facts::Facts(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s)
-    : kb_(kb), model_(model), s_(s), by_index_(kb.findings.size(), Value::unknown) {
-  for (const auto& [id, v] : s.findings) {
-    int i = model.finding_index(id);
+    : kb_(kb), model_(model), s_(s) {
+  reload();
+}
+
+void Facts::reload() {
+  by_index_.assign(kb_.findings.size(), Value::unknown);
+  for (const auto& [id, v] : s_.findings) {
+    int i = model_.finding_index(id);
     if (i >= 0) by_index_[static_cast<size_t>(i)] = v;
   }
 }

@@ -18,11 +18,15 @@ knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s);
 
 // The state's findings by Knowledge::findings index, made once and then read
 // many times by the rules and the planner: a look-up by name in the state's
-// map compares strings at every level of its tree. Reads a state that must
-// not change while the Facts are used.
+// map compares strings at every level of its tree. A Facts follows the state
+// it was made from only where told: a finding changed in the state must be
+// given to set() too, and a state replaced as a whole calls for reload().
 class Facts {
  public:
   Facts(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s);
+
+  void set(int index, Value v) { by_index_[static_cast<size_t>(index)] = v; }
+  void reload();
 
   // What State::get says.
   Value get(std::string_view finding) const;
