@@ -33,9 +33,10 @@ const char* kHelp =
 class Turn {
  public:
   Turn(const knowledge::Knowledge& kb, const knowledge::Model& model,
-       const EngineSettings& settings, const State& state)
-      : kb_(kb), model_(model), settings_(settings), result_{state, {}},
-        facts_(kb, model, result_.state) {}
+       const EngineSettings& settings, const std::vector<Message>& question_messages,
+       const State& state)
+      : kb_(kb), model_(model), settings_(settings), question_messages_(question_messages),
+        result_{state, {}}, facts_(kb, model, result_.state) {}
 
   State& s() { return result_.state; }
   const Facts& facts() const { return facts_; }
@@ -126,13 +127,16 @@ class Turn {
     if (std::find(s().asked.begin(), s().asked.end(), slot) == s().asked.end()) {
       s().asked.push_back(slot);
     }
-    emit(question_message(*q, questions_asked(s()), settings_));
+    Message m = question_messages_[static_cast<size_t>(q - kb_.questions.data())];
+    m["progress"]["asked"] = questions_asked(s());
+    emit(std::move(m));
   }
 
  private:
   const knowledge::Knowledge& kb_;
   const knowledge::Model& model_;
   const EngineSettings& settings_;
+  const std::vector<Message>& question_messages_;  // Engine::question_messages_
   StepResult result_;
   Facts facts_;  // of result_.state
   AnswerRecord record_;
@@ -267,7 +271,9 @@ Engine::Engine(std::shared_ptr<const knowledge::Knowledge> kb, EngineSettings se
       settings_(std::move(settings)),
       lexicon_(std::make_unique<Lexicon>(*kb_)),
       model_(std::make_unique<knowledge::Model>(*kb_)),
-      planner_(std::make_unique<Planner>(*kb_, *model_)) {}
+      planner_(std::make_unique<Planner>(*kb_, *model_)) {
+  for (const auto& q : kb_->questions) question_messages_.push_back(question_message(q, 0, settings_));
+}
 
 Engine::~Engine() = default;
 
@@ -275,7 +281,7 @@ StepResult Engine::start(int64_t time_unix) const {
   State s;
   s.knowledge_version = kb_->version;
   s.started_unix = time_unix;
-  Turn t(*kb_, *model_, settings_, s);
+  Turn t(*kb_, *model_, settings_, question_messages_, s);
   t.emit(info_message(
       fill("Hello, I'm calfbot. I'll ask you some questions about your calf pain, the way a "
            "clinician would, and then tell you what is likely and how soon to get care. I can't "
@@ -290,7 +296,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
   // From here on the message is valid UTF-8, as the replies quote it.
   Input input = message;
   input.value = valid_utf8(message.value);
-  Turn t(*kb_, *model_, settings_, state);
+  Turn t(*kb_, *model_, settings_, question_messages_, state);
   const bool in_complaint = state.current == "complaint";
   const Question* q = kb_->question(state.current);
   Understanding u;

@@ -77,6 +77,9 @@ class Engine {
   std::unique_ptr<Lexicon> lexicon_;
   std::unique_ptr<knowledge::Model> model_;
   std::unique_ptr<Planner> planner_;
+  // question_message(q, 0) of every question in Knowledge::questions, built
+  // once: a turn copies one and sets its progress.asked.
+  std::vector<Message> question_messages_;
 };
 
 }  // namespace calfbot::dialog
