@@ -41,12 +41,13 @@ int questions_asked(const State& s) {
 }
 
 Planner::Planner(const knowledge::Knowledge& kb, const knowledge::Model& model)
-    : kb_(kb), model_(model) {
-  for (const Question& q : kb.questions) {
+    : kb_(kb), model_(model), by_phase_(std::size(knowledge::kPhases)) {
+  for (size_t i = 0; i < kb.questions.size(); ++i) {
+    const Question& q = kb.questions[i];
+    for (size_t phase = 0; phase < by_phase_.size(); ++phase) {
+      if (q.phase == knowledge::kPhases[phase]) by_phase_[phase].push_back(i);
+    }
     Asks a;
-    a.phase = static_cast<size_t>(
-        std::find(std::begin(knowledge::kPhases), std::end(knowledge::kPhases), q.phase) -
-        std::begin(knowledge::kPhases));
     auto read = [&](const std::string& id) { a.reads.push_back({model.finding_index(id), id}); };
     if (q.type == AnswerType::yes_no) read(q.finding);
     if (q.type == AnswerType::single_choice || q.type == AnswerType::multi_choice) {
@@ -115,12 +116,12 @@ Plan Planner::next(const Facts& facts, const EngineSettings& settings) const {
   if (must_ask == 0 && confident) return {nullptr, "confident"};
   // Once the leading cause is clear, only those questions remain.
   const bool only_must = confident || settings.max_questions - asked <= must_ask;
-  for (size_t phase = 0; phase < std::size(knowledge::kPhases); ++phase) {
+  for (const auto& phase : by_phase_) {
     const Question* best = nullptr;
     double best_score = 0;
-    for (size_t i = 0; i < kb.questions.size(); ++i) {
+    for (size_t i : phase) {
       const Question& q = kb.questions[i];
-      if (asks_[i].phase != phase || !eligible(i)) continue;
+      if (!eligible(i)) continue;
       // Questions every conversation asks come first, in the knowledge's order;
       // then the one that best separates the leading causes.
       double score = 0;

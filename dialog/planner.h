@@ -23,9 +23,9 @@ struct Plan {
 // Questions asked and answered so far (the opening complaint excluded).
 int questions_asked(const State& s);
 
-// Question choice over one knowledge. What it needs of each question (the
-// place of its phase, the findings it reads and the findings it tells about)
-// is worked out once, when the engine is made, rather than on every turn.
+// Question choice over one knowledge. What it needs of each question (its
+// phase, the findings it reads and the findings it tells about) is worked out
+// once, when the engine is made, rather than on every turn.
 class Planner {
  public:
   Planner(const knowledge::Knowledge& kb, const knowledge::Model& model);
@@ -40,7 +40,6 @@ class Planner {
     std::string_view id;
   };
   struct Asks {
-    size_t phase;                 // index in knowledge::kPhases (its size: none)
     std::vector<Read> reads;      // yes_no: its finding; choices: every finding they set
     std::vector<int> informs;     // what Model::information weighs
   };
@@ -51,6 +50,8 @@ class Planner {
   const knowledge::Knowledge& kb_;
   const knowledge::Model& model_;
   std::vector<Asks> asks_;  // per Knowledge::questions
+  // Per knowledge::kPhases, its questions' Knowledge::questions indexes in order.
+  std::vector<std::vector<size_t>> by_phase_;
 };
 
 }  // namespace calfbot::dialog
