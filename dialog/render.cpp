@@ -172,7 +172,7 @@ Triage triage_of(const knowledge::Knowledge& kb, const State& s, const std::vect
 Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model,
                    const std::vector<Fired>& fired, const knowledge::Known& known, Triage triage,
                    const EngineSettings& settings) {
-  std::vector<knowledge::Ranked> ranked = model.rank(known);
+  std::vector<knowledge::Ranked> ranked = model.rank(known, 3, kShownConditions);
   json conditions = json::array();
   std::vector<std::string> tests, self_care, safety_net;
   for (size_t i = 0; i < ranked.size() && i < kShownConditions; ++i) {

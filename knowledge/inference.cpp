@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 namespace calfbot::knowledge {
@@ -63,32 +64,40 @@ std::vector<double> Model::posterior(const Known& known) const {
   return post;
 }
 
-std::vector<Ranked> Model::rank(const Known& known, size_t reasons) const {
-  std::vector<double> post = posterior(known);
+std::vector<Ranked> Model::rank(const Known& known, size_t reasons, size_t explained) const {
+  const std::vector<double> post = posterior(known);
+  // Most likely first; equally likely ones in the knowledge's order.
+  std::vector<size_t> order(nc_);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return post[a] > post[b]; });
   std::vector<Ranked> out;
-  for (size_t c = 0; c < nc_; ++c) {
+  out.reserve(nc_);
+  for (size_t c : order) {
     Ranked r{kb_.conditions[c].id, post[c], {}, {}};
-    for (size_t f = 0; f < nf_ && f < known.size(); ++f) {
-      if (known[f] == 0) continue;
-      double p = p_[c * nf_ + f];
-      double ref = std::clamp(kb_.findings[f].default_likelihood, 0.02, 0.98);
-      double w = known[f] > 0 ? std::log(p / ref) : std::log((1 - p) / (1 - ref));
-      if (std::abs(w) < 0.4) continue;  // too weak to be worth telling
-      Reason reason{kb_.findings[f].id, known[f] > 0, w};
-      (w > 0 ? r.for_it : r.against_it).push_back(reason);
-    }
-    auto by_strength = [](const Reason& a, const Reason& b) {
-      return std::abs(a.weight) > std::abs(b.weight);
-    };
-    std::sort(r.for_it.begin(), r.for_it.end(), by_strength);
-    std::sort(r.against_it.begin(), r.against_it.end(), by_strength);
-    if (r.for_it.size() > reasons) r.for_it.resize(reasons);
-    if (r.against_it.size() > reasons) r.against_it.resize(reasons);
+    if (out.size() < explained) explain(r, c, known, reasons);
     out.push_back(std::move(r));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
   return out;
+}
+
+void Model::explain(Ranked& r, size_t c, const Known& known, size_t reasons) const {
+  for (size_t f = 0; f < nf_ && f < known.size(); ++f) {
+    if (known[f] == 0) continue;
+    double p = p_[c * nf_ + f];
+    double ref = std::clamp(kb_.findings[f].default_likelihood, 0.02, 0.98);
+    double w = known[f] > 0 ? std::log(p / ref) : std::log((1 - p) / (1 - ref));
+    if (std::abs(w) < 0.4) continue;  // too weak to be worth telling
+    Reason reason{kb_.findings[f].id, known[f] > 0, w};
+    (w > 0 ? r.for_it : r.against_it).push_back(reason);
+  }
+  auto by_strength = [](const Reason& a, const Reason& b) {
+    return std::abs(a.weight) > std::abs(b.weight);
+  };
+  std::sort(r.for_it.begin(), r.for_it.end(), by_strength);
+  std::sort(r.against_it.begin(), r.against_it.end(), by_strength);
+  if (r.for_it.size() > reasons) r.for_it.resize(reasons);
+  if (r.against_it.size() > reasons) r.against_it.resize(reasons);
 }
 
 double Model::entropy(const std::vector<double>& p) {

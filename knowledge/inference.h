@@ -51,8 +51,10 @@ class Model {
   // Posterior over Knowledge::conditions (same order), summing to 1.
   std::vector<double> posterior(const Known& known) const;
 
-  // Conditions ranked most likely first, with up to `reasons` reasons each way.
-  std::vector<Ranked> rank(const Known& known, size_t reasons = 3) const;
+  // Conditions ranked most likely first, with up to `reasons` reasons each way
+  // for the `explained` most likely (all by default).
+  std::vector<Ranked> rank(const Known& known, size_t reasons = 3,
+                           size_t explained = SIZE_MAX) const;
 
   // Expected reduction of the posterior's entropy (bits) from learning a
   // finding; for a set of mutually exclusive findings (one chosen), pass them all
@@ -93,6 +95,9 @@ class Model {
   }
 
  private:
+  // Fills in r's reasons, condition c's strongest findings each way.
+  void explain(Ranked& r, size_t c, const Known& known, size_t reasons) const;
+
   const Knowledge& kb_;
   size_t nf_ = 0, nc_ = 0;
   std::vector<double> p_;         // P(present | condition), condition-major
