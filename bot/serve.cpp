@@ -107,6 +107,8 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   adapters::platforms::Platforms* platforms_for_expiry = nullptr;  // likewise
   ServiceOptions options;
   options.session_idle_expiry_seconds = int64_t{cfg.server.session_idle_expiry_minutes} * 60;
+  options.cache_idle_seconds = cfg.server.memory_idle_seconds;
+  options.cache_done_seconds = cfg.server.memory_done_seconds;
   // a link's conversation lasts as long as the longest link may
   options.channel_idle_expiry_seconds[clinic::kLinkChannel] =
       int64_t{clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
@@ -184,7 +186,8 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   // Between expiry sweeps it drops finished conversations from memory.
   auto every = std::chrono::seconds(
       std::clamp<int64_t>(options.session_idle_expiry_seconds / 10, 1, 60));
-  auto evict_every = std::min(every, std::chrono::seconds(5));
+  auto evict_every = std::min(
+      every, std::chrono::seconds(std::clamp<int64_t>(options.cache_done_seconds, 1, 5)));
   std::thread sweeper([&] {
     auto since_expiry = std::chrono::seconds(0);
     while (runner.sleep(evict_every)) {

@@ -186,7 +186,8 @@ void apply_env(json& tree, const std::map<std::string, std::string>& env) {
 const std::initializer_list<const char*> kServerKeys = {
     "host", "port", "max_frame_bytes", "max_connections", "max_connections_per_address",
     "conversations_per_address_per_minute", "messages_per_second",
-    "message_burst", "idle_timeout_seconds", "session_idle_expiry_minutes", "allowed_origins",
+    "message_burst", "idle_timeout_seconds", "session_idle_expiry_minutes", "memory_idle_seconds",
+    "memory_done_seconds", "allowed_origins",
     "threads", "log_patient_text"};
 
 // An origin is scheme://host[:port] with nothing after it, as browsers send it.
@@ -212,6 +213,8 @@ void read_server(Section s, ServerConfig& c) {
   s.integer("message_burst", c.message_burst, 1, 10000);
   s.integer("idle_timeout_seconds", c.idle_timeout_seconds, 5, 86400);
   s.integer("session_idle_expiry_minutes", c.session_idle_expiry_minutes, 1, 525600);
+  s.integer("memory_idle_seconds", c.memory_idle_seconds, 1, 86400);
+  s.integer("memory_done_seconds", c.memory_done_seconds, 1, 86400);
   s.string_list("allowed_origins", c.allowed_origins);
   for (const auto& o : c.allowed_origins) {
     if (!valid_origin(o)) {

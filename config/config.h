@@ -38,6 +38,10 @@ struct ServerConfig {
   int message_burst = 10;               // per connection, at once
   int idle_timeout_seconds = 300;       // a silent connection is closed after this
   int session_idle_expiry_minutes = 240;  // an untouched conversation expires after this
+  // A conversation untouched this long leaves memory (it is read back from
+  // the store when its patient returns); a finished one sooner.
+  int memory_idle_seconds = 300;
+  int memory_done_seconds = 10;
   // Origins a browser may open the WebSocket from; same-origin is always allowed.
   std::vector<std::string> allowed_origins = {"http://127.0.0.1:8080", "http://localhost:8080"};
   int threads = 2;                      // network threads

@@ -53,6 +53,28 @@ class WebSocketServer : public ::testing::Test {
   static ServerProcess* server_;
 };
 
+// Answers each question plainly until the outcome (at most 70 answers),
+// checking that bot messages are numbered 1, 2, 3, ...; returns the last
+// message and counts the answers sent.
+json answer_to_outcome(WsClient& c, int& answers) {
+  json question = c.seen().back();
+  int last_seq = question["seq"];
+  for (int turn = 0; turn < 70 && question["type"] != "outcome"; ++turn) {
+    c.send(plain_answer(question));
+    ++answers;
+    auto replies = read_turn(c);
+    if (replies.empty()) {
+      ADD_FAILURE() << "no reply; close code " << c.close_code();
+      return json();
+    }
+    for (const auto& m : replies) {
+      EXPECT_EQ(m.value("seq", -1), ++last_seq) << "bot messages are numbered 1, 2, 3, ...";
+    }
+    question = replies.back();
+  }
+  return question;
+}
+
 TempFolder* WebSocketServer::dir_ = nullptr;
 ServerProcess* WebSocketServer::server_ = nullptr;
 
@@ -62,24 +84,11 @@ TEST_F(WebSocketServer, WholeConversationToTheOutcome) {
   json session = hello(c);
   const std::string token = session["token"];
   EXPECT_EQ(token.size(), 43u);
-  json question = c.seen().back();
-  int last_seq = question["seq"];
   int answers = 0;
-  bool outcome = false;
-  for (int turn = 0; turn < 70 && !outcome; ++turn) {
-    c.send(plain_answer(question));
-    ++answers;
-    auto replies = read_turn(c);
-    ASSERT_FALSE(replies.empty()) << "no reply; close code " << c.close_code();
-    for (const auto& m : replies) {
-      ASSERT_TRUE(m.contains("seq")) << m.dump();
-      EXPECT_EQ(m["seq"], ++last_seq) << "bot messages are numbered 1, 2, 3, ...";
-    }
-    question = replies.back();
-    outcome = question["type"] == "outcome";
-  }
-  ASSERT_TRUE(outcome) << "the conversation reached no outcome";
+  json question = answer_to_outcome(c, answers);
+  ASSERT_EQ(question["type"], "outcome") << "the conversation reached no outcome";
   EXPECT_TRUE(question.contains("triage"));
+  const int last_seq = question["seq"];
   // The same conversation through REST: every answer stored once, the outcome there.
   std::string id = session["conversation_id"];
   auto t = http_request(port(), "GET", "/v1/conversations/" + id + "/messages", "",
@@ -296,6 +305,50 @@ TEST(WebSocketLimits, SigtermClosesOpenSocketsWith1001AndExitsCleanly) {
   EXPECT_NE(log.find("\"event\":\"shutdown_started\""), std::string::npos);
   EXPECT_NE(log.find("\"event\":\"stopped\""), std::string::npos);
   EXPECT_EQ(log.find("shutdown_forced"), std::string::npos);
+}
+
+// server.memory_done_seconds: a finished conversation leaves memory (the
+// calfbot_sessions_active gauge), and its patient is read back from the store.
+TEST(WebSocketMemory, AFinishedConversationLeavesMemoryAndResumesFromTheStore) {
+  TempFolder dir;
+  auto env = base_env(dir);
+  env["CALFBOT_SERVER__MEMORY_DONE_SECONDS"] = "1";
+  ServerProcess server(env);
+  auto active = [&] {
+    std::string body = http_request(server.port(), "GET", "/metrics").body;
+    const std::string name = "\ncalfbot_sessions_active ";
+    size_t at = body.find(name);
+    return at == std::string::npos ? -1 : std::stoi(body.substr(at + name.size()));
+  };
+  json session, outcome;
+  {
+    WsClient c(server.port());
+    c.send(json{{"type", "hello"}});
+    auto first = read_turn(c);
+    ASSERT_GE(first.size(), 2u);
+    session = first.front();
+    int answers = 0;
+    outcome = answer_to_outcome(c, answers);
+    ASSERT_EQ(outcome["type"], "outcome");
+  }
+  EXPECT_EQ(active(), 1);
+  int held = 1;
+  for (int i = 0; i < 50 && held != 0; ++i) {  // the sweep runs every second here
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    held = active();
+  }
+  EXPECT_EQ(held, 0) << "a finished conversation stayed in memory 5 s after its outcome";
+  WsClient again(server.port());
+  again.send(json{{"type", "resume"}, {"token", session["token"]}, {"last_seq", 0}});
+  auto resumed = again.read();
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ((*resumed)["resumed"], true);
+  EXPECT_EQ((*resumed)["last_seq"], outcome["seq"]);
+  bool outcome_again = false;
+  while (auto m = again.read(std::chrono::seconds(2))) {
+    outcome_again = outcome_again || *m == outcome;
+  }
+  EXPECT_TRUE(outcome_again) << "the resumed conversation's outcome, read back from the store";
 }
 
 TEST(WebSocketLimits, TooManyConnectionsAreRefused) {

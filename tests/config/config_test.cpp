@@ -46,6 +46,8 @@ TEST(Config, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(c.server.message_burst, 10);
   EXPECT_EQ(c.server.idle_timeout_seconds, 300);
   EXPECT_EQ(c.server.session_idle_expiry_minutes, 240);
+  EXPECT_EQ(c.server.memory_idle_seconds, 300);
+  EXPECT_EQ(c.server.memory_done_seconds, 10);
   EXPECT_EQ(c.server.allowed_origins,
             (std::vector<std::string>{"http://127.0.0.1:8080", "http://localhost:8080"}));
   EXPECT_EQ(c.server.threads, 2);
@@ -57,7 +59,8 @@ TEST(Config, DefaultsWithoutFileOrEnvironment) {
 
 TEST(Config, FileSetsServerAndStore) {
   ConfigFile f(R"({"server": {"host": "0.0.0.0", "port": 9000, "threads": 4,
-                   "allowed_origins": ["https://clinic.example"], "log_patient_text": true},
+                   "allowed_origins": ["https://clinic.example"], "log_patient_text": true,
+                   "memory_idle_seconds": 60, "memory_done_seconds": 5},
                    "store": {"path": "/tmp/x.db", "synchronous": "normal", "batch_max": 64}})");
   ConfigResult r = load_config(f.path(), {});
   ASSERT_TRUE(r.ok()) << r.errors.front();
@@ -66,6 +69,8 @@ TEST(Config, FileSetsServerAndStore) {
   EXPECT_EQ(r.config.server.threads, 4);
   EXPECT_EQ(r.config.server.allowed_origins, std::vector<std::string>{"https://clinic.example"});
   EXPECT_TRUE(r.config.server.log_patient_text);
+  EXPECT_EQ(r.config.server.memory_idle_seconds, 60);
+  EXPECT_EQ(r.config.server.memory_done_seconds, 5);
   EXPECT_EQ(r.config.store.path, "/tmp/x.db");
   EXPECT_EQ(r.config.store.synchronous, "normal");
   EXPECT_EQ(r.config.store.batch_max, 64);
@@ -90,6 +95,9 @@ TEST(Config, BadValuesNameKeyAndValue) {
   EXPECT_EQ(errors_of(R"({"server": {"messages_per_second": "fast"}})"),
             std::vector<std::string>{
                 "server.messages_per_second: must be a number from 0.1 to 10000.0, got \"fast\""});
+  EXPECT_EQ(errors_of(R"({"server": {"memory_done_seconds": 0}})"),
+            std::vector<std::string>{
+                "server.memory_done_seconds: must be a whole number from 1 to 86400, got 0"});
   EXPECT_EQ(errors_of(R"({"server": {"log_patient_text": "yes"}})"),
             std::vector<std::string>{"server.log_patient_text: must be true or false, got \"yes\""});
   EXPECT_EQ(errors_of(R"({"server": {"allowed_origins": ["https://clinic.example/chat"]}})"),
