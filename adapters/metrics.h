@@ -52,8 +52,9 @@ class Metrics {
   // Sessions held in memory; set once by whoever owns the service.
   std::function<int64_t()> sessions_active;
 
-  // A committed patient turn: its latency (input received to reply ready)
-  // and the bot messages, whose escalations are counted by level.
+  // A committed patient turn, on any channel (ServiceOptions::on_turn): its
+  // latency (input posted to durable) and the bot messages, whose
+  // escalations are counted by level.
   void record_turn(double seconds, const std::vector<nlohmann::json>& outputs);
   // An error code sent to a client.
   void record_error(const std::string& code);

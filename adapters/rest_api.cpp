@@ -1,6 +1,5 @@
 #include "adapters/rest_api.h"
 
-#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -20,10 +19,6 @@ constexpr const char* kPrefix = "/v1/conversations";
 constexpr size_t kMaxExternalUser = 200;
 
 HttpResponse from_error(const bot::Error& e) { return error_response(e.code); }
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 
 }  // namespace
 
@@ -95,7 +90,6 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
       metrics_.record_error(r.error().code);
       return done(from_error(r.error()));
     }
-    metrics_.sessions_started_total++;
     log_.info("session_started", {{"session", r->session_id}, {"channel", "rest"}});
     int last_seq = r->messages.empty() ? 0 : r->messages.back().value("seq", 0);
     HttpResponse res = json_response(201, {{"conversation_id", r->session_id},
@@ -115,10 +109,9 @@ void RestApi::post(const std::string& id, const std::string& token, const HttpRe
     metrics_.record_error("bad_message");
     return done(error_response("bad_message", error));
   }
-  auto received = std::chrono::steady_clock::now();
   json log_fields = {{"session", id}, {"channel", "rest"}};
   if (log_.patient_text()) log_fields["text"] = input->value;
-  service_.post(token, std::move(*input), [this, id, received, log_fields,
+  service_.post(token, std::move(*input), [this, id, log_fields,
                                            done = std::move(done)](bot::Result<bot::Delivery> r) {
     if (!r) {
       metrics_.record_error(r.error().code);
@@ -126,7 +119,6 @@ void RestApi::post(const std::string& id, const std::string& token, const HttpRe
                                 {"detail", r.error().detail}});
       return done(from_error(r.error()));
     }
-    metrics_.record_turn(seconds_since(received), r->messages);
     log_.info("turn", log_fields);
     done(json_response(200, {{"conversation_id", id},
                              {"last_seq", r->last_seq},

@@ -28,10 +28,6 @@ constexpr size_t kMaxQueue = 64;         // messages waiting to be written
 constexpr int kMaxRejectedInRow = 10;    // rate-limited messages before the close
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 }  // namespace
 
 WebsocketSession::WebsocketSession(net::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
@@ -152,11 +148,8 @@ void WebsocketSession::handle(const std::string& text) {
     json fields = {{"session", session_id_}, {"channel", "websocket"}};
     if (state_->log().patient_text()) fields["text"] = input.value;
     state_->log().info("message_in", fields);
-    auto received = std::chrono::steady_clock::now();
-    state_->service().post(token_, std::move(input), [self, ex, received](auto r) {
-      net::post(ex, [self, received, r = std::move(r)]() mutable {
-        self->on_reply(received, std::move(r));
-      });
+    state_->service().post(token_, std::move(input), [self, ex](auto r) {
+      net::post(ex, [self, r = std::move(r)]() mutable { self->on_reply(std::move(r)); });
     });
     return;
   }
@@ -195,7 +188,6 @@ void WebsocketSession::on_started(bot::Result<bot::Started> r) {
   token_ = r->token;
   session_id_ = r->session_id;
   state_->bind_session(session_id_, this, weak_from_this());
-  state_->metrics().sessions_started_total++;
   state_->log().info("session_started", {{"session", session_id_}, {"channel", "websocket"}});
   int last_seq = r->messages.empty() ? 0 : r->messages.back().value("seq", 0);
   send(session_message(token_, session_id_, false, last_seq).dump());
@@ -222,8 +214,7 @@ void WebsocketSession::on_resumed(const std::string& token, bot::Result<bot::Del
   for (const auto& m : r->messages) send(m.dump());
 }
 
-void WebsocketSession::on_reply(std::chrono::steady_clock::time_point received,
-                                bot::Result<bot::Delivery> r) {
+void WebsocketSession::on_reply(bot::Result<bot::Delivery> r) {
   if (!r) {
     state_->metrics().record_error(r.error().code);
     state_->log().warn("turn_failed", {{"session", session_id_}, {"code", r.error().code},
@@ -232,7 +223,6 @@ void WebsocketSession::on_reply(std::chrono::steady_clock::time_point received,
     if (r.error().code == "session_expired") close(close_code::session_expired, "session expired");
     return;
   }
-  state_->metrics().record_turn(seconds_since(received), r->messages);
   for (size_t i = 0; i < r->messages.size(); ++i) {
     const auto& m = r->messages[i];
     if (m.value("type", "") == "escalation") {

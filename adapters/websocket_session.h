@@ -53,7 +53,7 @@ class WebsocketSession : public Connection,
   void handle(const std::string& text);
   void on_started(bot::Result<bot::Started> r);
   void on_resumed(const std::string& token, bot::Result<bot::Delivery> r);
-  void on_reply(std::chrono::steady_clock::time_point received, bot::Result<bot::Delivery> r);
+  void on_reply(bot::Result<bot::Delivery> r);
   void send(std::string text);
   void send_error(const std::string& code, const std::string& text = "");
   void close(unsigned short code, const std::string& reason);

@@ -26,6 +26,7 @@ struct ConversationService::Job {
   int last_seq = 0;
   Callback<Delivery> done;
   bool with_patient = false;  // resume: the patient's messages too
+  std::chrono::steady_clock::time_point posted = {};  // input: when post() got it
 };
 
 struct ConversationService::Entry {
@@ -207,6 +208,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
       std::lock_guard lock(mu_);
       entries_.emplace(r.token_hash, entry);
     }
+    if (options_.on_started) options_.on_started(r.channel);
     done(Started{r.id, token, std::move(step.outputs)});
   });
 }
@@ -244,7 +246,8 @@ void ConversationService::post(const std::string& token, dialog::Input input,
   auto entry = entry_for(hash_token(token), false);
   if (!entry) return done(entry.error());
   input.value = dialog::valid_utf8(input.value);  // stored as JSON text, as the engine reads it
-  enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done)});
+  enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done), false,
+                      std::chrono::steady_clock::now()});
 }
 
 void ConversationService::resume(const std::string& token, int last_seq, Callback<Delivery> done,
@@ -336,7 +339,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
     texts.push_back(w.messages.back().body);
   }
   store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
-                              done = std::move(job.done)](Status s) mutable {
+                              posted = job.posted, done = std::move(job.done)](Status s) mutable {
     if (!s) {
       done(s.error());
     } else {
@@ -344,6 +347,12 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
         std::lock_guard lock(entry->mu);
         entry->record = r;
         entry->state = std::move(step.state);
+      }
+      if (options_.on_turn) {
+        options_.on_turn(r.channel,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
+                             .count(),
+                         step.outputs);
       }
       done(Delivery{r.id, r.last_seq, std::move(step.outputs), std::move(texts)});
     }

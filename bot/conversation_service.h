@@ -51,6 +51,14 @@ struct ServiceOptions {
   // safety-net message, if any), so channels can deliver them.
   std::function<void(const std::string& session_id, const std::vector<dialog::Message>&)>
       on_expired;
+  // For metrics, whatever the channel (the web, a messaging platform, a
+  // clinic link): told once a new session is durable, and once a patient's
+  // input is, with the seconds from post() to then and the bot's replies.
+  // They run on the store's thread: they must not block.
+  std::function<void(const std::string& channel)> on_started;
+  std::function<void(const std::string& channel, double seconds,
+                     const std::vector<dialog::Message>& replies)>
+      on_turn;
 };
 
 // Where a session came from: the channel's name and, for messaging platforms,

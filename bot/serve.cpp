@@ -113,6 +113,13 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   options.channel_idle_expiry_seconds[clinic::kLinkChannel] =
       int64_t{clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
   options.schedule = [&ioc](std::function<void()> f) { net::post(ioc, std::move(f)); };
+  // Counted here, not per channel, so that conversations through messaging
+  // platforms and clinic links are counted as well as the web's.
+  options.on_started = [&](const std::string&) { metrics.sessions_started_total++; };
+  options.on_turn = [&](const std::string&, double seconds,
+                        const std::vector<dialog::Message>& replies) {
+    metrics.record_turn(seconds, replies);
+  };
   options.on_expired = [&](const std::string& id, const std::vector<dialog::Message>& messages) {
     metrics.sessions_expired_total++;
     log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});

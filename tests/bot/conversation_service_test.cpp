@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "knowledge/loader.h"
+#include "tests/bot/service_support.h"
 
 namespace calfbot::bot {
 namespace {
@@ -21,164 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const dialog::Engine& engine() {
-  static const auto* e = [] {
-    auto r = knowledge::load_embedded();
-    return new dialog::Engine(r.knowledge, dialog::EngineSettings{});
-  }();
-  return *e;
-}
-
-// An in-memory SessionStore that can fail writes or hold their completions.
-class FakeStore : public SessionStore {
- public:
-  void write(SessionWrite w, Done done) override {
-    std::unique_lock lock(mu_);
-    if (fail_next_ > 0) {
-      --fail_next_;
-      lock.unlock();
-      return done(Error{"store_unavailable", "fake failure"});
-    }
-    if (hold_) {
-      held_.push_back([this, w = std::move(w), done = std::move(done)]() mutable {
-        {
-          std::lock_guard relock(mu_);
-          apply(w);
-        }
-        done(Status());
-      });
-      return;
-    }
-    apply(w);
-    lock.unlock();
-    done(Status());
-  }
-  Result<std::optional<SessionRecord>> find_by_token_hash(const std::string& h) override {
-    std::lock_guard lock(mu_);
-    for (const auto& [id, r] : sessions_) {
-      if (r.token_hash == h) return std::optional<SessionRecord>(r);
-    }
-    return std::optional<SessionRecord>();
-  }
-  Result<std::vector<StoredMessage>> messages(const std::string& id, int after, bool with_inputs) override {
-    std::lock_guard lock(mu_);
-    std::vector<StoredMessage> out;
-    bool past = after == 0;
-    for (const auto& m : messages_[id]) {
-      bool out_dir = m.direction == StoredMessage::Direction::out;
-      if (out_dir && m.seq > after) past = true;
-      if (past && (out_dir || with_inputs)) out.push_back(m);
-    }
-    return out;
-  }
-  Result<std::vector<SessionRecord>> due_to_expire(int64_t now, int limit) override {
-    std::lock_guard lock(mu_);
-    std::vector<SessionRecord> out;
-    for (const auto& [id, r] : sessions_) {
-      if (r.phase != "expired" && r.expires_unix <= now && static_cast<int>(out.size()) < limit) {
-        out.push_back(r);
-      }
-    }
-    return out;
-  }
-  Result<int64_t> count_unfinished() override { return int64_t{0}; }
-  void flush() override {}
-
-  void fail_next(int n) {
-    std::lock_guard lock(mu_);
-    fail_next_ = n;
-  }
-  void hold(bool on) {
-    std::lock_guard lock(mu_);
-    hold_ = on;
-  }
-  void release_held() {
-    std::vector<std::function<void()>> held;
-    {
-      std::lock_guard lock(mu_);
-      held.swap(held_);
-    }
-    for (auto& f : held) f();
-  }
-  size_t held() {
-    std::lock_guard lock(mu_);
-    return held_.size();
-  }
-
- private:
-  void apply(const SessionWrite& w) {  // mu_ held
-    sessions_[w.session.id] = w.session;
-    auto& list = messages_[w.session.id];
-    for (const auto& m : w.messages) {
-      bool dup = false;
-      for (const auto& x : list) dup = dup || (x.direction == m.direction && x.seq == m.seq);
-      if (!dup) list.push_back(m);
-    }
-  }
-
-  std::mutex mu_;
-  std::map<std::string, SessionRecord> sessions_;
-  std::map<std::string, std::vector<StoredMessage>> messages_;
-  int fail_next_ = 0;
-  bool hold_ = false;
-  std::vector<std::function<void()>> held_;
-};
-
-template <class T>
-Result<T> wait(std::function<void(ConversationService::Callback<T>)> call) {
-  std::promise<Result<T>> p;
-  call([&](Result<T> r) { p.set_value(std::move(r)); });
-  return p.get_future().get();
-}
-
-Started start(ConversationService& s, const std::string& channel = "test") {
-  auto r = wait<Started>([&](auto cb) { s.start(Channel{channel, ""}, cb); });
-  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().code);
-  return *r;
-}
-
-Result<Delivery> say(ConversationService& s, const std::string& token, const std::string& text) {
-  return wait<Delivery>(
-      [&](auto cb) { s.post(token, dialog::Input{dialog::Input::Kind::text, text, 0, 0}, cb); });
-}
-
-Result<Delivery> resume(ConversationService& s, const std::string& token, int last_seq) {
-  return wait<Delivery>([&](auto cb) { s.resume(token, last_seq, cb); });
-}
-
-std::string last_question_slot(const std::vector<dialog::Message>& ms) {
-  std::string slot;
-  for (const auto& m : ms) {
-    if (m.value("type", "") == "question") slot = m.value("slot", "");
-  }
-  return slot;
-}
-
-class TempDb {
- public:
-  TempDb()
-      : path_(fs::path(testing::TempDir()) /
-              ("calfbot_service_" + std::to_string(getpid()) + "_" +
-               testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
-    remove();
-  }
-  ~TempDb() { remove(); }
-  TempDb(const TempDb&) = delete;
-  TempDb& operator=(const TempDb&) = delete;
-  std::string path() const { return path_.string(); }
-  std::unique_ptr<SessionStore> open() const {
-    SqliteStoreOptions o;
-    o.path = path();
-    auto store = open_sqlite_store(o);
-    return std::move(*store);
-  }
-
- private:
-  void remove() {
-    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_.string() + ext);
-  }
-  fs::path path_;
-};
+using namespace service_testing;
 
 TEST(ConversationService, StartGivesAnUnguessableTokenAndTheFirstQuestion) {
   TempDb db;
@@ -514,6 +357,33 @@ TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) 
   now += 290;
   service.evict_idle();
   EXPECT_EQ(service.cached_sessions(), 0u) << "the other after cache_idle_seconds";
+}
+
+// The metrics hooks hear of every channel's sessions and durable turns, and
+// of nothing that failed.
+TEST(ConversationService, StartsAndTurnsOfEveryChannelAreToldForMetrics) {
+  FakeStore store;
+  std::vector<std::string> started;
+  std::vector<std::pair<std::string, int>> turns;  // channel, escalations among the replies
+  ServiceOptions o;
+  o.on_started = [&](const std::string& channel) { started.push_back(channel); };
+  o.on_turn = [&](const std::string& channel, double seconds,
+                  const std::vector<dialog::Message>& replies) {
+    EXPECT_GE(seconds, 0.0);
+    int escalations = 0;
+    for (const auto& m : replies) escalations += m.value("type", "") == "escalation" ? 1 : 0;
+    turns.emplace_back(channel, escalations);
+  };
+  ConversationService service(engine(), store, o);
+  Started telegram = start(service, "telegram");
+  Started link = start(service, "link");
+  ASSERT_TRUE(say(service, telegram.token,
+                  "my calf is swollen and now I have chest pain when I breathe in"));
+  store.fail_next(1);
+  EXPECT_FALSE(say(service, link.token, "my right calf aches after walking"));
+  ASSERT_TRUE(say(service, link.token, "my right calf aches after walking"));
+  EXPECT_EQ(started, (std::vector<std::string>{"telegram", "link"}));
+  EXPECT_EQ(turns, (std::vector<std::pair<std::string, int>>{{"telegram", 1}, {"link", 0}}));
 }
 
 TEST(ConversationService, ManySessionsAtOnceKeepTheirOwnState) {

@@ -78,6 +78,13 @@ TEST(TelegramE2e, EmergencyLeadsWithTheNumber) {
   ASSERT_EQ(t.post_telegram(text_update(200, 5002, "my calf is swollen and now I am coughing up blood and "
                                                    "short of breath").dump()).status, 200);
   EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->log();
+  // Conversations through a platform are in the server's metrics too.
+  auto metrics = t.post("/metrics", "", {}, "GET");
+  ASSERT_EQ(metrics.status, 200);
+  for (const char* line : {"\ncalfbot_sessions_started_total 1\n", "\ncalfbot_turns_total 1\n",
+                           "\ncalfbot_escalations_total{level=\"emergency\"} 1\n"}) {
+    EXPECT_NE(metrics.body.find(line), std::string::npos) << line << "\n" << metrics.body;
+  }
 }
 
 TEST(TelegramE2e, ForgedOrMissingSecretChangesNothing) {
