@@ -12,10 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <SQLiteCpp/VariadicBind.h>
-#include <nlohmann/json.hpp>
-#include <sqlite3.h>
+#include "bot/outbox_db.h"
 
 namespace calfbot::bot {
 
@@ -28,26 +25,6 @@ int64_t system_now_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-std::string headers_to_json(const HeaderList& h) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& [k, v] : h) j.push_back({k, v});
-  return j.dump();
-}
-
-HeaderList headers_from_json(const std::string& s) {
-  HeaderList h;
-  auto j = nlohmann::json::parse(s, nullptr, false);
-  if (!j.is_array()) return h;
-  for (const auto& p : j) {
-    if (p.is_array() && p.size() == 2 && p[0].is_string() && p[1].is_string()) {
-      h.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
-    }
-  }
-  return h;
-}
-
-Error db_error(const std::exception& e) { return Error("store_unavailable", e.what()); }
 
 }  // namespace
 
@@ -80,14 +57,7 @@ int64_t backoff_delay_ms(int attempt, int64_t base_ms, int64_t max_ms, double ra
 }
 
 struct Outbox::Impl {
-  struct Item {
-    int64_t id = 0;
-    std::string lane, key;
-    OutboundRequest request;
-    int attempts = 0;
-    int64_t next_ms = 0;
-    int64_t created_ms = 0;
-  };
+  using Item = OutboxDb::Row;
   struct Job {
     int64_t id = 0;
     std::string key;
@@ -120,31 +90,8 @@ struct Outbox::Impl {
   }
 
   void open_db() {
-    db = std::make_unique<SQLite::Database>(opt.path,
-                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db->setBusyTimeout(opt.busy_timeout_ms);
-    db->exec("PRAGMA journal_mode=WAL");
-    db->exec(opt.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    db->exec(
-        "CREATE TABLE IF NOT EXISTS outbox ("
-        " id INTEGER PRIMARY KEY AUTOINCREMENT, lane TEXT NOT NULL, key TEXT NOT NULL,"
-        " method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,"
-        " dedupe_id TEXT UNIQUE, state TEXT NOT NULL, attempts INTEGER NOT NULL,"
-        " next_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, done_ms INTEGER,"
-        " last_error TEXT);"
-        "CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, id);"
-        "CREATE TABLE IF NOT EXISTS outbox_marks ("
-        " key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_unix INTEGER NOT NULL);");
-    SQLite::Statement q(*db,
-                        "SELECT id, lane, key, method, url, headers, body, attempts, next_ms,"
-                        " created_ms FROM outbox WHERE state = 'pending' ORDER BY id");
-    while (q.executeStep()) {
-      Item it{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-              {q.getColumn(3).getString(), q.getColumn(4).getString(),
-               headers_from_json(q.getColumn(5).getString()), q.getColumn(6).getString()},
-              q.getColumn(7).getInt(), q.getColumn(8).getInt64(), q.getColumn(9).getInt64()};
-      by_key[it.key].push_back(std::move(it));
-    }
+    db = std::make_unique<OutboxDb>(opt.path, opt.synchronous_full, opt.busy_timeout_ms);
+    for (auto& it : db->pending()) by_key[it.key].push_back(std::move(it));
   }
 
   // One pass of the owner: the answers to record and the queued calls share
@@ -155,29 +102,10 @@ struct Outbox::Impl {
   // inside the transaction and see what the pass wrote before them.
   void run_pass(std::deque<std::function<void()>>& cmds, std::deque<Finished>& fin) {
     if (cmds.empty() && fin.empty()) return;
-    try {
-      // IMMEDIATE: the write lock (waiting up to the busy timeout) now, so
-      // that no write later in the pass fails on a snapshot gone stale.
-      db->exec("BEGIN IMMEDIATE");
-      pass_open = true;
-    } catch (const std::exception& e) {
-      pass_error = e.what();
-    }
+    db->begin();
     for (auto& f : fin) finish(f);
     for (auto& c : cmds) c();
     commit_pass();
-  }
-
-  // Whether the pass's transaction is still open. SQLite rolls it back by
-  // itself after some errors (a full disk, a trigger's RAISE(ROLLBACK)); then
-  // nothing of the pass commits, and nothing after may write: each statement
-  // would commit on its own. `e`: the error just seen, if any.
-  bool pass_ok(const std::exception* e = nullptr) {
-    if (pass_open && sqlite3_get_autocommit(db->getHandle())) {
-      pass_open = false;
-      pass_error = e ? e->what() : "the transaction was rolled back";
-    }
-    return pass_open;
   }
 
   // Commits the pass, then applies it: the enqueued items join their queues
@@ -185,26 +113,13 @@ struct Outbox::Impl {
   // queues. If the commit failed, every enqueue of the pass gets the error
   // and every answer counts as not recorded (the item is sent again).
   void commit_pass() {
-    if (pass_ok()) {
-      try {
-        db->exec("COMMIT");
-      } catch (const std::exception& e) {
-        pass_error = e.what();
-        try {
-          if (!sqlite3_get_autocommit(db->getHandle())) db->exec("ROLLBACK");
-        } catch (const std::exception&) {
-          // The next BEGIN fails and tells.
-        }
-      }
-      pass_open = false;
-    }
+    std::string why = db->commit();
     std::optional<Error> failure;
-    if (!pass_error.empty()) failure = Error("store_unavailable", pass_error);
+    if (!why.empty()) failure = Error("store_unavailable", why);
     auto enqueued = std::move(pass_enqueued);
     auto answers = std::move(pass_answers);
     pass_enqueued.clear();
     pass_answers.clear();
-    pass_error.clear();
     int64_t now = opt.now_ms();
     for (auto& ev : answers) {
       auto q = by_key.find(ev.key);
@@ -227,101 +142,24 @@ struct Outbox::Impl {
     }
   }
 
-  // Writes one enqueue call in the pass's transaction, under a savepoint so
-  // that its failure undoes its own rows only and the others still commit.
+  // Writes one enqueue call in the pass's transaction (OutboxDb::insert: a
+  // savepoint each, so that one failing enqueue fails alone).
   void do_enqueue(std::vector<OutboxItem>& items, std::vector<Mark>& marks, Done done) {
-    if (!pass_ok()) return done ? done(Error("store_unavailable", pass_error)) : void();
-    std::vector<Item> added;
-    int64_t now = opt.now_ms();
-    try {
-      db->exec("SAVEPOINT enqueue");
-      SQLite::Statement ins(*db,
-                            "INSERT OR IGNORE INTO outbox (lane, key, method, url, headers, body,"
-                            " dedupe_id, state, attempts, next_ms, created_ms)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)");
-      for (auto& i : items) {
-        ins.reset();
-        ins.clearBindings();
-        SQLite::bind(ins, i.lane, i.key, i.request.method, i.request.url,
-                     headers_to_json(i.request.headers));
-        ins.bind(6, i.request.body.data(), static_cast<int>(i.request.body.size()));
-        i.dedupe_id.empty() ? ins.bind(7) : ins.bind(7, i.dedupe_id);
-        ins.bind(8, now);
-        ins.bind(9, now);
-        if (ins.exec() == 1) {
-          // The id is final: a later failure of the pass drops the item too.
-          added.push_back(Item{db->getLastInsertRowid(), i.lane, i.key, std::move(i.request), 0,
-                               now, now});
-        }
-      }
-      SQLite::Statement mark(*db, "INSERT OR REPLACE INTO outbox_marks VALUES (?, ?, ?)");
-      for (const auto& m : marks) {
-        mark.reset();
-        SQLite::bind(mark, m.key, m.value, m.expires_unix);
-        mark.exec();
-      }
-      db->exec("RELEASE enqueue");
-    } catch (const std::exception& e) {
-      try {
-        db->exec("ROLLBACK TO enqueue");
-        db->exec("RELEASE enqueue");
-      } catch (const std::exception&) {
-        // SQLite rolled back the whole pass already, or this call's rows could
-        // not be undone alone: then nothing of the pass may commit.
-        try {
-          db->exec("ROLLBACK");
-        } catch (const std::exception&) {
-          // No transaction left (pass_ok tells).
-        }
-      }
-      pass_ok(&e);
-      return done ? done(db_error(e)) : void();
-    }
-    pass_enqueued.push_back(Enqueued{std::move(added), std::move(done)});
-  }
-
-  Result<std::optional<std::string>> do_get_mark(const std::string& key) {
-    try {
-      SQLite::Statement q(*db, "SELECT value, expires_unix FROM outbox_marks WHERE key = ?");
-      q.bind(1, key);
-      if (!q.executeStep()) return std::optional<std::string>();
-      int64_t expires = q.getColumn(1).getInt64();
-      if (expires != 0 && expires * 1000 < opt.now_ms()) return std::optional<std::string>();
-      return std::optional<std::string>(q.getColumn(0).getString());
-    } catch (const std::exception& e) {
-      return db_error(e);
-    }
+    auto added = db->insert(items, marks, opt.now_ms());
+    if (!added) return done ? done(added.error()) : void();
+    pass_enqueued.push_back(Enqueued{std::move(*added), std::move(done)});
   }
 
   Result<OutboxStats> do_stats() {
-    OutboxStats s;
-    try {
-      SQLite::Statement q(*db, "SELECT state, COUNT(*) FROM outbox GROUP BY state");
-      while (q.executeStep()) {
-        std::string state = q.getColumn(0).getString();
-        int64_t n = q.getColumn(1).getInt64();
-        (state == "pending" ? s.pending : state == "delivered" ? s.delivered : s.failed) = n;
-      }
-    } catch (const std::exception& e) {
-      return db_error(e);
-    }
-    s.in_flight = static_cast<int64_t>(in_flight.size());
+    auto s = db->counts();
+    if (s) s->in_flight = static_cast<int64_t>(in_flight.size());
     return s;
   }
 
   void purge(int64_t now) {
     if (now - last_purge_ms < kPurgeEveryMs) return;
     last_purge_ms = now;
-    try {
-      SQLite::Statement d(*db, "DELETE FROM outbox WHERE state != 'pending' AND done_ms < ?");
-      d.bind(1, now - opt.keep_done_ms);
-      d.exec();
-      SQLite::Statement m(*db, "DELETE FROM outbox_marks WHERE expires_unix != 0 AND expires_unix < ?");
-      m.bind(1, now / 1000);
-      m.exec();
-    } catch (const std::exception&) {
-      // Purging is housekeeping: a busy database tries again next hour.
-    }
+    db->purge(now - opt.keep_done_ms, now);
   }
 
   // Picks every item that may go now; calls `dispatch` for each. Returns the
@@ -394,30 +232,24 @@ struct Outbox::Impl {
     // Written in the pass's transaction; the item leaves its queue and the
     // event is told once that committed (commit_pass).
     try {
-      if (!pass_ok()) throw std::runtime_error(pass_error);
       if (o.kind == Outcome::Kind::retry) {
         int64_t wait = o.retry_after_ms >= 0
                            ? std::max<int64_t>(1, o.retry_after_ms)
                            : backoff_delay_ms(it.attempts, opt.base_delay_ms, opt.max_delay_ms,
                                               opt.random());
         it.next_ms = now + wait;
-        SQLite::Statement u(*db, "UPDATE outbox SET attempts = ?, next_ms = ?, last_error = ? WHERE id = ?");
-        SQLite::bind(u, it.attempts, it.next_ms, o.detail, it.id);
-        u.exec();
+        db->record_retry(it, o.detail);
         ev.kind = OutboxEvent::Kind::retry;
         ev.next_attempt_ms = it.next_ms;
       } else {
         bool ok = o.kind == Outcome::Kind::delivered;
-        SQLite::Statement u(*db, "UPDATE outbox SET state = ?, attempts = ?, done_ms = ?, "
-                                 "last_error = ? WHERE id = ?");
-        SQLite::bind(u, std::string(ok ? "delivered" : "failed"), it.attempts, now, o.detail, it.id);
-        u.exec();
+        db->record_done(it, ok, now, o.detail);
         ev.kind = ok ? OutboxEvent::Kind::delivered : OutboxEvent::Kind::failed;
       }
       pass_answers.push_back(std::move(ev));
       return;
     } catch (const std::exception& e) {
-      pass_ok(&e);
+      db->ok(&e);
       not_recorded(it, ev, now, e.what());
     }
     if (opt.on_event) opt.on_event(ev);
@@ -502,7 +334,7 @@ struct Outbox::Impl {
 
   OutboxOptions opt;
   Transport& transport;
-  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<OutboxDb> db;
 
   std::mutex mu;  // guards the queues and flags below
   std::condition_variable owner_cv, sender_cv;
@@ -520,10 +352,7 @@ struct Outbox::Impl {
   std::map<std::string, int64_t> key_last_send;
   std::set<std::string> in_flight;
   int64_t last_purge_ms = 0;
-  // The pass's transaction (run_pass): open, or why it failed; what it wrote,
-  // applied after the commit.
-  bool pass_open = false;
-  std::string pass_error;
+  // What the pass's transaction wrote (run_pass), applied after its commit.
   std::vector<Enqueued> pass_enqueued;
   std::vector<OutboxEvent> pass_answers;
 };
@@ -574,7 +403,9 @@ void Outbox::enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Don
 
 void Outbox::get_mark(std::string key,
                       std::function<void(Result<std::optional<std::string>>)> done) {
-  impl_->post([this, key = std::move(key), done = std::move(done)] { done(impl_->do_get_mark(key)); });
+  impl_->post([this, key = std::move(key), done = std::move(done)] {
+    done(impl_->db->mark(key, impl_->opt.now_ms()));
+  });
 }
 
 Result<OutboxStats> Outbox::stats() {
