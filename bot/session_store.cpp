@@ -1,5 +1,6 @@
 #include "bot/session_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -255,18 +256,18 @@ class SqliteSessionStore final : public SessionStore {
     std::unique_ptr<SQLite::Database> db_;
   };
 
-  // The WAL holds this many pages after a commit: a checkpoint is due. The
-  // writer checkpoints itself only when the checkpointer has fallen far
-  // behind, so that the WAL cannot grow without bound.
-  static constexpr int kCheckpointPages = 1000;  // SQLite's own default
-  static constexpr int kWriterCheckpointPages = 50 * kCheckpointPages;
+  // When the WAL holds options_.checkpoint_pages pages after a commit, a
+  // checkpoint is due. The writer checkpoints itself only when the
+  // checkpointer has fallen far behind, so that the WAL cannot grow without
+  // bound (200 MiB).
+  static constexpr int kWriterCheckpointPages = 50000;
 
   // sqlite3_wal_hook: runs on the writer thread after each commit.
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
     auto* store = static_cast<SqliteSessionStore*>(self);
-    if (pages >= kWriterCheckpointPages) {
+    if (pages >= std::max(kWriterCheckpointPages, 5 * store->options_.checkpoint_pages)) {
       sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    } else if (pages >= kCheckpointPages) {
+    } else if (pages >= store->options_.checkpoint_pages) {
       {
         std::lock_guard lock(store->checkpoint_mu_);
         store->checkpoint_due_ = true;

@@ -186,6 +186,7 @@ TEST(SessionStore, CheckpointsRunBesideTheWriterNotInIt) {
   std::set<std::thread::id> writer, checkpointer;
   int pages_copied = 0;
   SqliteStoreOptions o;
+  o.checkpoint_pages = 1000;
   o.on_commit = [&](size_t, double) {
     std::lock_guard lock(mu);
     writer.insert(std::this_thread::get_id());
