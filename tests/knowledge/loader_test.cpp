@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 namespace calfbot::knowledge {
@@ -72,6 +73,27 @@ TEST(Loader, DatabaseFileRoundTrips) {
   EXPECT_EQ(a.knowledge->findings.size(), b.knowledge->findings.size());
   EXPECT_EQ(a.knowledge->conditions.size(), b.knowledge->conditions.size());
   std::filesystem::remove(path);
+}
+
+// The rules and the questions' ask_if read findings by the index the loader
+// gives each finding predicate: it must be that finding's.
+TEST(Loader, FindingPredicatesCarryTheirFindingsIndex) {
+  auto r = load_embedded();
+  ASSERT_TRUE(r.ok());
+  const Knowledge& kb = *r.knowledge;
+  int checked = 0;
+  std::function<void(const Predicate&)> check = [&](const Predicate& p) {
+    if (p.kind == Predicate::Kind::finding) {
+      ASSERT_GE(p.finding, 0) << p.name;
+      ASSERT_LT(static_cast<size_t>(p.finding), kb.findings.size()) << p.name;
+      EXPECT_EQ(kb.findings[static_cast<size_t>(p.finding)].id, p.name);
+      ++checked;
+    }
+    for (const auto& c : p.children) check(c);
+  };
+  for (const auto& rule : kb.red_flags) check(rule.when);
+  for (const auto& q : kb.questions) check(q.ask_if);
+  EXPECT_GT(checked, 50);
 }
 
 TEST(Loader, InvalidJsonNamesFileAndPosition) {
