@@ -190,6 +190,10 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
     if (!get) return error("method_not_allowed");
     return json_response(200, service_.fhir_questionnaire(), "application/fhir+json");
   }
+  if (rest == "fhir/CodeSystem/calfbot-answers") {
+    if (!get) return error("method_not_allowed");
+    return json_response(200, service_.fhir_answers_code_system(), "application/fhir+json");
+  }
   if (rest == "audit") {
     if (!get) return error("method_not_allowed");
     auto after = query_int(req.query, "after", 0, 0, INT64_MAX);

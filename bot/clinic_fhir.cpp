@@ -131,7 +131,32 @@ std::string questionnaire_url(const std::string& base_url) {
 }
 
 std::string answers_system(const std::string& base_url) {
-  return base_url + "/v1/clinic/fhir/CodeSystem/calfbot-answers";
+  return base_url + "/v1/clinic/fhir/CodeSystem/" + kAnswersCodeSystemId;
+}
+
+json answers_code_system(const knowledge::Knowledge& kb, const std::string& base_url) {
+  json concepts = json::array();
+  for (const auto& q : kb.questions) {
+    for (const auto& c : q.choices) {
+      json coding = choice_coding(base_url, q, c);
+      concepts.push_back({{"code", coding["code"]}, {"display", coding["display"]}});
+    }
+  }
+  return {{"resourceType", "CodeSystem"},
+          {"id", kAnswersCodeSystemId},
+          {"url", answers_system(base_url)},
+          {"version", kb.version},
+          {"name", "CalfbotAnswers"},
+          {"title", "calfbot's answer choices"},
+          {"status", "active"},
+          {"publisher", "calfbot"},
+          {"description",
+           "The choices calfbot offers for its questions. A code is the question's linkId in "
+           "the Questionnaire and the choice, joined by a dot."},
+          {"caseSensitive", true},
+          {"content", "complete"},
+          {"count", concepts.size()},
+          {"concept", concepts}};
 }
 
 json questionnaire(const knowledge::Knowledge& kb, const std::string& base_url) {

@@ -19,13 +19,18 @@ namespace calfbot::bot::clinic {
 
 inline constexpr const char* kSnomedSystem = "http://snomed.info/sct";
 inline constexpr const char* kQuestionnaireId = "calfbot-intake";
+inline constexpr const char* kAnswersCodeSystemId = "calfbot-answers";
 
 // "<base_url>/v1/clinic/fhir/Questionnaire/calfbot-intake"
 std::string questionnaire_url(const std::string& base_url);
 // The code system of the answer choices: codes are "<slot>.<choice id>".
+// "<base_url>/v1/clinic/fhir/CodeSystem/calfbot-answers"
 std::string answers_system(const std::string& base_url);
 
 nlohmann::json questionnaire(const knowledge::Knowledge& kb, const std::string& base_url);
+// The CodeSystem of answers_system: every choice of every question, so that
+// a FHIR client can resolve the codes the Questionnaire and the responses use.
+nlohmann::json answers_code_system(const knowledge::Knowledge& kb, const std::string& base_url);
 
 struct ResponseInfo {
   std::string intake_id;    // the resource id and identifier value

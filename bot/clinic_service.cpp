@@ -227,6 +227,10 @@ json ClinicService::fhir_questionnaire() const {
   return questionnaire(engine_.knowledge(), settings_.public_base_url);
 }
 
+json ClinicService::fhir_answers_code_system() const {
+  return answers_code_system(engine_.knowledge(), settings_.public_base_url);
+}
+
 Result<int> ClinicService::watch() {
   auto open_intakes = store_.open_intakes();
   if (!open_intakes) return open_intakes.error();

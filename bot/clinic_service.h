@@ -103,6 +103,7 @@ class ClinicService {
   Result<std::string> summary_html(const std::string& id, const std::string& actor);
   Result<nlohmann::json> fhir_response(const std::string& id, const std::string& actor);
   nlohmann::json fhir_questionnaire() const;
+  nlohmann::json fhir_answers_code_system() const;
 
   // One pass of the watcher; returns how many intakes changed.
   Result<int> watch();

@@ -65,6 +65,36 @@ TEST(ClinicFhir, QuestionnaireCoversEveryQuestionWithSnomedCodes) {
   }
 }
 
+// Every answer code the Questionnaire offers under calfbot's own system
+// resolves in the CodeSystem served at that system's URL, with its display.
+TEST(ClinicFhir, AnswersCodeSystemResolvesEveryChoiceCode) {
+  const auto& kb = engine().knowledge();
+  json cs = answers_code_system(kb, kBase);
+  clinic_test::write_fhir("CodeSystem-answers.json", cs);
+  EXPECT_EQ(cs["resourceType"], "CodeSystem");
+  EXPECT_EQ(cs["url"], kBase + "/v1/clinic/fhir/CodeSystem/calfbot-answers");
+  EXPECT_EQ(cs["version"], kb.version);
+  EXPECT_EQ(cs["content"], "complete");
+  std::map<std::string, std::string> display;
+  for (const auto& c : cs["concept"]) {
+    EXPECT_TRUE(display.emplace(c["code"], c["display"]).second) << "duplicate code " << c["code"];
+  }
+  EXPECT_EQ(cs["count"], display.size());
+  std::map<std::string, json> items;
+  index_items(questionnaire(kb, kBase)["item"], items);
+  size_t offered = 0;
+  for (const auto& [id, item] : items) {
+    for (const auto& option : item.value("answerOption", json::array())) {
+      const json& coding = option["valueCoding"];
+      if (coding["system"] != cs["url"]) continue;
+      ++offered;
+      ASSERT_TRUE(display.count(coding["code"])) << coding["code"] << " of " << id;
+      EXPECT_EQ(display[coding["code"]], coding["display"]) << coding["code"];
+    }
+  }
+  EXPECT_EQ(offered, display.size()) << "every concept is a choice the Questionnaire offers";
+}
+
 TEST(ClinicFhir, ResponseAnswersFitTheQuestionnaire) {
   const auto& kb = engine().knowledge();
   json q = questionnaire(kb, kBase);

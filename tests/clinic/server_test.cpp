@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -217,6 +218,25 @@ TEST_F(ClinicServer, LinkCompletionSummaryFhirAndAudit) {
   clinic_test::write_fhir("server-QuestionnaireResponse-completed.json", fhir.json());
   auto q = http_request(server_->port(), "GET", "/v1/clinic/fhir/Questionnaire", "", auth());
   clinic_test::write_fhir("server-Questionnaire.json", q.json());
+  // The system of the answers' codes is served where it says.
+  std::string system;
+  const std::function<void(const json&)> find_system = [&](const json& items) {
+    for (const auto& i : items) {
+      for (const auto& a : i.value("answer", json::array())) {
+        std::string s = a.contains("valueCoding") ? a["valueCoding"].value("system", "") : "";
+        if (s.find("/v1/clinic/fhir/CodeSystem/") != std::string::npos) system = s;
+      }
+      if (i.contains("item")) find_system(i["item"]);
+    }
+  };
+  find_system(fhir.json()["item"]);
+  ASSERT_FALSE(system.empty()) << "no answer coded by calfbot's own system: " << fhir.json().dump();
+  auto cs = http_request(server_->port(), "GET", system.substr(system.find("/v1/")), "", auth());
+  ASSERT_EQ(cs.status, 200) << cs.body;
+  EXPECT_EQ(cs.json()["url"], system);
+  EXPECT_EQ(cs.headers["content-type"], "application/fhir+json");
+  clinic_test::write_fhir("server-CodeSystem-answers.json", cs.json());
+  EXPECT_EQ(http_request(server_->port(), "GET", system.substr(system.find("/v1/"))).status, 401);
 
   // a completed link shows a clear page, with nobody's data
   auto done = http_request(server_->port(), "GET", "/i/" + token);
