@@ -7,12 +7,19 @@ namespace calfbot::dialog {
 using knowledge::Predicate;
 using knowledge::Triage;
 
+namespace {
+
+// A finding's value as the inference model reads it: +1 yes, -1 no, 0 else.
+int8_t known_value(Value v) { return v == Value::yes ? 1 : v == Value::no ? -1 : 0; }
+
+}  // namespace
+
 knowledge::Known known_of(const knowledge::Knowledge& kb, const State& s) {
   knowledge::Known k(kb.findings.size(), 0);
   for (const auto& [id, v] : s.findings) {
     int i = kb.finding_index(id);
     if (i < 0) continue;
-    k[static_cast<size_t>(i)] = v == Value::yes ? 1 : v == Value::no ? -1 : 0;
+    k[static_cast<size_t>(i)] = known_value(v);
   }
   return k;
 }
@@ -39,7 +46,7 @@ Value Facts::get(std::string_view finding) const {
 knowledge::Known Facts::known() const {
   knowledge::Known k(by_index_.size(), 0);
   for (size_t i = 0; i < by_index_.size(); ++i) {
-    k[i] = by_index_[i] == Value::yes ? 1 : by_index_[i] == Value::no ? -1 : 0;
+    k[i] = known_value(by_index_[i]);
   }
   return k;
 }
