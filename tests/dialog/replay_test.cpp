@@ -24,6 +24,7 @@
 #include "dialog/engine.h"
 #include "knowledge/knowledge.h"
 #include "knowledge/loader.h"
+#include "tests/dialog/recorded_transcript.h"
 
 namespace calfbot::dialog {
 namespace {
@@ -196,17 +197,12 @@ TEST(Replay, EveryReplyAndStateAsRecorded) {
       actual += "== " + v.id + " " + name + "\n" + replay(engine, v, patient, seed++);
     }
   }
-  const std::string path = std::string(CALFBOT_SOURCE_DIR) + "/tests/dialog/transcripts/replay.txt";
-  if (std::getenv("CALFBOT_UPDATE_TRANSCRIPTS")) {
-    std::ofstream(path) << actual;
-    GTEST_SKIP() << "wrote " << path;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing " << path << "; run with CALFBOT_UPDATE_TRANSCRIPTS=1";
-  std::stringstream expected;
-  expected << in.rdbuf();
+  const std::string path = transcript_path("replay");
+  std::string expected;
+  recorded_transcript(path, actual, expected);
+  if (IsSkipped() || HasFatalFailure()) return;
   // Line by line, so that a failure names the conversation and the turn.
-  std::istringstream a(actual), e(expected.str());
+  std::istringstream a(actual), e(expected);
   std::string la, le, conversation;
   for (int line = 1; std::getline(e, le); ++line) {
     ASSERT_TRUE(std::getline(a, la)) << "replay ends early at line " << line << " of " << path;

@@ -3,14 +3,11 @@
 // with CALFBOT_UPDATE_TRANSCRIPTS=1 and read the diff before committing it.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 
 #include "dialog/engine.h"
 #include "knowledge/loader.h"
+#include "tests/dialog/recorded_transcript.h"
 
 namespace calfbot::dialog {
 namespace {
@@ -68,17 +65,11 @@ std::string play(const std::vector<std::string>& script) {
 }
 
 void compare(const std::string& name, const std::vector<std::string>& script) {
-  const std::string path = std::string(CALFBOT_SOURCE_DIR) + "/tests/dialog/transcripts/" + name + ".txt";
   const std::string actual = play(script);
-  if (std::getenv("CALFBOT_UPDATE_TRANSCRIPTS")) {
-    std::ofstream(path) << actual;
-    GTEST_SKIP() << "wrote " << path;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing " << path << "; run with CALFBOT_UPDATE_TRANSCRIPTS=1";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str());
+  std::string expected;
+  recorded_transcript(transcript_path(name), actual, expected);
+  if (::testing::Test::IsSkipped() || ::testing::Test::HasFatalFailure()) return;
+  EXPECT_EQ(actual, expected);
 }
 
 TEST(Transcript, DvtAfterAFlight) {
