@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/outbox.h"
+#include "bot/outbox/outbox.h"
 
 namespace calfbot::adapters {
 

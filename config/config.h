@@ -93,7 +93,7 @@ struct PlatformsConfig {
   SmsConfig sms;
 };
 
-// The durable outbox of platform replies (bot/outbox.h).
+// The durable outbox of platform replies (bot/outbox/outbox.h).
 struct OutboxConfig {
   std::string path;              // "" = beside the store: <store.path>-outbox
   int max_attempts = 100;        // then a reply is given up and logged

@@ -7,7 +7,7 @@
 #include "dialog/interlock.h"
 #include "dialog/planner.h"
 #include "dialog/render.h"
-#include "dialog/understanding.h"
+#include "dialog/understanding/understanding.h"
 #include "knowledge/inference.h"
 #include "knowledge/knowledge.h"
 

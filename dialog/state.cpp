@@ -29,16 +29,6 @@ std::map<std::string, Value> findings_from(const json& j) {
 
 }  // namespace
 
-const char* to_string(Value v) {
-  switch (v) {
-    case Value::yes: return "yes";
-    case Value::no: return "no";
-    case Value::unsure: return "unsure";
-    case Value::unknown: return "unknown";
-  }
-  return "unknown";
-}
-
 Value State::get(const std::string& finding) const {
   auto it = findings.find(finding);
   return it == findings.end() ? Value::unknown : it->second;

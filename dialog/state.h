@@ -9,11 +9,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace calfbot::dialog {
+#include "dialog/understanding/value.h"
 
-// What is known of one finding.
-enum class Value : int8_t { unknown = 0, yes = 1, no = 2, unsure = 3 };
-const char* to_string(Value v);
+namespace calfbot::dialog {
 
 // One answer the patient gave, kept so that "back" can undo it exactly.
 struct AnswerRecord {

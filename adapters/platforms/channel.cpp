@@ -5,7 +5,7 @@
 
 #include "adapters/logger.h"
 #include "adapters/platforms/signatures.h"
-#include "bot/conversation_service.h"
+#include "bot/conversation/conversation_service.h"
 
 namespace calfbot::adapters::platforms {
 

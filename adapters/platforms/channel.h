@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "adapters/platforms/platform.h"
-#include "bot/outbox.h"
+#include "bot/outbox/outbox.h"
 
 namespace calfbot::bot {
 class ConversationService;

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/session_store.h"
+#include "bot/error.h"
 
 namespace calfbot::adapters::platforms {
 

@@ -16,13 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "bot/crypto.h"
+#include "bot/conversation/crypto.h"
 
 namespace calfbot::adapters::platforms {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// From bot/crypto.h.
+// From bot/conversation/crypto.h.
 using bot::base64;
 using bot::constant_time_equal;
 using bot::hmac_sha1_base64;

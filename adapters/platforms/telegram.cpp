@@ -1,6 +1,6 @@
 #include "adapters/platforms/telegram.h"
 
-#include "bot/chat.h"
+#include "adapters/api/plain_text.h"
 
 namespace calfbot::adapters::platforms::telegram {
 
@@ -137,7 +137,7 @@ std::vector<ApiCall> render(const json& m, const std::string& chat_id) {
   } else if (type == "escalation") {
     text = emergency_headline(m) + "\n\n" + m.value("text", "");
   } else {
-    text = bot::render_plain(m);
+    text = render_plain(m);
   }
   auto parts = split_text(text, kMaxText);
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "bot/chat.h"
+#include "adapters/api/plain_text.h"
 
 namespace calfbot::adapters::platforms::twilio {
 
@@ -78,7 +78,7 @@ bot::Result<Parsed> parse_webhook(const Params& form) {
 std::string sms_text(const json& m) {
   std::string type = m.value("type", "");
   if (type == "escalation") return emergency_headline(m) + " " + m.value("text", "");
-  if (type != "question") return bot::render_plain(m);
+  if (type != "question") return render_plain(m);
   std::string text = m.value("text", "");
   std::string at = m.value("answer_type", "");
   if (at == "yes_no") return text + "\nReply YES, NO or NOT SURE.";

@@ -15,7 +15,7 @@
 
 #include "adapters/platforms/platform.h"
 #include "adapters/platforms/signatures.h"
-#include "bot/outbox.h"
+#include "bot/outbox/outbox.h"
 
 namespace calfbot::adapters::platforms::twilio {
 

@@ -8,7 +8,7 @@
 #include "adapters/platforms/telegram.h"
 #include "adapters/platforms/twilio_sms.h"
 #include "adapters/platforms/whatsapp.h"
-#include "bot/conversation_service.h"
+#include "bot/conversation/conversation_service.h"
 #include "config/config.h"
 
 namespace calfbot::adapters::platforms {

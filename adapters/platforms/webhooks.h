@@ -20,9 +20,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "adapters/http_types.h"
+#include "adapters/server/http_types.h"
 #include "adapters/platforms/platform.h"
-#include "bot/outbox.h"
+#include "bot/outbox/outbox.h"
 
 namespace calfbot::bot {
 class ConversationService;

@@ -1,7 +1,7 @@
 #include "adapters/platforms/whatsapp.h"
 
 #include "adapters/platforms/signatures.h"
-#include "bot/chat.h"
+#include "adapters/api/plain_text.h"
 
 namespace calfbot::adapters::platforms::whatsapp {
 
@@ -169,7 +169,7 @@ std::vector<ApiCall> render(const json& m, const std::string& to) {
     add_text(calls, to, emergency_headline(m) + "\n\n" + m.value("text", ""));
     return calls;
   }
-  add_text(calls, to, type == "question" ? m.value("text", "") : bot::render_plain(m));
+  add_text(calls, to, type == "question" ? m.value("text", "") : render_plain(m));
   return calls;
 }
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "adapters/platforms/platform.h"
-#include "bot/outbox.h"
+#include "bot/outbox/outbox.h"
 
 namespace calfbot::adapters::platforms::whatsapp {
 

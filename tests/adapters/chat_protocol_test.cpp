@@ -1,5 +1,5 @@
 // Parsing the WebSocket client messages: each kind, each error with its text.
-#include "adapters/chat_protocol.h"
+#include "adapters/api/chat_protocol.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

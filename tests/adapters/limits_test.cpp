@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "adapters/errors.h"
+#include "adapters/api/errors.h"
 #include "adapters/metrics.h"
-#include "adapters/origin_policy.h"
-#include "adapters/rate_limiter.h"
+#include "adapters/server/origin_policy.h"
+#include "adapters/server/rate_limiter.h"
 
 namespace calfbot::adapters {
 namespace {

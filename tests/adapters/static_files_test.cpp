@@ -1,5 +1,5 @@
 // The widget's files: paths, content types, security and cache headers.
-#include "adapters/static_files.h"
+#include "adapters/api/static_files.h"
 
 #include <gtest/gtest.h>
 

@@ -21,8 +21,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/adapters/chat_client.h"
-#include "tests/adapters/server_process.h"
+#include "tests/support/chat_client.h"
+#include "tests/support/server_process.h"
 
 namespace calfbot::testing_support {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "dialog/engine.h"
 #include "dialog/interlock.h"
-#include "dialog/understanding.h"
+#include "dialog/understanding/understanding.h"
 #include "engine_script.h"
 #include "knowledge/inference.h"
 

@@ -1,6 +1,6 @@
 // A sink for calfbot's outgoing Telegram calls under load
 // (tests/bench/webhook_load): answers every request as the Bot API accepts
-// a sendMessage, and counts them. Unlike tests/platforms/fake_platform_api
+// a sendMessage, and counts them. Unlike tests/adapters/platforms/fake_platform_api
 // it keeps nothing but counts and serves connections in parallel.
 // Usage: node fake_telegram_api.js
 //   prints "port N" once listening on 127.0.0.1; on SIGTERM or SIGINT

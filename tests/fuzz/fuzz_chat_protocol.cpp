@@ -1,15 +1,14 @@
 // The chat channels' client messages: a WebSocket text frame
-// (adapters/chat_protocol.h) and the JSON body the REST API and
-// `calfbot chat --json` take (bot/chat.h). Any input parses to a message or
+// (adapters/api/chat_protocol.h) and the JSON body the REST API and
+// `calfbot chat --json` take (adapters/cli/chat.h). Any input parses to a message or
 // to a documented error that tells the client what to do.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
-#include "adapters/chat_protocol.h"
-#include "adapters/errors.h"
-#include "bot/chat.h"
+#include "adapters/api/chat_protocol.h"
+#include "adapters/api/errors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -19,8 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto& code = frame.error().code;
     if (calfbot::adapters::error_spec(code).code != code) std::abort();
   }
-  std::string error;
-  auto body = calfbot::bot::parse_client_message(text, error);
-  if (!body && error.empty()) std::abort();
+  auto body = calfbot::adapters::parse_input(text);
+  if (!body && body.error().detail.empty()) std::abort();
   return 0;
 }

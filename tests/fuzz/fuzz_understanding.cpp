@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dialog/engine.h"
-#include "dialog/understanding.h"
+#include "dialog/understanding/understanding.h"
 #include "knowledge/knowledge.h"
 #include "knowledge/loader.h"
 

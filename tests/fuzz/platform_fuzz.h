@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bot/outbox.h"
+#include "bot/outbox/outbox.h"
 
 namespace calfbot::fuzz {
 

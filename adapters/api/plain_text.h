@@ -1,0 +1,14 @@
+// A bot message as plain text for a person: the terminal chat and the
+// platforms that carry text only (SMS, and the parts Telegram and WhatsApp
+// send as text).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace calfbot::adapters {
+
+std::string render_plain(const nlohmann::json& message);
+
+}  // namespace calfbot::adapters

@@ -1,0 +1,184 @@
+#include "adapters/cli/admin_commands.h"
+
+#include <chrono>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/clinic/answers.h"
+#include "bot/clinic/service.h"
+#include "bot/clinic/store.h"
+#include "config/config.h"
+
+namespace calfbot::cli {
+
+namespace {
+
+using nlohmann::json;
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Takes "--name VALUE" out of args; "" when absent. `present` tells a given empty value apart.
+std::string take(std::vector<std::string>& args, const std::string& name, bool* present = nullptr) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != name) continue;
+    if (present) *present = true;
+    std::string v = i + 1 < args.size() ? args[i + 1] : "";
+    args.erase(args.begin() + static_cast<long>(i),
+               args.begin() + static_cast<long>(std::min(i + 2, args.size())));
+    return v;
+  }
+  return "";
+}
+
+bool take_flag(std::vector<std::string>& args, const std::string& name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == name) {
+      args.erase(args.begin() + static_cast<long>(i));
+      return true;
+    }
+  }
+  return false;
+}
+
+int usage(std::ostream& err, const std::string& what) {
+  err << "calfbot: " << what << " (see calfbot help)\n";
+  return 2;
+}
+
+int keys(bot::clinic::ClinicStore& store, std::vector<std::string> args, std::ostream& out,
+         std::ostream& err) {
+  std::string verb = args.empty() ? "" : args[0];
+  if (!args.empty()) args.erase(args.begin());
+  if (verb == "create") {
+    std::string name = take(args, "--name");
+    if (name.empty()) return usage(err, "keys create needs --name NAME (what the key is for)");
+    if (!args.empty()) return usage(err, "keys create: unexpected argument '" + args[0] + "'");
+    auto k = store.create_key(name, unix_now());
+    if (!k) return err << "calfbot keys create: " << k.error().detail << "\n", 1;
+    out << "key id: " << k->key.id << "\n"
+        << "api key: " << k->secret << "\n"
+        << "Keep the API key safe: it is shown only now (only its hash is stored).\n"
+        << "Use it as: Authorization: Bearer " << k->secret << "\n";
+    return 0;
+  }
+  if (verb == "revoke") {
+    if (args.size() != 1) return usage(err, "keys revoke takes one key id");
+    auto r = store.revoke_key(args[0], unix_now());
+    if (!r) return err << "calfbot keys revoke: " << r.error().detail << "\n", 1;
+    if (!*r) return err << "calfbot keys revoke: no key '" << args[0] << "'\n", 1;
+    out << "revoked " << args[0] << "\n";
+    return 0;
+  }
+  if (verb == "list") {
+    auto all = store.keys();
+    if (!all) return err << "calfbot keys list: " << all.error().detail << "\n", 1;
+    for (const auto& k : *all) {
+      out << k.id << "  " << bot::clinic::iso8601_utc(k.created_unix) << "  "
+          << (k.revoked_unix ? "revoked " + bot::clinic::iso8601_utc(k.revoked_unix) : std::string("active"))
+          << "  " << k.name << "\n";
+    }
+    return 0;
+  }
+  return usage(err, "keys: say 'create --name NAME', 'revoke KEY_ID' or 'list'");
+}
+
+int link(bot::clinic::ClinicStore& store, const config::Config& cfg, std::vector<std::string> args,
+         std::ostream& out, std::ostream& err) {
+  std::string verb = args.empty() ? "" : args[0];
+  if (!args.empty()) args.erase(args.begin());
+  const int64_t now = unix_now();
+  if (verb == "revoke") {
+    if (args.size() != 1) return usage(err, "link revoke takes one intake id");
+    auto r = store.revoke_intake(args[0], now);
+    if (!r) return err << "calfbot link revoke: " << r.error().detail << "\n", 1;
+    if (!*r) return err << "calfbot link revoke: no open intake '" << args[0] << "'\n", 1;
+    auto logged = store.audit("cli", "intake.revoke", args[0], now);
+    if (!logged) return err << "calfbot link revoke: " << logged.error().detail << "\n", 1;
+    out << "revoked " << args[0] << "\n";
+    return 0;
+  }
+  if (verb != "create") return usage(err, "link: say 'create [options]' or 'revoke INTAKE_ID'");
+  bot::clinic::LinkRequest req;
+  req.patient_ref = take(args, "--patient");
+  req.locale = take(args, "--locale");
+  bool json_out = take_flag(args, "--json");
+  bool has_appointment = false, has_expires = false, has_expires_in = false;
+  std::string appointment = take(args, "--appointment", &has_appointment);
+  std::string expires = take(args, "--expires", &has_expires);
+  std::string expires_in = take(args, "--expires-in", &has_expires_in);
+  if (!args.empty()) return usage(err, "link create: unexpected argument '" + args[0] + "'");
+  if (has_appointment) {
+    req.appointment_unix = bot::clinic::parse_iso8601(appointment);
+    if (!req.appointment_unix) return usage(err, "link create: --appointment must be like 2026-05-01T09:30:00Z");
+  }
+  if (has_expires && has_expires_in) return usage(err, "link create: give --expires or --expires-in, not both");
+  if (has_expires) {
+    req.expires_unix = bot::clinic::parse_iso8601(expires);
+    if (!req.expires_unix) return usage(err, "link create: --expires must be like 2026-05-01T09:30:00Z");
+  }
+  if (has_expires_in) {
+    try {
+      size_t used = 0;
+      double hours = std::stod(expires_in, &used);
+      if (used != expires_in.size() || hours <= 0) throw std::invalid_argument("");
+      req.expires_unix = now + static_cast<int64_t>(hours * 3600);
+    } catch (const std::exception&) {
+      return usage(err, "link create: --expires-in must be a number of hours, e.g. 48");
+    }
+  }
+  auto created = bot::clinic::create_link(store, bot::clinic::clinic_settings(cfg), req, "cli", now);
+  if (!created) {
+    err << "calfbot link create: " << created.error().detail << "\n";
+    return created.error().code == "bad_request" ? 2 : 1;
+  }
+  if (json_out) {
+    out << json{{"id", created->intake.id},
+                {"url", created->url},
+                {"expires_at", bot::clinic::iso8601_utc(created->intake.expires_unix)}}
+               .dump()
+        << "\n";
+  } else {
+    out << "intake: " << created->intake.id << "\n"
+        << "link: " << created->url << "\n"
+        << "expires: " << bot::clinic::iso8601_utc(created->intake.expires_unix) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool is_admin_command(const std::string& command) {
+  return command == "keys" || command == "link" || command == "clinic";
+}
+
+int run_admin_command(const std::string& command, const std::string& config_path,
+                      std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  auto cfg = config::load_config(config_path, config::process_environment());
+  if (!cfg.ok()) {
+    for (const auto& e : cfg.errors) err << "config error: " << e << "\n";
+    return 1;
+  }
+  auto store = bot::clinic::ClinicStore::open(cfg.config.store.path);
+  if (!store) {
+    err << "store error: " << cfg.config.store.path << ": " << store.error().detail << "\n";
+    return 1;
+  }
+  if (command == "keys") return keys(**store, std::move(args), out, err);
+  if (command == "link") return link(**store, cfg.config, std::move(args), out, err);
+  if (args.size() == 1 && args[0] == "purge") {
+    int64_t cutoff = unix_now() - int64_t{cfg.config.clinic.retention_days} * 86400;
+    auto n = (*store)->purge(cutoff);
+    if (!n) return err << "calfbot clinic purge: " << n.error().detail << "\n", 1;
+    out << "purged " << n->intakes << " intake(s) and " << n->sessions
+        << " conversation(s) last touched before " << bot::clinic::iso8601_utc(cutoff) << "\n";
+    return 0;
+  }
+  return usage(err, "clinic: say 'purge'");
+}
+
+}  // namespace calfbot::cli

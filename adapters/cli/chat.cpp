@@ -1,0 +1,77 @@
+#include "adapters/cli/chat.h"
+
+#include <chrono>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/api/chat_protocol.h"
+#include "adapters/api/plain_text.h"
+
+namespace calfbot::cli {
+
+using nlohmann::json;
+
+namespace {
+
+int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostream& out) {
+  dialog::StepResult r = engine.start(now_unix());
+  json last_question;
+  auto show = [&](const dialog::StepResult& res) {
+    for (const auto& m : res.outputs) {
+      out << "\ncalfbot: " << adapters::render_plain(m) << "\n";
+      if (m.value("type", "") == "question") last_question = m;
+    }
+  };
+  show(r);
+  std::string line;
+  while (out << "\nyou: " << std::flush, std::getline(in, line)) {
+    if (line == "quit" || line == "exit") break;
+    dialog::Input input{dialog::Input::Kind::text, line, now_unix(), 0};
+    // A bare number picks the numbered choice, except where a number is the answer.
+    if (last_question.contains("choices") && !line.empty() &&
+        line.find_first_not_of("0123456789") == std::string::npos) {
+      size_t i = std::stoul(line);
+      if (i >= 1 && i <= last_question["choices"].size()) {
+        input.kind = dialog::Input::Kind::choice;
+        input.value = last_question["choices"][i - 1].value("id", "");
+      }
+    }
+    r = engine.step(r.state, input);
+    show(r);
+  }
+  return 0;
+}
+
+int run_json_chat(const dialog::Engine& engine, std::istream& in, std::ostream& out,
+                  std::ostream& err) {
+  dialog::StepResult r = engine.start(now_unix());
+  for (const auto& m : r.outputs) out << m.dump() << "\n";
+  out << std::flush;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto input = adapters::parse_input(line);
+    if (!input) {
+      out << json{{"type", "error"}, {"code", "bad_message"}, {"text", input.error().detail}}.dump()
+          << "\n" << std::flush;
+      continue;
+    }
+    input->time_unix = now_unix();
+    r = engine.step(r.state, *input);
+    for (const auto& m : r.outputs) out << m.dump() << "\n";
+    out << std::flush;
+  }
+  (void)err;
+  return 0;
+}
+
+}  // namespace calfbot::cli

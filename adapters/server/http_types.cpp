@@ -1,0 +1,35 @@
+#include "adapters/server/http_types.h"
+
+#include <nlohmann/json.hpp>
+
+namespace calfbot::adapters {
+
+HttpResponse json_response(int status, const nlohmann::json& body, std::string content_type) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = body.dump();
+  r.headers = {{"Cache-Control", "no-store"}};
+  return r;
+}
+
+std::string bearer_token(const HttpRequest& req) {
+  std::string h = req.header("authorization");
+  const std::string scheme = "Bearer ";
+  if (h.size() <= scheme.size() || h.compare(0, scheme.size(), scheme) != 0) return "";
+  return h.substr(scheme.size());
+}
+
+std::string query_value(const std::string& query, const std::string& name) {
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    std::string part = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    if (part.compare(0, name.size() + 1, name + "=") == 0) return part.substr(name.size() + 1);
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return "";
+}
+
+}  // namespace calfbot::adapters

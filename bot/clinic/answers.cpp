@@ -1,0 +1,169 @@
+#include "bot/clinic/answers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <regex>
+#include <sstream>
+
+namespace calfbot::bot::clinic {
+
+using dialog::Value;
+using knowledge::AnswerType;
+
+namespace {
+
+// Every finding the choice sets is present.
+bool all_yes(const knowledge::Choice& c, const dialog::State& s) {
+  return !c.sets.empty() && std::all_of(c.sets.begin(), c.sets.end(),
+                                        [&](const std::string& f) { return s.get(f) == Value::yes; });
+}
+
+bool any_value(const knowledge::Question& q, const dialog::State& s, Value v) {
+  for (const auto& c : q.choices) {
+    for (const auto& f : c.sets) {
+      if (s.get(f) == v) return true;
+    }
+  }
+  return false;
+}
+
+// Every finding of the question's choices is known to be absent.
+bool all_no(const knowledge::Question& q, const dialog::State& s) {
+  bool any = false;
+  for (const auto& c : q.choices) {
+    for (const auto& f : c.sets) {
+      if (s.get(f) != Value::no) return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
+const knowledge::Choice* empty_choice(const knowledge::Question& q) {
+  for (const auto& c : q.choices) {
+    if (c.sets.empty()) return &c;
+  }
+  return nullptr;
+}
+
+bool was_answered(const knowledge::Question& q, const dialog::State& s) {
+  return std::any_of(s.answers.begin(), s.answers.end(),
+                     [&](const dialog::AnswerRecord& a) { return a.slot == q.slot; });
+}
+
+}  // namespace
+
+QuestionAnswer answer_of(const knowledge::Question& q, const dialog::State& s) {
+  QuestionAnswer a;
+  for (const auto& r : s.answers) {
+    if (r.slot == q.slot && !r.text.empty()) a.words.push_back(r.text);
+  }
+  const bool answered = was_answered(q, s) && s.current != q.slot;
+  switch (q.type) {
+    case AnswerType::yes_no: {
+      Value v = s.get(q.finding);
+      a.kind = v == Value::yes ? QuestionAnswer::Kind::yes
+               : v == Value::no ? QuestionAnswer::Kind::no
+               : v == Value::unsure ? QuestionAnswer::Kind::unsure
+               : answered ? QuestionAnswer::Kind::unsure
+                          : QuestionAnswer::Kind::none;
+      return a;
+    }
+    case AnswerType::single_choice:
+    case AnswerType::multi_choice: {
+      for (const auto& c : q.choices) {
+        if (all_yes(c, s)) a.chosen.push_back(&c);
+      }
+      if (q.type == AnswerType::single_choice && a.chosen.size() > 1) a.chosen.resize(1);
+      if (!a.chosen.empty()) {
+        a.kind = QuestionAnswer::Kind::choices;
+      } else if (all_no(q, s)) {
+        // Every finding absent: the choice without findings ("none", "myself")
+        // is what was meant, or a plain "no" where there is none.
+        a.none_choice = empty_choice(q);
+        a.kind = a.none_choice ? QuestionAnswer::Kind::choices : QuestionAnswer::Kind::no;
+        if (a.none_choice) a.chosen.push_back(a.none_choice);
+      } else if (any_value(q, s, Value::unsure) || answered) {
+        a.kind = QuestionAnswer::Kind::unsure;
+      }
+      return a;
+    }
+    case AnswerType::number:
+    case AnswerType::duration: {
+      auto it = s.numbers.find(q.number);
+      if (it != s.numbers.end()) {
+        a.kind = QuestionAnswer::Kind::number;
+        a.number = it->second;
+      } else if (answered) {
+        a.kind = QuestionAnswer::Kind::unsure;
+      }
+      return a;
+    }
+  }
+  return a;
+}
+
+std::vector<std::string> complaint_words(const dialog::State& s) {
+  std::vector<std::string> out;
+  for (const auto& r : s.answers) {
+    if (r.slot == "complaint" && !r.text.empty()) out.push_back(r.text);
+  }
+  return out;
+}
+
+std::string format_number(double v) {
+  if (std::fabs(v - std::round(v)) < 1e-9) return std::to_string(static_cast<long long>(std::round(v)));
+  std::ostringstream out;
+  out.precision(3);
+  out << v;
+  return out.str();
+}
+
+std::string format_duration_days(double days) {
+  auto plural = [](long long n, const char* unit) {
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+  };
+  if (days < 1) return "less than a day";
+  if (days < 14) return plural(std::llround(days), "day");
+  if (days < 61) return plural(std::llround(days / 7), "week");
+  if (days < 730) return plural(std::llround(days / 30.4), "month");
+  return plural(std::llround(days / 365.25), "year");
+}
+
+std::string iso8601_utc(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::optional<int64_t> parse_iso8601(const std::string& text) {
+  static const std::regex kTime(
+      R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kTime)) return std::nullopt;
+  auto num = [&](int i) { return m[i].matched ? std::stoi(m[i].str()) : 0; };
+  std::tm tm{};
+  tm.tm_year = num(1) - 1900;
+  tm.tm_mon = num(2) - 1;
+  tm.tm_mday = num(3);
+  tm.tm_hour = num(4);
+  tm.tm_min = num(5);
+  tm.tm_sec = num(6);
+  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+      tm.tm_sec > 60) {
+    return std::nullopt;
+  }
+  int64_t t = timegm(&tm);
+  if (m[7].matched && m[7].str() != "Z") {
+    const std::string z = m[7].str();
+    int offset = (std::stoi(z.substr(1, 2)) * 60 + std::stoi(z.substr(4, 2))) * 60;
+    t -= z[0] == '-' ? -offset : offset;
+  }
+  return t;
+}
+
+}  // namespace calfbot::bot::clinic

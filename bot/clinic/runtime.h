@@ -1,0 +1,59 @@
+// The clinic side as `calfbot serve` runs it: the clinic store (in the
+// session store's database), the durable outbox of escalation alerts (its own
+// SQLite file, <store.path>-clinic-outbox), the ClinicService, and one job
+// thread that follows open intakes every second (status, alerts) and purges
+// old patient data every clinic.purge_interval_minutes (first at start-up).
+// Thread-safety: the accessors may be used from any thread; stop() once.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/clinic/service.h"
+#include "bot/clinic/store.h"
+#include "bot/outbox/outbox.h"
+
+namespace calfbot::config {
+struct Config;
+}
+
+namespace calfbot::bot::clinic {
+
+class ClinicRuntime {
+ public:
+  using Log = std::function<void(const std::string& event, const nlohmann::json& fields)>;
+
+  // conversations, engine and transport must outlive the runtime. Errors:
+  // "store_unavailable" (the clinic tables or the alert outbox).
+  static Result<std::unique_ptr<ClinicRuntime>> start(const config::Config& cfg,
+                                                      ConversationService& conversations,
+                                                      const dialog::Engine& engine,
+                                                      Transport& transport, Log log);
+  ~ClinicRuntime();  // stops the job thread and the outbox
+  ClinicRuntime(const ClinicRuntime&) = delete;
+  ClinicRuntime& operator=(const ClinicRuntime&) = delete;
+
+  ClinicService& service() { return *service_; }
+  ClinicStore& store() { return *store_; }
+
+ private:
+  ClinicRuntime() = default;
+  void run_jobs(int64_t purge_every_seconds);
+
+  Log log_;
+  std::unique_ptr<ClinicStore> store_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<ClinicService> service_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread jobs_;
+};
+
+}  // namespace calfbot::bot::clinic

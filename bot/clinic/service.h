@@ -1,0 +1,126 @@
+// The clinic side's behaviour, for the clinic API, the link page, the admin
+// commands and the scheduled jobs (docs/clinic.md):
+//  - links: create an intake and its URL; open a link (start the intake's
+//    conversation, or resume it when the patient comes back);
+//  - reads: an intake, its summary (JSON, HTML) and its FHIR
+//    QuestionnaireResponse, each recorded in the audit log;
+//  - watch(): follows open intakes' conversations: in progress once the
+//    patient answered, completed at the outcome, expired past the link's
+//    expiry, and one alert per level reached (urgent, emergency);
+//  - purge(): deletes patient data older than the retention.
+//
+// Thread-safety: every member may be called from any thread (the store and
+// the conversation service are).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/clinic/alerts.h"
+#include "bot/clinic/store.h"
+#include "bot/conversation/conversation_service.h"
+
+namespace calfbot::config {
+struct Config;
+}
+
+namespace calfbot::bot::clinic {
+
+// The channel name of conversations opened through a link.
+inline constexpr const char* kLinkChannel = "clinic";
+
+// Filled from config "clinic" (and "locale", "emergency_numbers") by the caller.
+struct ClinicSettings {
+  std::string public_base_url = "http://127.0.0.1:8080";  // no trailing '/'
+  bool alerts = false;                                    // a webhook is configured
+  int retention_days = 90;
+  int link_default_expiry_hours = 72;
+  int link_max_expiry_hours = 24 * 90;
+  std::string default_locale = "en-GB";
+  std::vector<std::string> locales = {"en-GB"};  // accepted for links
+};
+
+// The settings from config "clinic", "locale" and "emergency_numbers" (its locales).
+ClinicSettings clinic_settings(const config::Config& c);
+
+struct LinkRequest {
+  std::string patient_ref;
+  std::optional<int64_t> appointment_unix;
+  std::optional<int64_t> expires_unix;  // nullopt = now + link_default_expiry_hours
+  std::string locale;                   // "" = the default
+};
+
+struct CreatedLink {
+  Intake intake;
+  std::string url;  // <public_base_url>/i/<token>
+};
+
+struct OpenedLink {
+  Intake intake;
+  std::string session_token;  // for the widget to resume the intake's conversation
+  bool resumed = false;       // the patient came back to a conversation already started
+};
+
+// Creates an intake and its link. Errors: bad_request (with what is wrong),
+// store_unavailable. For `calfbot link create` and ClinicService::create_link.
+Result<CreatedLink> create_link(ClinicStore& store, const ClinicSettings& settings,
+                                const LinkRequest& request, const std::string& actor, int64_t now);
+
+class ClinicService {
+ public:
+  // Queues an alert durably; called by watch(). Empty = alerts are off.
+  using AlertSink = std::function<Status(const Alert&)>;
+
+  // All references must outlive the service. clock: seconds since the epoch.
+  ClinicService(ClinicStore& store, ConversationService& conversations, const dialog::Engine& engine,
+                ClinicSettings settings, std::function<int64_t()> clock, AlertSink alerts);
+
+  const ClinicSettings& settings() const { return settings_; }
+  int64_t now() const { return clock_(); }
+
+  // Errors: bad_request (with what is wrong), store_unavailable.
+  Result<CreatedLink> create_link(const LinkRequest& request, const std::string& actor);
+
+  // The intake of a link token and its conversation. Errors: link_not_found,
+  // link_expired, link_revoked, link_completed, and the conversation
+  // service's errors. `done` may run on another thread.
+  void open_link(const std::string& token, std::function<void(Result<OpenedLink>)> done);
+
+  // Errors: intake_not_found, store_unavailable.
+  Result<Intake> intake(const std::string& id);
+  Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset);
+  Result<bool> revoke(const std::string& id, const std::string& actor);
+  // The API's view of an intake (no token, no session).
+  nlohmann::json intake_json(const Intake& i) const;
+
+  // Patient data, each read audited as (actor, action, intake).
+  Result<nlohmann::json> summary(const std::string& id, const std::string& actor);
+  Result<std::string> summary_html(const std::string& id, const std::string& actor);
+  Result<nlohmann::json> fhir_response(const std::string& id, const std::string& actor);
+  nlohmann::json fhir_questionnaire() const;
+  nlohmann::json fhir_answers_code_system() const;
+
+  // One pass of the watcher; returns how many intakes changed.
+  Result<int> watch();
+  // Deletes what is older than the retention.
+  Result<PurgeCounts> purge();
+
+ private:
+  Result<dialog::State> state_of(const Intake& i, std::optional<SessionView>& view);
+  void start_session(const Intake& intake, const std::string& token,
+                     std::function<void(Result<OpenedLink>)> done);
+
+  ClinicStore& store_;
+  ConversationService& conversations_;
+  const dialog::Engine& engine_;
+  const ClinicSettings settings_;
+  const std::function<int64_t()> clock_;
+  const AlertSink alerts_;
+};
+
+}  // namespace calfbot::bot::clinic

@@ -1,0 +1,162 @@
+// The clinic's records in SQLite (the session store's database file, tables
+// prefixed clinic_): API keys, intakes (the pre-visit links), the audit log
+// of clinic reads, and the retention purge. It also reads the conversation
+// behind an intake from the session store's tables, read-only.
+//
+// Secrets are never stored: an API key is kept as its SHA-256 under a short
+// public prefix id; a link token as its SHA-256; the session token of an
+// intake's conversation only sealed (AES-256-GCM) under a key derived from
+// the link token, so the database alone opens neither.
+//
+// Thread-safety: every member may be called from any thread; each call checks
+// a connection out of a small pool, so no connection is used by two threads
+// at once. Writes are short transactions; SQLite's busy timeout orders them
+// with the session store's writer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/error.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace calfbot::bot::clinic {
+
+// Intake statuses (docs/clinic.md): exactly these ids.
+inline constexpr const char* kPending = "pending";
+inline constexpr const char* kInProgress = "in_progress";
+inline constexpr const char* kCompleted = "completed";
+inline constexpr const char* kExpired = "expired";
+inline constexpr const char* kRevoked = "revoked";
+
+struct ApiKey {
+  std::string id;    // "ck_" + 12 hex digits: public, shown in lists and the audit log
+  std::string name;  // what it is for, e.g. "reception desk"
+  int64_t created_unix = 0;
+  int64_t revoked_unix = 0;  // 0 = active
+};
+
+struct NewKey {
+  ApiKey key;
+  std::string secret;  // the whole key "<id>.<secret>": shown once, never stored
+};
+
+struct IntakeRequest {
+  std::string patient_ref;                 // the clinic's own reference, may be ""
+  std::optional<int64_t> appointment_unix;
+  int64_t expires_unix = 0;
+  std::string locale;
+  std::string created_by;                  // API key id, or "cli"
+};
+
+struct Intake {
+  std::string id;  // 32 hex digits
+  std::string patient_ref;
+  std::optional<int64_t> appointment_unix;
+  std::string locale;
+  std::string created_by;
+  int64_t created_unix = 0;
+  int64_t updated_unix = 0;
+  int64_t expires_unix = 0;
+  std::optional<int64_t> completed_unix;
+  std::string status;       // as stored; see status_at
+  std::string session_id;   // "" until the link was first opened
+  std::string session_box;  // the session token, sealed under the link token
+  std::string alerted;      // the highest level an alert was queued for ("", "urgent", "emergency")
+  std::string triage;       // the outcome's triage once completed
+
+  // The status at `now`: an open intake past its expiry is "expired".
+  std::string status_at(int64_t now) const;
+};
+
+struct NewIntake {
+  Intake intake;
+  std::string token;  // the link token (base64url of 32 random bytes): shown once
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  int64_t time_unix = 0;
+  std::string actor;   // API key id, or "cli"
+  std::string action;  // "intake.read", "intake.summary", "intake.fhir", ...
+  std::string intake_id;
+};
+
+// The conversation behind an intake, as the session store holds it.
+struct SessionView {
+  std::string id;
+  std::string phase;  // "asking", "done", "expired"
+  std::string level;  // escalation: "", "urgent", "emergency"
+  std::string triage;
+  std::string state_json;
+  int64_t updated_unix = 0;
+  int inputs = 0;
+};
+
+struct PurgeCounts {
+  int intakes = 0;
+  int sessions = 0;
+};
+
+class ClinicStore {
+ public:
+  // Opens (creating the tables if needed) the database at `path`.
+  // Errors: "store_unavailable".
+  static Result<std::unique_ptr<ClinicStore>> open(const std::string& path, int busy_timeout_ms = 5000);
+  ~ClinicStore();
+  ClinicStore(const ClinicStore&) = delete;
+  ClinicStore& operator=(const ClinicStore&) = delete;
+
+  Result<NewKey> create_key(const std::string& name, int64_t now);
+  // false when there is no such key (revoking twice is not an error).
+  Result<bool> revoke_key(const std::string& id, int64_t now);
+  Result<std::vector<ApiKey>> keys();
+  // The active key that `presented` is, or nullopt (unknown, revoked, malformed).
+  Result<std::optional<ApiKey>> authenticate(const std::string& presented);
+
+  Result<NewIntake> create_intake(const IntakeRequest& request, int64_t now);
+  Result<std::optional<Intake>> intake(const std::string& id);
+  Result<std::optional<Intake>> intake_by_token(const std::string& token);
+  // Newest first; `status` "" = any (matched against status_at(now)).
+  Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset, int64_t now);
+  // Pending or in progress as stored: the ones the watcher follows.
+  Result<std::vector<Intake>> open_intakes();
+  // Revokes an open intake; false when it is not open (or unknown).
+  Result<bool> revoke_intake(const std::string& id, int64_t now);
+  Status bind_session(const std::string& intake_id, const std::string& session_id,
+                      const std::string& session_box, int64_t now);
+  // Sets the stored status (and, for "completed", the time and triage).
+  Status set_status(const std::string& intake_id, const std::string& status,
+                    const std::string& triage, int64_t now);
+  Status set_alerted(const std::string& intake_id, const std::string& level, int64_t now);
+
+  Status audit(const std::string& actor, const std::string& action, const std::string& intake_id,
+               int64_t now);
+  // Entries after `after_seq`, oldest first; `intake_id` "" = all.
+  Result<std::vector<AuditEntry>> audit_log(int64_t after_seq, int limit, const std::string& intake_id);
+
+  Result<std::optional<SessionView>> session(const std::string& session_id);
+
+  // Deletes patient data last touched before `cutoff_unix`: closed intakes
+  // (with their conversations) and expired conversations of any channel.
+  // The audit log stays (it names intakes by id only).
+  Result<PurgeCounts> purge(int64_t cutoff_unix);
+
+ private:
+  class Conn;
+  ClinicStore(std::string path, int busy_timeout_ms);
+
+  const std::string path_;
+  const int busy_timeout_ms_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<SQLite::Database>> pool_;
+};
+
+}  // namespace calfbot::bot::clinic

@@ -1,0 +1,495 @@
+#include "bot/conversation/conversation_service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <iterator>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/conversation/crypto.h"
+#include "dialog/render.h"
+#include "dialog/state.h"
+#include "dialog/understanding/understanding.h"
+#include "knowledge/knowledge.h"
+
+namespace calfbot::bot {
+
+using nlohmann::json;
+
+struct ConversationService::Job {
+  enum class Kind { input, resume, expire };
+  Kind kind = Kind::input;
+  dialog::Input input;
+  int last_seq = 0;
+  Callback<Delivery> done;
+  bool with_patient = false;  // resume: the patient's messages too
+  std::chrono::steady_clock::time_point posted = {};  // input: when post() got it
+};
+
+struct ConversationService::Entry {
+  std::mutex mu;  // guards everything below
+  SessionRecord record;  // as last committed, without state_json (kept parsed, below)
+  dialog::State state;   // the committed state
+  bool busy = false;     // a job is running; the next waits in `jobs`
+  std::deque<Job> jobs;
+
+  // The last committed record and state, copied under the lock: a job works
+  // on its copy and publishes the new one only after the store commits.
+  std::pair<SessionRecord, dialog::State> snapshot() {
+    std::lock_guard lock(mu);
+    return {record, state};
+  }
+};
+
+namespace {
+
+const char* kExpiredEmergency =
+    "This conversation has ended because it was idle. Earlier I advised you to call "
+    "{emergency_number} now. If you have not had help yet, please call {emergency_number} now.";
+const char* kExpiredUrgent =
+    "This conversation has ended because it was idle. Earlier I advised you to get an in-person "
+    "assessment today. If you have not been seen yet, please arrange it today, and call "
+    "{emergency_number} if you get chest pain, trouble breathing or feel faint.";
+
+json input_json(const dialog::Input& in) {
+  json j = {{in.kind == dialog::Input::Kind::text ? "text" : "choice", in.value}};
+  if (in.utc_offset_minutes != 0) j["utc_offset_minutes"] = in.utc_offset_minutes;
+  return j;
+}
+
+// The record after a step: the new state, and what the summary columns show.
+void apply_state(SessionRecord& r, const dialog::State& s,
+                 const std::vector<dialog::Message>& outputs) {
+  r.state_json = dialog::to_json_text(s);
+  r.phase = s.phase == dialog::State::Phase::done ? "done" : "asking";
+  r.level = s.escalated ? std::string(knowledge::to_string(static_cast<knowledge::Triage>(*s.escalated)))
+                        : "";
+  for (const auto& m : outputs) {
+    if (m.value("type", "") == "outcome") r.triage = m.value("triage", "");
+  }
+  r.knowledge_version = s.knowledge_version;
+  r.last_seq = s.seq;
+}
+
+StoredMessage out_message(const dialog::Message& m, int64_t now) {
+  return StoredMessage{StoredMessage::Direction::out, m.value("seq", 0), m.dump(), now};
+}
+
+Result<std::vector<dialog::Message>> parse_bodies(Result<std::vector<StoredMessage>> stored) {
+  if (!stored) return stored.error();
+  std::vector<dialog::Message> out;
+  for (const auto& m : *stored) out.push_back(json::parse(m.body, nullptr, false));
+  return out;
+}
+
+// The patient's stored input as the words shown for it: typed text as it
+// was, a choice by its label in the question it answered ("a,b" -> "A, B").
+std::string patient_words(const json& input, const json& question) {
+  if (input.contains("text")) return input.value("text", "");
+  std::string ids = input.value("choice", "");
+  std::string out;
+  for (size_t start = 0; start <= ids.size();) {
+    size_t comma = std::min(ids.find(',', start), ids.size());
+    std::string id = ids.substr(start, comma - start);
+    std::string label = id;
+    if (question.is_object() && question.contains("choices")) {
+      for (const auto& c : question["choices"]) {
+        if (c.value("id", "") == id) label = c.value("label", id);
+      }
+    }
+    out += (out.empty() ? "" : ", ") + label;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// The stored messages, bot and patient, in order; patient ones as
+// {"type": "patient", "text": ...}.
+Result<std::vector<dialog::Message>> with_patient_messages(
+    Result<std::vector<StoredMessage>> stored) {
+  if (!stored) return stored.error();
+  std::vector<dialog::Message> out;
+  json question;  // the last question shown before a patient message
+  for (const auto& m : *stored) {
+    json body = json::parse(m.body, nullptr, false);
+    if (m.direction == StoredMessage::Direction::out) {
+      if (body.value("type", "") == "question") question = body;
+      out.push_back(std::move(body));
+    } else if (body.is_object()) {
+      out.push_back({{"type", "patient"}, {"text", patient_words(body, question)}});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ConversationService::ConversationService(const dialog::Engine& engine, SessionStore& store,
+                                         ServiceOptions options)
+    : engine_(engine), store_(store), options_(std::move(options)) {}
+
+ConversationService::~ConversationService() = default;
+
+int64_t ConversationService::now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t ConversationService::idle_expiry(const std::string& channel) const {
+  auto it = options_.channel_idle_expiry_seconds.find(channel);
+  return it != options_.channel_idle_expiry_seconds.end() ? it->second
+                                                          : options_.session_idle_expiry_seconds;
+}
+
+void ConversationService::evict_idle() { evict_idle(now()); }
+
+void ConversationService::evict_idle(int64_t now_unix) {
+  std::lock_guard lock(mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    // Held by the map alone (checked under mu_, which entry_for takes to hand
+    // one out): no job runs or waits on it, so a later load from the store
+    // sees exactly what this entry had.
+    bool unused = it->second.use_count() == 1;
+    bool idle = false;
+    if (unused) {
+      std::lock_guard entry_lock(it->second->mu);
+      const SessionRecord& r = it->second->record;
+      idle = r.updated_unix + (r.phase == "done" ? options_.cache_done_seconds
+                                                 : options_.cache_idle_seconds) <= now_unix;
+    }
+    it = unused && idle ? entries_.erase(it) : std::next(it);
+  }
+}
+
+std::string ConversationService::hash_token(const std::string& token) {
+  return sha256_hex(token);
+}
+
+size_t ConversationService::cached_sessions() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+void ConversationService::start(const Channel& channel, Callback<Started> done) {
+  auto token_bytes = random_bytes(32);
+  auto id_bytes = random_bytes(16);
+  if (!token_bytes || !id_bytes) return done(Error{"internal_error", "RAND_bytes failed"});
+  std::string token = base64url(*token_bytes);
+  int64_t t = now();
+  dialog::StepResult step;
+  try {
+    step = engine_.start(t);
+  } catch (const std::exception& e) {
+    return done(Error{"internal_error", std::string("engine start: ") + e.what()});
+  }
+  SessionRecord r;
+  r.id = hex(*id_bytes);
+  r.token_hash = hash_token(token);
+  r.channel = channel.name;
+  r.external_user = channel.external_user;
+  r.created_unix = r.updated_unix = t;
+  r.expires_unix = t + idle_expiry(r.channel);
+  apply_state(r, step.state, step.outputs);
+  SessionWrite w{r, {}};
+  r.state_json = {};  // written; memory keeps the parsed state only
+  for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
+  store_.write(std::move(w), [this, r, token, step = std::move(step),
+                              done = std::move(done)](Status s) mutable {
+    if (!s) return done(s.error());
+    auto entry = std::make_shared<Entry>();
+    entry->record = r;
+    entry->state = step.state;
+    {
+      std::lock_guard lock(mu_);
+      entries_.emplace(r.token_hash, entry);
+    }
+    if (options_.on_started) options_.on_started(r.channel);
+    done(Started{r.id, token, std::move(step.outputs)});
+  });
+}
+
+Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_for(
+    const std::string& token_hash, bool allow_expired) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(token_hash);
+    if (it != entries_.end()) return it->second;
+  }
+  auto found = store_.find_by_token_hash(token_hash);
+  if (!found) return found.error();
+  if (!*found) return Error{"unknown_session", "no session has this token"};
+  SessionRecord& r = **found;
+  if (r.phase == "expired" && !allow_expired) {
+    return Error{"session_expired", "session " + r.id + " has expired"};
+  }
+  auto entry = std::make_shared<Entry>();
+  try {
+    entry->state = dialog::state_from_json(json::parse(r.state_json));
+  } catch (const std::exception& e) {
+    return Error{"internal_error", "session " + r.id + ": stored state unreadable: " + e.what()};
+  }
+  r.state_json = {};
+  entry->record = std::move(r);
+  if (entry->record.phase == "expired") return entry;  // read-only: never cached
+  std::lock_guard lock(mu_);
+  // Another thread may have loaded the same session meanwhile: keep one.
+  return entries_.emplace(token_hash, entry).first->second;
+}
+
+void ConversationService::post(const std::string& token, dialog::Input input,
+                               Callback<Delivery> done) {
+  auto entry = entry_for(hash_token(token), false);
+  if (!entry) return done(entry.error());
+  input.value = dialog::valid_utf8(input.value);  // stored as JSON text, as the engine reads it
+  enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done), false,
+                      std::chrono::steady_clock::now()});
+}
+
+void ConversationService::resume(const std::string& token, int last_seq, Callback<Delivery> done,
+                                 bool with_patient) {
+  auto entry = entry_for(hash_token(token), false);
+  if (!entry) return done(entry.error());
+  enqueue(*entry,
+          Job{Job::Kind::resume, {}, std::max(0, last_seq), std::move(done), with_patient});
+}
+
+void ConversationService::enqueue(const std::shared_ptr<Entry>& entry, Job job) {
+  {
+    std::lock_guard lock(entry->mu);
+    if (job.kind == Job::Kind::input &&
+        entry->jobs.size() >= static_cast<size_t>(options_.max_pending_per_session)) {
+      job.done(Error{"rate_limited", "too many messages waiting in session " + entry->record.id});
+      return;
+    }
+    entry->jobs.push_back(std::move(job));
+    if (entry->busy) return;
+    entry->busy = true;
+  }
+  run_next(entry);
+}
+
+void ConversationService::run_next(std::shared_ptr<Entry> entry) {
+  Job job;
+  {
+    std::lock_guard lock(entry->mu);
+    job = std::move(entry->jobs.front());
+    entry->jobs.pop_front();
+  }
+  switch (job.kind) {
+    case Job::Kind::input: return run_input(entry, job);
+    case Job::Kind::resume: return run_resume(entry, job);
+    case Job::Kind::expire: return run_expire(entry, job);
+  }
+}
+
+void ConversationService::finish_job(const std::shared_ptr<Entry>& entry) {
+  {
+    std::lock_guard lock(entry->mu);
+    if (entry->jobs.empty()) {
+      entry->busy = false;
+      return;
+    }
+  }
+  if (options_.schedule) {
+    options_.schedule([this, entry] { run_next(entry); });
+  } else {
+    run_next(entry);
+  }
+}
+
+void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
+  SessionRecord r;
+  {
+    std::lock_guard lock(entry->mu);
+    r = entry->record;
+  }
+  // The engine reads the committed state in place, without a copy: only a
+  // job replaces it (after its commit, below) and an entry's jobs run one
+  // at a time, so nothing writes it meanwhile; others only read it.
+  const dialog::State& state = entry->state;
+  if (r.phase == "expired") {
+    job.done(Error{"session_expired", "session " + r.id + " has expired"});
+    return finish_job(entry);
+  }
+  int64_t t = now();
+  job.input.time_unix = t;
+  dialog::StepResult step;
+  try {
+    step = engine_.step(state, job.input);
+  } catch (const std::exception& e) {
+    job.done(Error{"internal_error", "session " + r.id + ": engine step: " + e.what()});
+    return finish_job(entry);
+  }
+  r.inputs += 1;
+  r.updated_unix = t;
+  r.expires_unix = t + idle_expiry(r.channel);
+  apply_state(r, step.state, step.outputs);
+  SessionWrite w{r, {}};
+  r.state_json = {};  // written; memory keeps the parsed state only
+  w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
+                                     input_json(job.input).dump(), t});
+  std::vector<std::string> texts;
+  for (const auto& m : step.outputs) {
+    w.messages.push_back(out_message(m, t));
+    texts.push_back(w.messages.back().body);
+  }
+  store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
+                              posted = job.posted, done = std::move(job.done)](Status s) mutable {
+    if (!s) {
+      done(s.error());
+    } else {
+      {
+        std::lock_guard lock(entry->mu);
+        entry->record = r;
+        entry->state = std::move(step.state);
+      }
+      if (options_.on_turn) {
+        options_.on_turn(r.channel,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
+                             .count(),
+                         step.outputs);
+      }
+      done(Delivery{r.id, r.last_seq, std::move(step.outputs), std::move(texts)});
+    }
+    finish_job(entry);
+  });
+}
+
+void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& job) {
+  SessionRecord r;
+  {
+    std::lock_guard lock(entry->mu);
+    r = entry->record;
+  }
+  if (r.phase == "expired") {
+    job.done(Error{"session_expired", "session " + r.id + " has expired"});
+  } else {
+    auto messages = job.with_patient
+                        ? with_patient_messages(store_.messages(r.id, job.last_seq, true))
+                        : parse_bodies(store_.messages(r.id, job.last_seq, false));
+    if (!messages) {
+      job.done(messages.error());
+    } else {
+      job.done(Delivery{r.id, r.last_seq, std::move(*messages)});
+    }
+  }
+  finish_job(entry);
+}
+
+void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& job) {
+  auto snapshot = entry->snapshot();  // named, not bound: clang 14 cannot capture bindings
+  SessionRecord& r = snapshot.first;
+  dialog::State& state = snapshot.second;
+  int64_t t = now();
+  if (r.phase == "expired" || r.expires_unix > t) {  // touched since the sweep looked
+    job.done(Error{"not_due", ""});
+    return finish_job(entry);
+  }
+  std::vector<dialog::Message> messages;
+  if (!r.level.empty()) {
+    messages.push_back({{"type", "info"},
+                        {"seq", ++state.seq},
+                        {"reason", "session_expired"},
+                        {"text", dialog::fill(r.level == "emergency" ? kExpiredEmergency
+                                                                     : kExpiredUrgent,
+                                              engine_.settings())}});
+  }
+  r.state_json = dialog::to_json_text(state);
+  r.last_seq = state.seq;
+  r.phase = "expired";
+  r.updated_unix = t;
+  SessionWrite w{r, {}};
+  r.state_json = {};  // written; memory keeps the parsed state only
+  for (const auto& m : messages) w.messages.push_back(out_message(m, t));
+  store_.write(std::move(w), [this, entry, r, state, messages,
+                              done = std::move(job.done)](Status s) mutable {
+    if (s) {
+      {
+        std::lock_guard lock(entry->mu);
+        entry->record = r;
+        entry->state = std::move(state);
+      }
+      {
+        std::lock_guard lock(mu_);
+        auto it = entries_.find(r.token_hash);
+        if (it != entries_.end() && it->second == entry) entries_.erase(it);
+      }
+      if (options_.on_expired) options_.on_expired(r.id, messages);
+      done(Delivery{r.id, r.last_seq, messages});
+    } else {
+      done(s.error());
+    }
+    finish_job(entry);
+  });
+}
+
+Result<int> ConversationService::expire_idle(int limit) {
+  auto due = store_.due_to_expire(now(), limit);
+  if (!due) return due.error();
+  std::vector<std::future<bool>> results;
+  for (const auto& record : *due) {
+    auto entry = entry_for(record.token_hash, false);
+    if (!entry) continue;  // expired meanwhile, or unreadable (logged by the caller's metrics)
+    auto promise = std::make_shared<std::promise<bool>>();
+    results.push_back(promise->get_future());
+    enqueue(*entry, Job{Job::Kind::expire, {}, 0, [promise](Result<Delivery> d) {
+                          promise->set_value(d.has_value());
+                        }});
+  }
+  int expired = 0;
+  for (auto& f : results) expired += f.get() ? 1 : 0;
+  evict_idle(now());
+  return expired;
+}
+
+Result<std::string> ConversationService::session_id(const std::string& token) {
+  auto entry = entry_for(hash_token(token), true);
+  if (!entry) return entry.error();
+  std::lock_guard lock((*entry)->mu);
+  return (*entry)->record.id;
+}
+
+Result<Summary> ConversationService::summary(const std::string& token) {
+  auto entry = entry_for(hash_token(token), true);
+  if (!entry) return entry.error();
+  Summary s;
+  {
+    std::lock_guard lock((*entry)->mu);
+    const SessionRecord& r = (*entry)->record;
+    s.session_id = r.id;
+    s.channel = r.channel;
+    s.phase = r.phase;
+    s.escalation = r.level;
+    s.current = (*entry)->state.current;
+    s.knowledge_version = r.knowledge_version;
+    s.created_unix = r.created_unix;
+    s.updated_unix = r.updated_unix;
+    s.expires_unix = r.expires_unix;
+    s.last_seq = r.last_seq;
+  }
+  auto messages = parse_bodies(store_.messages(s.session_id, 0, false));
+  if (!messages) return messages.error();
+  for (const auto& m : *messages) {
+    if (m.is_object() && m.value("type", "") == "outcome") s.outcome = m;
+  }
+  return s;
+}
+
+Result<std::vector<StoredMessage>> ConversationService::transcript(const std::string& token,
+                                                                   int after_out_seq) {
+  auto entry = entry_for(hash_token(token), true);
+  if (!entry) return entry.error();
+  std::string id;
+  {
+    std::lock_guard lock((*entry)->mu);
+    id = (*entry)->record.id;
+  }
+  return store_.messages(id, after_out_seq, true);
+}
+
+}  // namespace calfbot::bot

@@ -1,0 +1,178 @@
+// The conversation service: the engine plus the durable store, for every
+// channel (WebSocket, REST, and later the messaging platforms and clinic links).
+//
+// A session is named by its token (an unguessable secret the patient's client
+// keeps) and has an id (for URLs and logs). Each patient input is handled in
+// order per session: the engine step runs on the last durable state, and the
+// input, the bot's replies and the new state are written in one store write;
+// the caller hears of the replies only after that write has committed.
+//
+// Thread-safety: every member may be called from any thread. Completion
+// callbacks run on the store's writer thread or the caller's thread; they must
+// not block (post the result to your own executor).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/conversation/session_store.h"
+#include "dialog/engine.h"
+
+namespace calfbot::bot {
+
+struct ServiceOptions {
+  int64_t session_idle_expiry_seconds = 240 * 60;
+  // A channel's own idle expiry, in place of the one above: a clinic link's
+  // conversation waits as long as the link does, so a patient can come back
+  // days later (the link's own expiry and completion end it).
+  std::map<std::string, int64_t> channel_idle_expiry_seconds;
+  // A session untouched this long leaves memory (it is read back from the
+  // store when its patient returns), so memory follows the conversations
+  // going on now, not every one of the last hours.
+  int64_t cache_idle_seconds = 300;
+  // A finished conversation (its outcome given) leaves memory sooner: its
+  // patient seldom writes again, and one who does is read back the same way.
+  int64_t cache_done_seconds = 10;
+  int max_pending_per_session = 8;  // inputs waiting behind a write; more are "rate_limited"
+  std::function<int64_t()> clock;   // seconds since the epoch; empty = the system clock
+  // Runs work that follows a commit (the next queued input of a session) off
+  // the store's thread. Empty = run it at once on the calling thread.
+  std::function<void(std::function<void()>)> schedule;
+  // Told after a session expired, with the messages stored on expiry (the
+  // safety-net message, if any), so channels can deliver them.
+  std::function<void(const std::string& session_id, const std::vector<dialog::Message>&)>
+      on_expired;
+  // For metrics, whatever the channel (the web, a messaging platform, a
+  // clinic link): told once a new session is durable, and once a patient's
+  // input is, with the seconds from post() to then and the bot's replies.
+  // They run on the store's thread: they must not block.
+  std::function<void(const std::string& channel)> on_started;
+  std::function<void(const std::string& channel, double seconds,
+                     const std::vector<dialog::Message>& replies)>
+      on_turn;
+};
+
+// Where a session came from: the channel's name and, for messaging platforms,
+// the platform's user id.
+struct Channel {
+  std::string name;
+  std::string external_user;
+};
+
+struct Started {
+  std::string session_id;
+  std::string token;  // given out once; only its hash is stored
+  std::vector<dialog::Message> messages;
+};
+
+// Bot messages for the client, after a post or a resume.
+struct Delivery {
+  std::string session_id;
+  int last_seq = 0;  // the session's last bot message seq after this
+  std::vector<dialog::Message> messages;
+  // messages[i] as JSON text, as stored, when the service has it at hand
+  // (a turn's replies); empty otherwise. Saves the channels a second dump.
+  std::vector<std::string> texts = {};
+};
+
+struct Summary {
+  std::string session_id;
+  std::string channel;
+  std::string phase;       // "asking", "done" or "expired"
+  std::string escalation;  // "emergency", "urgent" or ""
+  std::string current;     // the slot awaiting an answer, "" when none
+  std::string knowledge_version;
+  int64_t created_unix = 0;
+  int64_t updated_unix = 0;
+  int64_t expires_unix = 0;
+  int last_seq = 0;
+  std::optional<dialog::Message> outcome;  // the latest outcome message
+};
+
+class ConversationService {
+ public:
+  template <class T>
+  using Callback = std::function<void(Result<T>)>;
+
+  // engine and store must outlive the service.
+  ConversationService(const dialog::Engine& engine, SessionStore& store, ServiceOptions options);
+  ~ConversationService();
+  ConversationService(const ConversationService&) = delete;
+  ConversationService& operator=(const ConversationService&) = delete;
+
+  // A new session: a fresh token (256 random bits from OpenSSL, base64url),
+  // the greeting and the first question, durable before `done` is called.
+  void start(const Channel& channel, Callback<Started> done);
+
+  // One patient input (its time is set here). Queued behind the session's
+  // earlier inputs. Errors: unknown_session, session_expired, rate_limited
+  // (too many inputs queued), store_overloaded, store_unavailable,
+  // internal_error. On an error nothing changed.
+  void post(const std::string& token, dialog::Input input, Callback<Delivery> done);
+
+  // The bot messages after last_seq, once the session's queued inputs are
+  // durable. With `with_patient`, the patient's own messages come too, in
+  // order, as {"type": "patient", "text": ...} (a choice shown by its label):
+  // a client with nothing on screen (another browser) can then show the
+  // whole conversation. Errors: unknown_session, session_expired,
+  // store_unavailable.
+  void resume(const std::string& token, int last_seq, Callback<Delivery> done,
+              bool with_patient = false);
+
+  // The session's id, for channels that name it in URLs. Errors as summary.
+  Result<std::string> session_id(const std::string& token);
+
+  // What is durable now. Errors: unknown_session, session_expired (summary
+  // and transcript still answer for an expired session), store_unavailable.
+  Result<Summary> summary(const std::string& token);
+  Result<std::vector<StoredMessage>> transcript(const std::string& token, int after_out_seq);
+
+  // Expires sessions idle past their expiry time (at most `limit`): each gets
+  // phase "expired" and, where the patient was escalated, a safety-net
+  // message. Returns how many expired. Also drops from memory the sessions
+  // nobody has touched for cache_idle_seconds.
+  Result<int> expire_idle(int limit = 1000);
+
+  // Drops from memory the sessions no job holds that nobody has touched for
+  // cache_idle_seconds (cache_done_seconds once finished). expire_idle does
+  // it too; the server calls this between expiry sweeps.
+  void evict_idle();
+
+  // Sessions held in memory (those touched lately and not expired).
+  size_t cached_sessions() const;
+
+  static std::string hash_token(const std::string& token);
+
+ private:
+  struct Entry;
+  struct Job;
+
+  Result<std::shared_ptr<Entry>> entry_for(const std::string& token_hash, bool allow_expired);
+  void enqueue(const std::shared_ptr<Entry>& entry, Job job);
+  void run_next(std::shared_ptr<Entry> entry);
+  void finish_job(const std::shared_ptr<Entry>& entry);
+  void run_input(const std::shared_ptr<Entry>& entry, Job& job);
+  void run_resume(const std::shared_ptr<Entry>& entry, Job& job);
+  void run_expire(const std::shared_ptr<Entry>& entry, Job& job);
+  int64_t now() const;
+  int64_t idle_expiry(const std::string& channel) const;
+  void evict_idle(int64_t now_unix);
+
+  const dialog::Engine& engine_;
+  SessionStore& store_;
+  const ServiceOptions options_;
+
+  mutable std::mutex mu_;  // guards entries_ only; each Entry has its own mutex
+  std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;  // by token hash
+};
+
+}  // namespace calfbot::bot

@@ -1,0 +1,87 @@
+// Internal to dialog/understanding: the tables a Lexicon holds, and the parts
+// of understanding one message (phrases, sides, choices and the reply;
+// negation and doubt; severity and numbers).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dialog/understanding/phrase_matcher.h"
+#include "dialog/understanding/text_normal.h"
+#include "dialog/understanding/understanding.h"
+
+namespace calfbot::dialog::internal {
+
+using Tokens = std::vector<text::Token>;
+
+// The phrases naming one question's choices.
+struct ChoiceTable {
+  std::vector<std::string> ids;
+  std::vector<std::vector<int>> sets;  // finding indexes each choice makes present
+  text::PhraseTrie trie;               // targets: choice index
+};
+
+struct ReplyPhrase {
+  std::vector<std::string> words;  // normalised tokens
+  Value value;
+  bool strong;  // see tables::Reply
+};
+
+struct CuePhrase {
+  std::vector<std::string> words;
+  Value value;  // no or unsure
+  int budget;
+  bool modifiers;
+};
+
+// Everything a Lexicon builds from the knowledge; immutable afterwards.
+struct LexiconData {
+  std::vector<std::string> finding_ids;
+  std::unordered_map<std::string, int> finding_index;
+  text::PhraseTrie findings;                             // targets: finding index
+  std::unordered_map<std::string, ChoiceTable> choices;  // by question slot
+  std::optional<text::Speller> speller;
+  int side[3] = {-1, -1, -1};  // finding indexes of side_left, side_right, bilateral
+  std::vector<int> side_targets[3];
+  std::vector<ReplyPhrase> replies;  // longest first
+  std::vector<CuePhrase> cues;       // longer cues before shorter ones sharing a start
+  // First word -> indexes in replies / cues, in the same order.
+  std::unordered_map<std::string, std::vector<int>> replies_by_first, cues_by_first;
+  std::unordered_map<std::string, Command> commands;
+  std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
+};
+
+inline constexpr size_t kNone = static_cast<size_t>(-1);
+
+// Tokens covered by overlapping phrases, judged as one statement.
+struct Block {
+  size_t begin = 0, end = 0;
+  Value value = Value::yes;  // unknown: about someone else or hypothetical
+  bool side_only = false;    // only left/right/both
+  size_t cue = kNone;        // token of the cue that negated it or made it unsure
+  size_t post = kNone;       // token of a trailing "no" ("chest pain: no")
+};
+
+// Negation and doubt: sets each block's value, cue and post from the cues
+// around it, and marks in cue_used the cue tokens that reached a block.
+// block_at holds, for every token, the index of its block or -1.
+void assign_polarity(const LexiconData& lex, const Tokens& tokens, std::vector<Block>& blocks,
+                     const std::vector<int>& block_at, std::vector<bool>& cue_used);
+
+// Fills u.findings (with negation, uncertainty, sides), u.choices and
+// u.reply. choices may be null (no current question or no choices).
+// events: set to the tokens of clauses that state a past event
+// ("I had a clot 5 years ago"), whose time is not the onset.
+void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
+             const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
+             std::vector<bool>& events);
+
+// Fills u.severity and u.number, skipping tokens marked used (by time
+// expressions); marks what it reads as used.
+void numbers(const Tokens& tokens, std::vector<bool>& used, const knowledge::Question* current,
+             Understanding& u);
+
+}  // namespace calfbot::dialog::internal

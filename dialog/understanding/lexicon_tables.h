@@ -1,0 +1,244 @@
+// Internal to dialog/understanding: the fixed word lists of the language
+// understanding (replies, commands, negation and uncertainty cues, leg
+// words, and common English words that spelling correction must leave alone).
+// Phrases are written as a patient would type them; they are normalised by
+// the tokenizer when the Lexicon is built.
+#pragma once
+
+#include <string_view>
+
+#include "dialog/understanding/value.h"
+#include "dialog/understanding/understanding.h"
+
+namespace calfbot::dialog::tables {
+
+struct Reply {
+  std::string_view phrase;
+  Value value;
+  // A strong reply may be followed by more words ("yes it is", "no, but it
+  // is red"); a weak one must stand alone in its clause ("it is", "i do").
+  bool strong;
+};
+
+// clang-format off
+inline constexpr Reply kReplies[] = {
+    {"yes", Value::yes, true}, {"yeah", Value::yes, true}, {"yep", Value::yes, true},
+    {"yup", Value::yes, true}, {"ya", Value::yes, true}, {"yea", Value::yes, true},
+    {"yeh", Value::yes, true}, {"yah", Value::yes, true}, {"yess", Value::yes, true},
+    {"aye", Value::yes, true}, {"y", Value::yes, true}, {"sure", Value::yes, true},
+    {"definitely", Value::yes, true}, {"absolutely", Value::yes, true},
+    {"correct", Value::yes, true}, {"certainly", Value::yes, true}, {"indeed", Value::yes, true},
+    {"affirmative", Value::yes, true}, {"of course", Value::yes, true},
+    {"yes please", Value::yes, true}, {"i think so", Value::yes, true},
+    {"i believe so", Value::yes, true}, {"i guess so", Value::yes, true},
+    {"it is", Value::yes, false}, {"i do", Value::yes, false}, {"i have", Value::yes, false},
+    {"i am", Value::yes, false}, {"i did", Value::yes, false}, {"it does", Value::yes, false},
+    {"it did", Value::yes, false}, {"it has", Value::yes, false}, {"it was", Value::yes, false},
+    {"i was", Value::yes, false}, {"there is", Value::yes, false},
+    {"that is right", Value::yes, false}, {"that is correct", Value::yes, false},
+    {"true", Value::yes, false}, {"you bet", Value::yes, false}, {"for sure", Value::yes, false},
+    {"very much", Value::yes, false}, {"a little", Value::yes, false}, {"a bit", Value::yes, false},
+    {"slightly", Value::yes, false}, {"kind of", Value::yes, false}, {"sort of", Value::yes, false},
+    {"no", Value::no, true}, {"nope", Value::no, true}, {"nah", Value::no, true},
+    {"naw", Value::no, true}, {"n", Value::no, true}, {"none", Value::no, true},
+    {"neither", Value::no, true}, {"nothing", Value::no, true}, {"never", Value::no, true},
+    {"negative", Value::no, true}, {"not really", Value::no, true}, {"not at all", Value::no, true},
+    {"none of them", Value::no, true}, {"none of these", Value::no, true},
+    {"none of those", Value::no, true}, {"neither of them", Value::no, true},
+    {"nothing like that", Value::no, true}, {"not that i know of", Value::no, true},
+    {"not that i know", Value::no, true}, {"not that i am aware", Value::no, true},
+    {"not as far as i know", Value::no, true},
+    {"not that i've noticed", Value::no, true}, {"not that i noticed", Value::no, true},
+    {"not that i can see", Value::no, true}, {"not that i can tell", Value::no, true},
+    {"not that i've seen", Value::no, true}, {"not as far as i can tell", Value::no, true},
+    {"i haven't noticed", Value::no, true}, {"haven't noticed", Value::no, true},
+    {"not noticed", Value::no, true}, {"i've not noticed", Value::no, true}, {"i don't think so", Value::no, false},
+    {"don't think so", Value::no, false}, {"i do not", Value::no, false},
+    {"i have not", Value::no, false}, {"i am not", Value::no, false},
+    {"i did not", Value::no, false}, {"it is not", Value::no, false},
+    {"it does not", Value::no, false}, {"it did not", Value::no, false},
+    {"it has not", Value::no, false}, {"it was not", Value::no, false},
+    {"i was not", Value::no, false}, {"there is not", Value::no, false},
+    {"not anymore", Value::no, false}, {"not any more", Value::no, false},
+    {"maybe", Value::unsure, true}, {"perhaps", Value::unsure, true},
+    {"possibly", Value::unsure, true}, {"unsure", Value::unsure, true},
+    {"dunno", Value::unsure, true}, {"idk", Value::unsure, true}, {"not sure", Value::unsure, true},
+    {"i'm not sure", Value::unsure, true}, {"i'm unsure", Value::unsure, true},
+    {"not certain", Value::unsure, true}, {"i don't know", Value::unsure, true},
+    {"don't know", Value::unsure, true}, {"no idea", Value::unsure, true},
+    {"i have no idea", Value::unsure, true}, {"no clue", Value::unsure, true},
+    {"can't tell", Value::unsure, true}, {"i can't tell", Value::unsure, true},
+    {"hard to say", Value::unsure, true}, {"hard to tell", Value::unsure, true},
+    {"i think maybe", Value::unsure, true}, {"might be", Value::unsure, true},
+    {"could be", Value::unsure, true}, {"not too sure", Value::unsure, true},
+    {"not really sure", Value::unsure, true}, {"i don't remember", Value::unsure, true},
+    {"can't remember", Value::unsure, true}, {"who knows", Value::unsure, true},
+};
+// clang-format on
+
+// Phrases that state nothing but would otherwise be read as a finding
+// ("on my feet all day" is not pain in the foot).
+inline constexpr std::string_view kBlockers[] = {
+    "on my feet",        "on foot",       "feet up",       "put my feet up",
+    "hot water bottle",  "hot bath",      "hot weather",   "heat pack",
+    "red wine",          "blood test",    "blood tests",   "normal temperature",
+    "pill for the pain", "pill for pain", "sleeping pill", "left over",
+    "left it",           "right away",    "right now",     "all right",
+    "flat footed",       "warm up",       "warming up",    "warmed up",
+    "sticking plaster"};
+
+// Findings that are past events; a time said with one dates the event, not
+// the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
+inline constexpr std::string_view kEventFindings[] = {
+    "long_travel",         "recent_surgery",    "previous_dvt",
+    "pregnant_postpartum", "bedridden",         "cast_or_paralysis",
+    "fluoroquinolone",     "training_increase", "hormones"};
+
+struct CommandPhrase {
+  std::string_view phrase;
+  Command command;
+};
+
+// clang-format off
+inline constexpr CommandPhrase kCommands[] = {
+    {"back", Command::back}, {"go back", Command::back}, {"previous", Command::back},
+    {"previous question", Command::back}, {"undo", Command::back}, {"undo that", Command::back},
+    {"go back to the last question", Command::back},
+    {"go back to the previous question", Command::back}, {"last question", Command::back},
+    {"change my answer", Command::back}, {"restart", Command::restart},
+    {"start again", Command::restart}, {"start over", Command::restart},
+    {"reset", Command::restart}, {"begin again", Command::restart},
+    {"start from the beginning", Command::restart}, {"new conversation", Command::restart},
+    {"help", Command::help}, {"help me", Command::help}, {"what can i say", Command::help},
+    {"how does this work", Command::help}, {"instructions", Command::help}, {"why", Command::why},
+    {"why do you ask", Command::why}, {"why are you asking", Command::why},
+    {"why are you asking me that", Command::why}, {"why do you need to know", Command::why},
+    {"why do you want to know", Command::why}, {"why does that matter", Command::why},
+    {"why is that important", Command::why}, {"why ask", Command::why},
+    {"why that question", Command::why}, {"what for", Command::why}, {"skip", Command::skip},
+    {"skip this", Command::skip}, {"skip it", Command::skip}, {"skip this question", Command::skip},
+    {"next question", Command::skip}, {"pass", Command::skip},
+    {"i'd rather not say", Command::skip}, {"rather not say", Command::skip},
+    {"prefer not to say", Command::skip},
+};
+// clang-format on
+
+// Words dropped before a message is compared with the command phrases
+// ("can we start again please" = "start again").
+inline constexpr std::string_view kCommandNoise[] = {
+    "please",   "ok",     "okay",  "can",  "could", "i",   "we",    "want",  "to",
+    "let",      "us",     "lets",  "just", "now",   "oh",  "oops",  "sorry", "um",
+    "umm",      "hmm",    "wait",  "the",  "a",     "me",  "would", "like",  "will",
+    "actually", "thanks", "thank", "you",  "erm",   "hey", "hi"};
+
+// Said before a reply without changing it ("well, yes").
+inline constexpr std::string_view kInterjections[] = {"well", "oh", "um", "umm",  "erm", "hmm",
+                                                      "ah",   "uh", "ok", "okay", "so",  "hmmm"};
+
+struct Cue {
+  std::string_view phrase;
+  Value value;     // no or unsure; unknown: about someone else ("my mum had")
+  int budget;      // words allowed between the cue and the first phrase it covers
+  bool modifiers;  // only modifier words may come between ("no real swelling")
+};
+
+// Longer cues first where they share a start ("not sure" before "not").
+// clang-format off
+inline constexpr Cue kCues[] = {
+    {"not sure", Value::unsure, 5, false}, {"not certain", Value::unsure, 5, false},
+    {"not too sure", Value::unsure, 5, false}, {"not really sure", Value::unsure, 5, false},
+    {"do not know", Value::unsure, 5, false}, {"no idea", Value::unsure, 5, false},
+    {"can not tell", Value::unsure, 5, false}, {"hard to say", Value::unsure, 5, false},
+    {"hard to tell", Value::unsure, 5, false}, {"do not remember", Value::unsure, 5, false},
+    {"could be", Value::unsure, 4, false}, {"maybe", Value::unsure, 4, false},
+    {"might", Value::unsure, 4, false}, {"possibly", Value::unsure, 4, false},
+    {"perhaps", Value::unsure, 4, false}, {"probably", Value::unsure, 3, false},
+    {"unsure", Value::unsure, 5, false},
+    {"dunno", Value::unsure, 5, false}, {"idk", Value::unsure, 5, false},
+    {"not", Value::no, 4, false}, {"never", Value::no, 4, false}, {"no", Value::no, 3, true},
+    {"without", Value::no, 3, false}, {"denies", Value::no, 3, false},
+    {"deny", Value::no, 3, false}, {"denied", Value::no, 3, false},
+    {"neither", Value::no, 3, false}, {"nor", Value::no, 3, false}, {"none", Value::no, 3, false},
+    {"negative for", Value::no, 3, false}, {"non", Value::no, 0, false},
+    // Family history is not the patient's own ("my mum had a clot").
+    {"mum had", Value::unknown, 3, false}, {"mom had", Value::unknown, 3, false},
+    {"mother had", Value::unknown, 3, false}, {"dad had", Value::unknown, 3, false},
+    {"father had", Value::unknown, 3, false}, {"brother had", Value::unknown, 3, false},
+    {"sister had", Value::unknown, 3, false}, {"grandmother had", Value::unknown, 3, false},
+    {"grandfather had", Value::unknown, 3, false}, {"gran had", Value::unknown, 3, false},
+    {"grandad had", Value::unknown, 3, false}, {"nan had", Value::unknown, 3, false},
+    {"family history of", Value::unknown, 3, false}, {"runs in the family", Value::unknown, 0, false},
+    // Hypotheticals are not findings ("what should I do if I get chest pain").
+    {"if i get", Value::unknown, 3, false}, {"if i develop", Value::unknown, 3, false},
+    {"if i start", Value::unknown, 3, false}, {"if it gets", Value::unknown, 3, false},
+    {"if there is", Value::unknown, 3, false}, {"if i have", Value::unknown, 3, false},
+    {"what if", Value::unknown, 4, false}, {"in case", Value::unknown, 4, false},
+    {"look out for", Value::unknown, 3, false}, {"watch out for", Value::unknown, 3, false},
+};
+// clang-format on
+
+// May stand between "no" and what it negates.
+inline constexpr std::string_view kModifiers[] = {
+    "real",    "obvious",  "sign",        "signs",      "history", "of",       "more",
+    "new",     "recent",   "significant", "noticeable", "visible", "major",    "actual",
+    "further", "other",    "sudden",      "longer",     "problem", "problems", "issue",
+    "issues",  "evidence", "kind",        "sort",       "such",    "serious",  "unusual",
+    "bad",     "previous", "known",       "episodes",   "episode"};
+
+// End a negation's reach.
+inline constexpr std::string_view kScopeBreakers[] = {
+    "but", "though",  "although", "however", "except",    "apart",   "yet", "whereas",
+    "and", "because", "while",    "whilst",  "otherwise", "instead", "then"};
+
+// Words that make "left"/"right"/"both" a side of the body.
+inline constexpr std::string_view kLegWords[] = {
+    "leg",      "legs",  "calf",   "calves",  "knee",  "knees",     "ankle", "ankles",
+    "foot",     "feet",  "shin",   "shins",   "side",  "sides",     "one",   "ones",
+    "achilles", "thigh", "thighs", "heel",    "heels", "hamstring", "lower", "upper",
+    "toe",      "toes",  "hip",    "buttock", "them"};
+
+// "I left work", "you're right": left/right after these is not a side.
+inline constexpr std::string_view kNotSideBefore[] = {
+    "i",    "we", "he",   "she", "they", "you", "just", "had", "have", "has",    "was", "were",
+    "been", "it", "that", "who", "then", "all", "are",  "is",  "turn", "turned", "be"};
+
+// Correctly spelled common words of 5+ letters that are one letter away from
+// a vocabulary word; spelling correction leaves them alone.
+inline constexpr std::string_view kCommonWords[] = {
+    "about",     "above",      "after",    "again",     "against",  "almost",      "alone",
+    "along",     "already",    "always",   "around",    "asked",    "asking",      "because",
+    "before",    "being",      "below",    "better",    "between",  "bring",       "brought",
+    "called",    "cause",      "caused",   "certain",   "change",   "changed",     "check",
+    "child",     "clear",      "close",    "could",     "daily",    "doctor",      "doing",
+    "drink",     "drinking",   "drive",    "driving",   "during",   "early",       "either",
+    "every",     "everything", "feeling",  "fight",     "first",    "flying",      "found",
+    "friend",    "going",      "gotten",   "great",     "happen",   "happened",    "having",
+    "heard",     "heart",      "house",    "hours",     "humid",    "interesting", "itself",
+    "keeping",   "kinda",      "later",    "learn",     "least",    "light",       "lighter",
+    "likely",    "little",     "looking",  "lower",     "maybe",    "might",       "minutes",
+    "money",     "months",     "morning",  "mostly",    "mother",   "move",        "moving",
+    "myself",    "never",      "night",    "nights",    "normal",   "nothing",     "notice",
+    "nurse",     "often",      "other",    "others",    "place",    "plane",       "please",
+    "point",     "quite",      "rather",   "really",    "right",    "round",       "running",
+    "season",    "second",     "seems",    "seven",     "shall",    "short",       "should",
+    "since",     "sitting",    "sleep",    "sleeping",  "slight",   "small",       "something",
+    "sometimes", "sorry",      "sound",    "sounds",    "south",    "spend",       "spent",
+    "stand",     "standing",   "start",    "started",   "still",    "store",       "story",
+    "stuff",     "sugar",      "super",    "sweet",     "taking",   "talking",     "tell",
+    "thank",     "thanks",     "their",    "there",     "these",    "thing",       "things",
+    "think",     "thinking",   "those",    "though",    "thought",  "three",       "through",
+    "tight",     "tired",      "today",    "together",  "tonight",  "train",       "travel",
+    "tried",     "trying",     "under",    "until",     "usual",    "usually",     "walked",
+    "walking",   "water",      "weeks",    "weird",     "where",    "which",       "while",
+    "whole",     "worried",    "worry",    "worse",     "worst",    "would",       "write",
+    "wrong",     "years",      "young",    "yourself",  "horse",    "house",       "words",
+    "world",     "works",      "worked",   "wanted",    "waited",   "waiting",     "hello",
+    "going",     "goes",       "lately",   "feels",     "feeling",  "knows",       "known",
+    "sweating",  "shaking",    "shaky",    "sickness",  "cycling",  "football",    "tennis",
+    "squash",    "hiking",     "climbing", "gardening", "dancing",  "holiday",     "office",
+    "school",    "working",    "husband",  "father",    "daughter", "sister",      "brother",
+    "partner",   "cancer",     "answer",   "question",  "footy",    "thirty",      "forty",
+    "fifty",     "sixty",      "seventy",  "eighty",    "ninety",   "twenty",      "eleven",
+    "twelve"};
+
+}  // namespace calfbot::dialog::tables

@@ -1,0 +1,184 @@
+#include "dialog/understanding/phrase_matcher.h"
+
+#include <algorithm>
+
+namespace calfbot::dialog::text {
+
+PhraseTrie::PhraseTrie() { nodes_.emplace_back(); }
+
+int PhraseTrie::child(int node, int id) const {
+  const auto& next = nodes_[static_cast<size_t>(node)].next;
+  auto it = std::lower_bound(next.begin(), next.end(), id,
+                             [](const auto& p, int x) { return p.first < x; });
+  return it != next.end() && it->first == id ? it->second : -1;
+}
+
+bool PhraseTrie::add(std::string_view phrase, int target) {
+  // Each space-separated chunk is "*" or text tokenised like a message.
+  std::vector<std::string> stems, all;  // "" = any one word; all keeps the fillers
+  size_t s = 0;
+  while (s < phrase.size()) {
+    size_t sp = phrase.find(' ', s);
+    if (sp == std::string_view::npos) sp = phrase.size();
+    std::string_view chunk = phrase.substr(s, sp - s);
+    s = sp + 1;
+    if (chunk.empty()) continue;
+    if (chunk == "*") {
+      stems.emplace_back();
+      all.emplace_back();
+      continue;
+    }
+    for (const Token& t : tokenize(chunk)) {
+      if (t.punct()) continue;
+      all.push_back(t.stem);
+      if (!t.filler) stems.push_back(t.stem);
+      if (seen_words_.insert(t.text).second) words_.push_back(t.text);
+    }
+  }
+  // "bit by bit" must not shrink to "by": a phrase that would lose all but
+  // one word keeps its fillers and matches them literally.
+  if (stems.size() < 2 && all.size() >= 2) stems = all;
+  if (stems.empty() || std::all_of(stems.begin(), stems.end(), [](auto& x) { return x.empty(); })) {
+    return false;
+  }
+  int node = 0;
+  for (const std::string& st : stems) {
+    const int id =
+        st.empty() ? -1 : stem_ids_.emplace(st, static_cast<int>(stem_ids_.size())).first->second;
+    int next = st.empty() ? nodes_[static_cast<size_t>(node)].wild : child(node, id);
+    if (next < 0) {
+      next = static_cast<int>(nodes_.size());
+      nodes_.emplace_back();
+      auto& n = nodes_[static_cast<size_t>(node)];
+      if (st.empty()) {
+        n.wild = next;
+      } else {
+        auto it = std::lower_bound(n.next.begin(), n.next.end(), id,
+                                   [](const auto& p, int x) { return p.first < x; });
+        n.next.insert(it, {id, next});
+      }
+    }
+    node = next;
+  }
+  auto& targets = nodes_[static_cast<size_t>(node)].targets;
+  if (std::find(targets.begin(), targets.end(), target) == targets.end()) targets.push_back(target);
+  return true;
+}
+
+// node was reached by consuming a real token just before j.
+void PhraseTrie::walk(const Words& w, int node, size_t j, size_t& best_end, int& best) const {
+  if (!nodes_[static_cast<size_t>(node)].targets.empty() && j > best_end) {
+    best_end = j;
+    best = node;
+  }
+  advance(w, node, j, best_end, best);
+}
+
+void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, int& best,
+                         int skipped) const {
+  if (j >= w.tokens.size() || w.tokens[j].punct()) return;
+  const Node& n = nodes_[static_cast<size_t>(node)];
+  if (w.ids[j] >= 0) {
+    if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best_end, best);
+  }
+  if (n.wild >= 0) walk(w, n.wild, j + 1, best_end, best);
+  if ((w.tokens[j].filler || w.tokens[j].side) && node != 0 && skipped < kMaxSkip) {
+    advance(w, node, j + 1, best_end, best, skipped + 1);
+  }
+}
+
+std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& tokens) const {
+  Words w{tokens, std::vector<int>(tokens.size(), -1)};
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].punct()) continue;
+    auto it = stem_ids_.find(tokens[i].stem);
+    if (it != stem_ids_.end()) w.ids[i] = it->second;
+  }
+  std::vector<Match> found;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].punct() || (w.ids[i] < 0 && nodes_[0].wild < 0)) continue;
+    size_t end = 0;
+    int node = -1;
+    advance(w, 0, i, end, node);
+    if (node >= 0) found.push_back({i, end, &nodes_[static_cast<size_t>(node)].targets});
+  }
+  if (found.size() <= 1) return found;
+  std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    return a.end - a.begin > b.end - b.begin;
+  });
+  std::vector<bool> used(tokens.size(), false);
+  std::vector<Match> chosen;
+  for (const Match& m : found) {
+    bool free = true;
+    for (size_t k = m.begin; k < m.end && free; ++k) free = !used[k];
+    if (!free) continue;
+    for (size_t k = m.begin; k < m.end; ++k) used[k] = true;
+    chosen.push_back(m);
+  }
+  std::sort(chosen.begin(), chosen.end(),
+            [](const Match& a, const Match& b) { return a.begin < b.begin; });
+  return chosen;
+}
+
+namespace {
+
+// Optimal string alignment distance, stopping early above 1.
+bool within_one(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  size_t la = a.size(), lb = b.size();
+  if (la > lb + 1 || lb > la + 1) return false;
+  size_t i = 0;
+  while (i < la && i < lb && a[i] == b[i]) ++i;
+  if (la == lb) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // transposition
+  }
+  if (la > lb) return a.substr(i + 1) == b.substr(i);
+  return a.substr(i) == b.substr(i + 1);
+}
+
+}  // namespace
+
+Speller::Speller(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known)
+    : known_(known.begin(), known.end()) {
+  std::unordered_set<std::string> seen;
+  for (const auto& w : vocabulary) {
+    known_.insert(w);
+    if (w.size() < 4 || !seen.insert(w).second) continue;
+    if (!std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; })) continue;
+    int idx = static_cast<int>(words_.size());
+    words_.push_back(w);
+    deletes_[w].push_back(idx);
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string d = w.substr(0, i) + w.substr(i + 1);
+      auto& v = deletes_[d];
+      if (v.empty() || v.back() != idx) v.push_back(idx);
+    }
+  }
+}
+
+std::optional<std::string> Speller::correct(std::string_view word) const {
+  if (word.size() < 5 || known_.count(std::string(word))) return std::nullopt;
+  if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    return std::nullopt;
+  }
+  int found = -1;
+  bool ambiguous = false;
+  auto consider = [&](const std::string& key) {
+    auto it = deletes_.find(key);
+    if (it == deletes_.end()) return;
+    for (int idx : it->second) {
+      if (idx == found || !within_one(word, words_[static_cast<size_t>(idx)])) continue;
+      if (found >= 0) ambiguous = true;
+      found = idx;
+    }
+  };
+  std::string w(word);
+  consider(w);
+  for (size_t i = 0; i < w.size(); ++i) consider(w.substr(0, i) + w.substr(i + 1));
+  if (found < 0 || ambiguous) return std::nullopt;
+  return words_[static_cast<size_t>(found)];
+}
+
+}  // namespace calfbot::dialog::text

@@ -1,0 +1,310 @@
+#include "dialog/understanding/understanding.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <boost/locale/utf.hpp>
+
+#include "dialog/understanding/lexicon_tables.h"
+#include "dialog/understanding/phrase_matcher.h"
+#include "dialog/understanding/text_normal.h"
+#include "dialog/understanding/time_expressions.h"
+#include "dialog/understanding/internal.h"
+#include "knowledge/knowledge.h"
+
+namespace calfbot::dialog {
+
+struct Lexicon::Impl : internal::LexiconData {};
+
+using internal::Tokens;
+using text::Token;
+
+namespace {
+
+template <size_t N>
+bool in(const std::string_view (&list)[N], std::string_view w) {
+  return std::find(std::begin(list), std::end(list), w) != std::end(list);
+}
+
+std::vector<std::string> words_of(std::string_view phrase) {
+  std::vector<std::string> out;
+  for (const Token& t : text::tokenize(phrase)) {
+    if (!t.punct()) out.push_back(t.text);
+  }
+  return out;
+}
+
+// Commands are short; longer messages are never compared with them.
+constexpr size_t kMaxCommandTokens = 12;
+
+std::string command_key(const Tokens& t) {
+  std::string key;
+  for (const Token& tok : t) {
+    if (tok.punct() || in(tables::kCommandNoise, tok.text) || tok.text == "question") continue;
+    if (!key.empty()) key += ' ';
+    key += tok.text;
+  }
+  return key;
+}
+
+void add_choice_phrases(internal::ChoiceTable& table, const knowledge::Question& q,
+                        const std::unordered_map<std::string, int>& finding_index) {
+  for (size_t c = 0; c < q.choices.size(); ++c) {
+    const auto& choice = q.choices[c];
+    table.ids.push_back(choice.id);
+    std::vector<int> sets;
+    for (const auto& f : choice.sets) {
+      auto it = finding_index.find(f);
+      if (it != finding_index.end()) sets.push_back(it->second);
+    }
+    table.sets.push_back(std::move(sets));
+    std::string id = choice.id;
+    std::replace(id.begin(), id.end(), '_', ' ');
+    const int target = static_cast<int>(c);
+    table.trie.add(id, target);
+    table.trie.add(choice.label, target);
+    for (const auto& s : choice.synonyms) table.trie.add(s, target);
+  }
+}
+
+bool same_choices(const internal::ChoiceTable& table, const knowledge::Question& q) {
+  if (table.ids.size() != q.choices.size()) return false;
+  for (size_t c = 0; c < q.choices.size(); ++c) {
+    if (table.ids[c] != q.choices[c].id) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  for (size_t i = 0; i < kb.findings.size(); ++i) {
+    const auto& f = kb.findings[i];
+    m.finding_ids.push_back(f.id);
+    m.finding_index[f.id] = static_cast<int>(i);
+    for (const auto& s : f.synonyms) m.findings.add(s, static_cast<int>(i));
+    m.is_event.push_back(std::find(std::begin(tables::kEventFindings),
+                                   std::end(tables::kEventFindings),
+                                   f.id) != std::end(tables::kEventFindings));
+  }
+  for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
+  const char* sides[3] = {"side_left", "side_right", "bilateral"};
+  for (int s = 0; s < 3; ++s) {
+    auto it = m.finding_index.find(sides[s]);
+    m.side[s] = it == m.finding_index.end() ? -1 : it->second;
+    m.side_targets[s] = {m.side[s]};
+  }
+  std::vector<std::string> vocabulary = m.findings.words();
+  for (const auto& q : kb.questions) {
+    if (q.choices.empty()) continue;
+    internal::ChoiceTable& table = m.choices[q.slot];
+    add_choice_phrases(table, q, m.finding_index);
+    const auto& w = table.trie.words();
+    vocabulary.insert(vocabulary.end(), w.begin(), w.end());
+  }
+  for (const auto& r : tables::kReplies) {
+    m.replies.push_back({words_of(r.phrase), r.value, r.strong});
+  }
+  std::stable_sort(m.replies.begin(), m.replies.end(),
+                   [](const auto& a, const auto& b) { return a.words.size() > b.words.size(); });
+  for (const auto& c : tables::kCues) {
+    m.cues.push_back({words_of(c.phrase), c.value, c.budget, c.modifiers});
+  }
+  for (size_t i = 0; i < m.replies.size(); ++i) {
+    m.replies_by_first[m.replies[i].words.front()].push_back(static_cast<int>(i));
+  }
+  for (size_t i = 0; i < m.cues.size(); ++i) {
+    m.cues_by_first[m.cues[i].words.front()].push_back(static_cast<int>(i));
+  }
+  for (const auto& c : tables::kCommands) {
+    m.commands[command_key(text::tokenize(c.phrase))] = c.command;
+    for (auto& w : words_of(c.phrase)) vocabulary.push_back(std::move(w));
+  }
+  // Control words are vocabulary too, so "tusday" and "brething" get fixed.
+  std::vector<std::string> known(std::begin(tables::kCommonWords), std::end(tables::kCommonWords));
+  for (const auto& r : m.replies)
+    vocabulary.insert(vocabulary.end(), r.words.begin(), r.words.end());
+  for (std::string_view w : tables::kLegWords) vocabulary.emplace_back(w);
+  for (std::string_view w : text::time_words()) vocabulary.emplace_back(w);
+  for (const auto& w : vocabulary) {
+    if (text::stem(w) != w) known.push_back(text::stem(w));
+  }
+  m.speller.emplace(vocabulary, known);
+}
+
+Lexicon::~Lexicon() = default;
+
+std::string valid_utf8(std::string_view text) {
+  using utf = boost::locale::utf::utf_traits<char>;
+  std::string out;
+  out.reserve(text.size());
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p != end) {
+    const char* start = p;
+    boost::locale::utf::code_point c = utf::decode(p, end);
+    if (c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete) {
+      out += "\xEF\xBF\xBD";  // U+FFFD in place of the one bad byte
+      p = start + 1;
+    } else {
+      out.append(start, p);
+    }
+  }
+  return out;
+}
+
+Understanding Lexicon::understand(std::string_view message, const knowledge::Question* current,
+                                  const LocalDate& today) const {
+  const Impl& m = *impl_;
+  Understanding u;
+  Tokens tokens = text::tokenize(message);
+  for (Token& t : tokens) {
+    if (t.kind != Token::Kind::word || t.filler || t.text.size() < 5) continue;
+    if (auto fixed = m.speller->correct(t.text)) {
+      t.text = std::move(*fixed);
+      text::refresh(t);
+    }
+  }
+  if (tokens.empty()) return u;
+
+  // Commands are whole messages.
+  if (std::all_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.is("?"); })) {
+    u.command = Command::help;
+    return u;
+  }
+  if (auto it = tokens.size() <= kMaxCommandTokens ? m.commands.find(command_key(tokens))
+                                                   : m.commands.end();
+      it != m.commands.end()) {
+    u.command = it->second;
+    return u;
+  }
+
+  // The current question's choices, prepared at construction when it is one
+  // of the knowledge's questions.
+  const internal::ChoiceTable* choices = nullptr;
+  internal::ChoiceTable adhoc;
+  if (current && !current->choices.empty()) {
+    auto it = m.choices.find(current->slot);
+    if (it != m.choices.end() && same_choices(it->second, *current)) {
+      choices = &it->second;
+    } else {
+      add_choice_phrases(adhoc, *current, m.finding_index);
+      choices = &adhoc;
+    }
+  }
+
+  std::vector<bool> events(tokens.size(), false);
+  internal::analyse(m, message, tokens, current, choices, u, events);
+
+  // Time, severity and numbers.
+  std::vector<bool> used(tokens.size(), false);
+  auto spans = text::find_time_expressions(tokens, today);
+  for (auto& s : spans) {
+    for (size_t k = s.begin; k < s.end; ++k) used[k] = true;
+    // "Had a clot 5 years ago": the time of an event, not of the pain.
+    if (s.onset_cue < 2 && events[s.begin]) s.onset_cue = -1;
+  }
+  if (const text::TimeSpan* s = text::onset(spans)) u.duration_days = s->days;
+  internal::numbers(tokens, used, current, u);
+  return u;
+}
+
+namespace internal {
+
+namespace {
+
+// Words before a bare number that make it a 0-10 score ("pain is about 7").
+constexpr std::string_view kSeverityBefore[] = {
+    "pain", "severity", "level", "score",  "rate",    "rated",         "rating", "scale",
+    "say",  "hurts",    "about", "around", "roughly", "approximately", "sore"};
+// Words that may follow such a score ("a 7 today", "8 at worst").
+constexpr std::string_view kSeverityAfter[] = {
+    "or", "out",    "today",   "now",  "at",    "but",  "and", "maybe",
+    "i",  "though", "tonight", "most", "right", "when", "on",  "if",
+    "so", "ish",    "it",      "the",  "pain",  "in",   "by"};
+
+bool is_number(const std::optional<text::Number>& n) { return n && !n->ordinal; }
+
+}  // namespace
+
+void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question* q,
+             Understanding& u) {
+  const size_t n = t.size();
+  auto mark = [&](size_t b, size_t e) {
+    for (size_t k = b; k < e && k < n; ++k) used[k] = true;
+  };
+  auto out_of_ten = [&](size_t e, size_t& end) -> double {
+    // "/10", "out of 10", "of ten" ("/5", "out of 5"); returns the scale or 0.
+    size_t k = e;
+    bool of = false;
+    if (k < n && t[k].is("/")) {
+      ++k;
+    } else if (k + 1 < n && t[k].is("out") && t[k + 1].is("of")) {
+      k += 2;
+    } else if (k < n && t[k].is("of")) {
+      ++k;
+      of = true;  // "one of 5 children" is no score
+    } else {
+      return 0;
+    }
+    auto d = text::parse_number(t, k);
+    if (!is_number(d) || (d->value != 10 && (d->value != 5 || of))) return 0;
+    end = k + static_cast<size_t>(d->len);
+    return d->value;
+  };
+  for (size_t i = 0; i < n && !u.severity; ++i) {
+    if (used[i]) continue;
+    auto num = text::parse_number(t, i);
+    if (!is_number(num)) continue;
+    const size_t e = i + static_cast<size_t>(num->len);
+    size_t end = e;
+    if (double scale = out_of_ten(e, end); scale > 0) {
+      u.severity = std::clamp(num->value * 10 / scale, 0.0, 10.0);
+      mark(i, end);
+      break;
+    }
+    if (num->value > 10) continue;
+    const bool after_a = i > 0 && (t[i - 1].is("a") || t[i - 1].is("an"));
+    bool keyword = false;
+    for (size_t k = 1; k <= 3 && k <= i && !t[i - k].clause_end(); ++k) {
+      keyword |= std::find(std::begin(kSeverityBefore), std::end(kSeverityBefore), t[i - k].text) !=
+                 std::end(kSeverityBefore);
+    }
+    const bool tail = e >= n || t[e].punct() ||
+                      std::find(std::begin(kSeverityAfter), std::end(kSeverityAfter), t[e].text) !=
+                          std::end(kSeverityAfter);
+    if ((after_a || keyword) && tail) {
+      u.severity = num->value;
+      mark(i, e);
+    }
+  }
+  if (!q ||
+      (q->type != knowledge::AnswerType::number && q->type != knowledge::AnswerType::duration)) {
+    return;
+  }
+  // The first number not already read as something else answers.
+  std::optional<double> first;
+  for (size_t i = 0; i < n; ++i) {
+    if (used[i]) continue;
+    auto num = text::parse_number(t, i);
+    if (!is_number(num)) continue;
+    if (q->max > q->min && (num->value < q->min || num->value > q->max)) continue;
+    first = num->value;
+    mark(i, i + static_cast<size_t>(num->len));
+    break;
+  }
+  if (q->number == "severity") {
+    if (!u.severity && first && *first <= 10) u.severity = first;
+    u.number = u.severity;
+  } else if (q->type == knowledge::AnswerType::duration || q->number == "duration_days") {
+    if (!u.duration_days && first) u.duration_days = first;  // a bare number: days
+    u.number = u.duration_days;
+  } else {
+    u.number = first;
+  }
+}
+
+}  // namespace internal
+
+}  // namespace calfbot::dialog
