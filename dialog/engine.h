@@ -8,12 +8,17 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "dialog/state.h"
+
+namespace calfbot::knowledge {
+struct Question;
+}
 
 namespace calfbot::knowledge {
 struct Knowledge;
@@ -24,6 +29,8 @@ namespace calfbot::dialog {
 
 class Lexicon;
 class Planner;
+class Turn;
+struct Understanding;
 
 // What the patient did. Exactly one of text / choice is meaningful.
 struct Input {
@@ -72,6 +79,14 @@ class Engine {
   const knowledge::Model& model() const { return *model_; }
 
  private:
+  // The steps of step(), in order after reading: screen, commands, then the
+  // answer (or what follows the outcome). read() returns nullopt when the
+  // turn is over (an empty, oversized or unknown input got an error).
+  std::optional<Understanding> read(Turn& t, const State& state, const knowledge::Question* q,
+                                    const Input& input) const;
+  void answer(Turn& t, const State& state, const knowledge::Question* q,
+              const Understanding& u) const;
+
   std::shared_ptr<const knowledge::Knowledge> kb_;
   EngineSettings settings_;
   std::unique_ptr<Lexicon> lexicon_;
