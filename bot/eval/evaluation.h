@@ -37,6 +37,14 @@ struct VignetteResult {
   bool emergency_escalation = false;  // an "escalation" message with level "emergency"
   int rank = 0;       // 1-based rank of expected_condition in the outcome; 0 = absent
   int questions = 0;  // "question" messages the bot sent (re-asks included)
+  // Two question messages in a row with the same text (a re-ask word for word).
+  bool repeated_question = false;
+  // For an emergency vignette written blind: the patient message (0 = the
+  // opening) that first states the sign, -1 when unknown or when only the
+  // direct question brings it out; and the one after which the emergency
+  // escalation came, -1 when none came.
+  int sign_said_at = -1;
+  int escalated_at = -1;
   std::vector<std::string> transcript;  // "bot: ..." / "patient: ..." lines
   std::string error;  // engine exception or step cap; empty when the run ended normally
 };
@@ -56,6 +64,11 @@ struct Metrics {
   double median_questions = 0;
   int max_questions = 0;
   int errors = 0;  // runs that ended without an outcome
+  int repeated_question = 0;  // runs with the same question text twice in a row
+  // Emergencies whose sign the patient states unasked (sign_said_at >= 0),
+  // and those escalated on that very message.
+  int emergency_timed = 0, emergency_on_time = 0;
+  int top1_non_emergency = 0, non_emergency = 0;
 
   // Fractions in [0, 1]. With nothing to count, sensitivity and accuracies
   // are 1 and the under/over-triage rates 0.
@@ -75,14 +88,19 @@ bool has_safety_failure(const std::vector<VignetteResult>& results);
 
 // Per-vignette rows (id, expected/actual triage, rank, questions), then the metrics.
 void print_table(const std::vector<VignetteResult>& results, const Metrics& m, std::ostream& out);
+// The metrics alone, without a row per vignette (the test half's report).
+void print_metrics(const Metrics& m, std::ostream& out);
 void print_transcript(const VignetteResult& r, std::ostream& out);
 
-// `calfbot eval [--vignettes DIR] [--strict] [--verbose] [--only ID]`.
-// args are the words after "eval" (a leading "eval" is skipped). Prints the
-// table (and with --verbose every transcript) to out. Returns 0; 1 with
-// --strict when has_safety_failure; 2 for bad arguments, unreadable or
-// malformed vignettes, or knowledge that fails to load. DIR defaults to
-// "tests/vignettes".
+// `calfbot eval [--vignettes DIR] [--evidence DIR] [--strict] [--verbose]
+// [--only ID] [--misses]`. args are the words after "eval" (a leading "eval"
+// is skipped). Prints the table (and with --verbose every transcript) to
+// out; with --evidence, the tables of both halves of the evidence written
+// blind (bot/eval/evidence.h), with understanding recall and precision per
+// finding; --misses lists the development half's misreadings. Returns 0; 1
+// with --strict when has_safety_failure in any set; 2 for bad arguments,
+// unreadable or malformed vignettes or evidence, or knowledge that fails to
+// load. DIR defaults to "tests/vignettes".
 int run_eval(const std::vector<std::string>& args, std::ostream& out);
 // The same with a given engine (its knowledge is used to check the vignettes).
 int run_eval(const dialog::Engine& engine, const std::vector<std::string>& args, std::ostream& out);

@@ -97,7 +97,8 @@ VignetteParse parse_vignette(std::string_view json_text, const std::string& file
   if (!j.is_object()) return fail("must be a JSON object");
   static const char* const kKeys[] = {
       "id",      "description", "expected_triage", "expected_condition",
-      "opening", "facts",       "numbers",         "answers"};
+      "opening", "facts",       "numbers",         "answers",
+      "voice",   "red_flag",    "red_flag_first_said"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
       return fail("unknown key " + in_quotes(key));
@@ -153,6 +154,13 @@ VignetteParse parse_vignette(std::string_view json_text, const std::string& file
       }
       v.numbers[name] = value.get<double>();
     }
+  }
+  for (const auto& [key, target] : {std::pair<const char*, std::string*>{"voice", &v.voice},
+                                    {"red_flag", &v.red_flag},
+                                    {"red_flag_first_said", &v.red_flag_first_said}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_string()) return fail(in_quotes(key) + " must be a string");
+    *target = j[key].get<std::string>();
   }
   if (j.contains("answers")) {
     if (!j["answers"].is_object()) return fail("\"answers\" must be an object");

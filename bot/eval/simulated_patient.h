@@ -32,6 +32,10 @@ struct Vignette {
   std::map<std::string, dialog::Value> facts;  // yes / no / unsure; absent = no
   std::map<std::string, double> numbers;       // "age", "severity", "duration_days"
   std::map<std::string, std::string> answers;  // slot -> free-text reply (overrides)
+  // Written blind (tests/evidence): the author's voice; for an emergency, which
+  // rule it is and the slot whose answer first states its sign ("complaint"
+  // for the opening, "asked" when only the direct question brings it out).
+  std::string voice, red_flag, red_flag_first_said;
   std::string file;                            // where it was read from
 
   dialog::Value fact(const std::string& finding) const;  // absent -> no

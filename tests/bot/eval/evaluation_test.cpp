@@ -146,7 +146,9 @@ TEST(Metrics, TablePrintsRowsThenFigures) {
             "over-triage            0/3 (0.0%)\n"
             "top-1 accuracy         1/3 (33.3%)\n"
             "top-3 accuracy         2/3 (66.7%)\n"
+            "top-1, not emergencies 0/1 (0.0%)\n"
             "questions              median 20, max 80\n"
+            "same question twice    0 conversation(s)\n"
             "runs without outcome   1\n");
 }
 
@@ -313,7 +315,8 @@ TEST(RunEval, BadArgumentsPrintUsage) {
   EXPECT_EQ(run_eval({"--fast"}, out), 2);
   EXPECT_EQ(out.str(),
             "unknown option --fast\n"
-            "usage: calfbot eval [--vignettes DIR] [--strict] [--verbose] [--only ID]\n");
+            "usage: calfbot eval [--vignettes DIR] [--evidence DIR [--half dev|test]] [--strict]\n"
+            "                    [--verbose] [--misses] [--only ID]\n");
   std::ostringstream out2;
   EXPECT_EQ(run_eval({"eval", "--only"}, out2), 2);
   EXPECT_EQ(out2.str().substr(0, out2.str().find('\n')), "--only needs a value");
