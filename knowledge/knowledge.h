@@ -88,6 +88,16 @@ struct Question {
   std::vector<std::string> on_yes;
   bool always_ask = false;       // asked in every conversation (safety screen)
   Predicate ask_if;              // asked only when this holds (Kind::always = always)
+  // Repair, when an answer was not understood: first the question put another
+  // way, with examples or its choices; then a plain yes/no about the single
+  // most important thing it asks (`direct`).
+  std::string rephrase;
+  struct Direct {
+    std::string text;
+    std::vector<std::string> yes;  // findings a "yes" makes present
+    std::vector<std::string> no;   // findings a "no" makes absent
+  };
+  std::optional<Direct> direct;
 };
 
 // The order a clinician takes a pain history in (SOCRATES plus the patient).
@@ -100,6 +110,29 @@ struct RedFlagRule {
   Triage level = Triage::urgent;
   Predicate when;
   std::string text;  // patient-facing; "{emergency_number}" is filled in
+  std::vector<std::string> cite;
+  // Proportionate caution for a rule that holds only if a "not sure" answer
+  // is taken as yes: it raises the level (to urgent at the most) when
+  // `plausible_if` holds, or when the rule gives none; otherwise the outcome
+  // carries `safety_net`, a precise line on what to watch for.
+  std::optional<Predicate> plausible_if;
+  std::string safety_net;
+};
+
+// A language other than English that calfbot recognises: it answers, in that
+// language, with the emergency number and that it converses in English, and
+// screens the red-flag phrases it knows in that language.
+struct Language {
+  std::string id;    // "es", "fr", ...: the "language" of the reply
+  std::string name;  // in English, for the audit
+  // Words common in that language and rare in English, which recognise it.
+  std::vector<std::string> words;
+  // Unicode blocks that recognise it by script alone ("arabic", "cjk").
+  std::string script;
+  std::string reply;  // "{emergency_number}" is filled in
+  // finding id -> phrases stating it in that language (lower case, no accents).
+  std::map<std::string, std::vector<std::string>> red_flags;
+  std::vector<std::string> negations;  // words that deny a phrase after them
   std::vector<std::string> cite;
 };
 
@@ -143,6 +176,7 @@ struct Knowledge {
   std::vector<RedFlagRule> red_flags;
   std::vector<AdviceItem> advice;
   std::vector<WellsItem> wells;
+  std::vector<Language> languages;
   std::string disclaimer;  // shown with every outcome
 
   // Lookups; nullptr when absent.

@@ -24,7 +24,8 @@ namespace {
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entries (
-  kind TEXT NOT NULL,      -- source, finding, question, condition, red_flag, advice, wells
+  kind TEXT NOT NULL,      -- source, finding, question, condition, red_flag, advice, wells,
+                           -- language
   id TEXT NOT NULL,
   file TEXT NOT NULL,
   ord INTEGER NOT NULL,
@@ -66,6 +67,7 @@ std::string kind_of(const std::string& name) {
   if (name == "advice.json") return "advice";
   if (name == "wells.json") return "wells";
   if (name == "meta.json") return "meta";
+  if (name == "languages.json") return "language";
   if (name.rfind("conditions/", 0) == 0 && name.size() > 16 &&
       name.compare(name.size() - 5, 5, ".json") == 0) {
     return "condition";
@@ -178,6 +180,7 @@ LoadResult read(SQLite::Database& db) {
     if (kind == "red_flag") kb->red_flags.push_back(detail::parse_red_flag(j, c));
     if (kind == "advice") kb->advice.push_back(detail::parse_advice(j, c));
     if (kind == "wells") kb->wells.push_back(detail::parse_wells(j, c));
+    if (kind == "language") kb->languages.push_back(detail::parse_language(j, c));
     if (kind == "condition") {
       kb->conditions.push_back(detail::parse_condition(j, c));
       condition_files.push_back(c.file);
@@ -185,7 +188,10 @@ LoadResult read(SQLite::Database& db) {
   }
   if (errors.empty()) detail::check_references(*kb, condition_files, errors);
   if (!errors.empty()) return {nullptr, errors};
-  for (auto& rule : kb->red_flags) index_findings(*kb, rule.when);
+  for (auto& rule : kb->red_flags) {
+    index_findings(*kb, rule.when);
+    if (rule.plausible_if) index_findings(*kb, *rule.plausible_if);
+  }
   for (auto& question : kb->questions) index_findings(*kb, question.ask_if);
   return {kb, {}};
 }

@@ -224,7 +224,7 @@ Finding parse_finding(const json& j, Context& c) {
 Question parse_question(const json& j, Context& c) {
   enter(c, j, "slot");
   Obj o(j, c, {"slot", "phase", "type", "text", "why", "snomed", "finding", "number", "min", "max",
-               "choices", "on_yes", "always_ask", "ask_if"});
+               "choices", "on_yes", "always_ask", "ask_if", "rephrase", "direct"});
   Question q;
   q.slot = o.str("slot");
   q.phase = o.str("phase");
@@ -238,6 +238,14 @@ Question parse_question(const json& j, Context& c) {
   q.on_yes = o.strs("on_yes");
   q.always_ask = o.boolean("always_ask", false);
   if (const json* p = o.get("ask_if")) q.ask_if = parse_predicate(*p, c, "ask_if");
+  q.rephrase = o.str("rephrase", false);
+  if (const json* d = o.get("direct")) {
+    Obj dv(*d, c, {"text", "yes", "no"});
+    q.direct = Question::Direct{dv.str("text"), dv.strs("yes"), dv.strs("no")};
+    if (q.direct->yes.empty() && q.direct->no.empty()) {
+      c.fail("direct: give the findings a yes or a no states ('yes', 'no')");
+    }
+  }
   switch (q.type) {
     case AnswerType::yes_no: q.finding = o.str("finding"); break;
     case AnswerType::number:
@@ -308,7 +316,7 @@ Condition parse_condition(const json& j, Context& c) {
 
 RedFlagRule parse_red_flag(const json& j, Context& c) {
   enter(c, j, "id");
-  Obj o(j, c, {"id", "level", "when", "text", "cite"});
+  Obj o(j, c, {"id", "level", "when", "text", "cite", "unsure"});
   RedFlagRule r;
   r.id = o.str("id");
   r.level = triage(o.str("level"), c, "level");
@@ -319,7 +327,45 @@ RedFlagRule parse_red_flag(const json& j, Context& c) {
   r.text = o.str("text");
   r.cite = o.strs("cite");
   if (r.cite.empty()) c.fail("'cite' must name at least one source");
+  if (const json* u = o.get("unsure")) {
+    Obj uv(*u, c, {"plausible_if", "safety_net"});
+    if (const json* p = uv.get("plausible_if")) {
+      r.plausible_if = parse_predicate(*p, c, "unsure.plausible_if");
+    } else {
+      c.fail("unsure: missing 'plausible_if'");
+    }
+    r.safety_net = uv.str("safety_net");
+  }
   return r;
+}
+
+Language parse_language(const json& j, Context& c) {
+  enter(c, j, "id");
+  Obj o(j, c, {"id", "name", "words", "script", "reply", "red_flags", "negations", "cite"});
+  Language l;
+  l.id = o.str("id");
+  l.name = o.str("name");
+  l.words = o.strs("words");
+  l.script = o.str("script", false);
+  if (!l.script.empty() && l.script != "arabic" && l.script != "cjk") {
+    c.fail("'script' is '" + l.script + "'; use arabic or cjk");
+  }
+  if (l.words.empty() && l.script.empty()) c.fail("give 'words' or a 'script' to recognise it by");
+  l.reply = o.str("reply");
+  l.negations = o.strs("negations");
+  if (const json* r = o.get("red_flags")) {
+    if (!r->is_object()) {
+      c.fail("'red_flags' must map finding ids to lists of phrases");
+    } else {
+      for (const auto& [finding, phrases] : r->items()) {
+        const json wrapped = {{"phrases", phrases}};
+        l.red_flags[finding] = Obj(wrapped, c, {"phrases"}).strs("phrases");
+      }
+    }
+  }
+  l.cite = o.strs("cite");
+  if (l.cite.empty()) c.fail("'cite' must name at least one source");
+  return l;
 }
 
 AdviceItem parse_advice(const json& j, Context& c) {

@@ -27,6 +27,7 @@ Condition parse_condition(const nlohmann::json& j, Context& c);
 RedFlagRule parse_red_flag(const nlohmann::json& j, Context& c);
 AdviceItem parse_advice(const nlohmann::json& j, Context& c);
 WellsItem parse_wells(const nlohmann::json& j, Context& c);
+Language parse_language(const nlohmann::json& j, Context& c);
 Predicate parse_predicate(const nlohmann::json& j, Context& c, const std::string& where);
 
 // A predicate back to its JSON form (for audit and explanations).

@@ -78,6 +78,16 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
   ck.unique("red_flags.json", kb.red_flags, &RedFlagRule::id);
   ck.unique("advice.json", kb.advice, &AdviceItem::id);
 
+  // Every wording of every question differs from every other, so that no
+  // question is ever shown twice in a row word for word.
+  std::set<std::string> texts;
+  for (const auto& q : kb.questions) {
+    for (const std::string* t : {&q.text, &q.rephrase}) {
+      if (!t->empty() && !texts.insert(*t).second) {
+        ck.fail("questions.json", q.slot, "the wording \"" + *t + "\" is used twice");
+      }
+    }
+  }
   std::set<std::string> reachable;
   for (const auto& f : kb.findings) {
     ck.cites("findings.json", f.id, f.cite);
@@ -102,6 +112,13 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
       reachable.insert(s);
     }
     ck.predicate(file, q.slot, "ask_if", q.ask_if);
+    if (q.direct) {
+      for (const auto& f : q.direct->yes) {
+        ck.finding(file, q.slot, "direct.yes", f);
+        reachable.insert(f);
+      }
+      for (const auto& f : q.direct->no) ck.finding(file, q.slot, "direct.no", f);
+    }
   }
   for (const auto& f : kb.findings) {
     if (!reachable.count(f.id)) {
@@ -129,6 +146,12 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
   for (const auto& r : kb.red_flags) {
     ck.predicate("red_flags.json", r.id, "when", r.when);
     ck.cites("red_flags.json", r.id, r.cite);
+    if (r.plausible_if) ck.predicate("red_flags.json", r.id, "unsure.plausible_if", *r.plausible_if);
+  }
+  ck.unique("languages.json", kb.languages, &Language::id);
+  for (const auto& l : kb.languages) {
+    for (const auto& [f, _] : l.red_flags) ck.finding("languages.json", l.id, "red_flags", f);
+    ck.cites("languages.json", l.id, l.cite);
   }
   for (const auto& a : kb.advice) ck.cites("advice.json", a.id, a.cite);
   for (const auto& w : kb.wells) ck.finding("wells.json", w.id, "finding", w.finding);
