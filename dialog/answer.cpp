@@ -46,14 +46,14 @@ bool apply_answer(Turn& t, const Question& q, const Understanding& u) {
           bool picked = std::find(u.choices.begin(), u.choices.end(), c.id) != u.choices.end();
           for (const auto& f : c.sets) {
             if (picked) t.set(f, Value::yes);
-            else if (!(observed(u, f) && t.s().get(f) == Value::yes)) t.set(f, Value::no);
+            else if (t.s().get(f) != Value::yes) t.set(f, Value::no);
           }
         }
         return true;
       }
       if (u.reply == Value::no) {
         for (const auto& f : items) {
-          if (!(observed(u, f) && t.s().get(f) == Value::yes)) t.set(f, Value::no);
+          if (t.s().get(f) != Value::yes) t.set(f, Value::no);
         }
         return true;
       }
@@ -90,26 +90,34 @@ bool apply_answer(Turn& t, const Question& q, const Understanding& u) {
   return false;
 }
 
-void give_up_on(Turn& t, const Question& q) {
-  if (q.type == AnswerType::yes_no) t.set(q.finding, Value::unsure);
-  for (const auto& c : q.choices) {
-    for (const auto& f : c.sets) {
+bool apply_direct(Turn& t, const Question::Direct& d, const Understanding& u) {
+  if (u.reply == Value::yes) {
+    for (const auto& f : d.yes) t.set(f, Value::yes);
+    return true;
+  }
+  if (u.reply == Value::no) {
+    for (const auto& f : d.no) {
+      if (t.s().get(f) != Value::yes) t.set(f, Value::no);
+    }
+    return true;
+  }
+  if (u.reply == Value::unsure) {
+    for (const auto& f : d.no.empty() ? d.yes : d.no) {
       if (t.s().get(f) == Value::unknown) t.set(f, Value::unsure);
     }
+    return true;
   }
+  for (const auto* list : {&d.yes, &d.no}) {
+    if (std::any_of(list->begin(), list->end(), [&](const auto& f) { return observed(u, f); })) {
+      return true;
+    }
+  }
+  return false;
 }
 
-std::string clarification(const Question& q) {
-  switch (q.type) {
-    case AnswerType::yes_no: return "Sorry, I didn't catch that. Please answer yes, no or not sure.";
-    case AnswerType::number:
-      return "Sorry, I need a number between " + std::to_string(static_cast<int>(q.min)) + " and " +
-             std::to_string(static_cast<int>(q.max)) + ", or say you're not sure.";
-    case AnswerType::duration:
-      return "Sorry, I didn't catch when it started. You could say \"2 days ago\", \"since "
-             "Monday\" or \"about 3 weeks\".";
-    default: return "Sorry, I didn't catch that. Please pick one of the choices or describe it.";
-  }
+std::string repair_preface(int attempt) {
+  return attempt <= 1 ? "Sorry, I didn't quite follow. Let me put it another way."
+                      : "Let me ask that more simply.";
 }
 
 std::string noted(const knowledge::Knowledge& kb, const Understanding& u) {

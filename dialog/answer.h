@@ -17,12 +17,13 @@ bool observed(const Understanding& u, const std::string& finding);
 // Applies the reply to the current question. Returns whether it answered it.
 bool apply_answer(Turn& t, const knowledge::Question& q, const Understanding& u);
 
-// When a reply could not be understood twice, the question is recorded as
-// "not sure" and the conversation moves on.
-void give_up_on(Turn& t, const knowledge::Question& q);
+// Applies the reply to a question's direct yes/no (repair). Returns whether
+// it answered it.
+bool apply_direct(Turn& t, const knowledge::Question::Direct& d, const Understanding& u);
 
-// The re-ask's preface when a reply was not understood.
-std::string clarification(const knowledge::Question& q);
+// What the bot says before asking again when a reply was not understood for
+// the `attempt`-th time (1: the rephrase follows, 2: the direct yes/no).
+std::string repair_preface(int attempt);
 
 // "Thank you. I've noted: ..." for the findings the message stated; "" for none.
 std::string noted(const knowledge::Knowledge& kb, const Understanding& u);

@@ -29,6 +29,15 @@ const char* kHelp =
     "answer, \"restart\" to start again, or \"why\" to hear why I ask a question. If you have "
     "chest pain, trouble breathing or feel faint, call {emergency_number} now.";
 
+// At most `bytes` bytes of valid UTF-8 text, cut before a character.
+std::string utf8_prefix(const std::string& text, size_t bytes) {
+  size_t end = std::min(bytes, text.size());
+  while (end > 0 && end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
+
 // Ends a turn with an error and, while the conversation is open, the same
 // question again.
 void refuse(Turn& t, const State& state, const char* code, const std::string& text) {
@@ -76,9 +85,9 @@ bool read_choice(Turn& t, const State& state, const Question* q, const std::stri
   return true;
 }
 
-// Applies what the message states, numbers included, and runs the red-flag
-// rules before anything else. Returns true when the conversation is over.
-bool screen(Turn& t, const State& state, const Question* q, const Understanding& u) {
+// Applies what the message states, numbers included, and, when it answers
+// the question being asked, the reply. Returns whether it answered it.
+bool take(Turn& t, const State& state, const Question* q, const Understanding& u, bool answering) {
   for (const auto& o : u.findings) t.set(o.finding, o.value);
   if (u.severity && !(q && q->type == AnswerType::number && q->number != "severity")) {
     t.set_number("severity", *u.severity);
@@ -86,15 +95,15 @@ bool screen(Turn& t, const State& state, const Question* q, const Understanding&
   if (u.duration_days && !(q && q->type == AnswerType::number)) {
     t.set_number("duration_days", *u.duration_days);
   }
-  if (!t.interlock()) return false;
-  t.record().slot = state.current;
-  t.s().answers.push_back(t.record());
-  return true;
+  if (!answering) return false;
+  if (state.current == "complaint") return true;
+  if (!q) return false;
+  const auto direct = state.variant == 2 ? direct_of(*q) : std::nullopt;
+  return direct ? apply_direct(t, *direct, u) : apply_answer(t, *q, u);
 }
 
-// restart, back, help and why end the turn (returns true); skip becomes a
-// "not sure" reply.
-bool run_command(Turn& t, const State& state, const Question* q, Understanding& u,
+// restart, back, help and why end the turn (returns true).
+bool run_command(Turn& t, const State& state, const Question* q, const Understanding& u,
                  int64_t time_unix) {
   switch (u.command) {
     case Command::restart: {
@@ -136,10 +145,18 @@ bool run_command(Turn& t, const State& state, const Question* q, Understanding& 
                             : "I ask so I can tell you what is likely and how soon to get care."));
       if (state.phase == State::Phase::asking) t.ask(state.current);
       return true;
-    case Command::skip: u.reply = Value::unsure; return false;
+    case Command::skip:
     case Command::none: return false;
   }
   return false;
+}
+
+// A message in another language: the reply in that language (the emergency
+// number, and that calfbot converses in English), then the question again.
+Message language_message(const Understanding& u, const EngineSettings& settings) {
+  Message m = info_message(fill(u.language_reply, settings));
+  m["language"] = u.language;
+  return m;
 }
 
 // A message after the outcome: something new is added to the summary.
@@ -166,7 +183,7 @@ Engine::Engine(std::shared_ptr<const knowledge::Knowledge> kb, EngineSettings se
       lexicon_(std::make_unique<Lexicon>(*kb_)),
       model_(std::make_unique<knowledge::Model>(*kb_)),
       planner_(std::make_unique<Planner>(*kb_, *model_)) {
-  for (const auto& q : kb_->questions) question_messages_.push_back(question_message(q, 0, settings_));
+  wordings_ = std::make_unique<Wordings>(question_wordings(*kb_, settings_));
 }
 
 Engine::~Engine() = default;
@@ -175,7 +192,7 @@ StepResult Engine::start(int64_t time_unix) const {
   State s;
   s.knowledge_version = kb_->version;
   s.started_unix = time_unix;
-  Turn t(*kb_, *model_, settings_, question_messages_, s);
+  Turn t(*kb_, *model_, settings_, *wordings_, s);
   t.emit(info_message(
       fill("Hello, I'm calfbot. I'll ask you some questions about your calf pain, the way a "
            "clinician would, and then tell you what is likely and how soon to get care. I can't "
@@ -198,37 +215,40 @@ std::optional<Understanding> Engine::read(Turn& t, const State& state, const Que
     refuse(t, state, "empty_message", "I didn't get any words. Please type your answer.");
     return std::nullopt;
   }
-  if (text.size() > kMaxTextBytes) {
-    refuse(t, state, "message_too_long",
-           "That message is too long for me. Please keep each answer under 2000 characters.");
-    return std::nullopt;
-  }
-  t.record().text = text;
-  t.s().patient_words.push_back(text);
+  // A message over the size answers take is still read and screened whole
+  // (step() refuses it after the screen); the state keeps its beginning.
+  const std::string kept = text.size() > kMaxTextBytes ? utf8_prefix(text, kMaxTextBytes) : text;
+  t.record().text = kept;
+  t.s().patient_words.push_back(kept);
   return lexicon_->understand(text, q, local_date(input.time_unix, input.utc_offset_minutes));
 }
 
-void Engine::answer(Turn& t, const State& state, const Question* q, const Understanding& u) const {
+void Engine::answer(Turn& t, const State& state, const Question* q, const Understanding& u,
+                    bool understood) const {
   const bool in_complaint = state.current == "complaint";
-  bool understood = in_complaint || (q && apply_answer(t, *q, u));
-  if (!understood && q && t.s().clarifications >= kMaxClarifications) {
-    give_up_on(t, *q);
-    understood = true;
-  }
-  if (understood || t.changed()) {
-    t.record().slot = understood ? state.current : "";
+  // Repair did not help: the question is left unanswered, never taken as
+  // "not sure" (only the patient says that), and the outcome says what to
+  // watch for where it was a warning sign.
+  const bool leave = !understood && q && t.s().clarifications >= kMaxClarifications;
+  if (understood || leave || t.changed()) {
+    t.record().slot = understood || leave ? state.current : "";
     t.s().answers.push_back(t.record());
   }
+  if (leave) t.s().unanswered.push_back(state.current);
   if (t.interlock()) return;
 
   std::string ack = noted(*kb_, u);
   if (in_complaint && ack.empty()) ack = "Thank you.";
   if (!ack.empty() && (in_complaint || u.findings.size() > 1)) t.emit(info_message(ack));
 
-  if (!understood) {
-    t.s().clarifications++;
-    t.ask(state.current, clarification(*q));
+  if (!understood && !leave) {
+    // Repair: the question put another way, then a plain yes/no.
+    const int attempt = ++t.s().clarifications;
+    t.ask(state.current, repair_preface(attempt), attempt);
     return;
+  }
+  if (leave) {
+    t.emit(info_message("I'll leave that question for now. You can tell me about it at any time."));
   }
   t.s().clarifications = 0;
   Plan plan = planner_->next(t.facts(), settings_);
@@ -243,18 +263,42 @@ StepResult Engine::step(const State& state, const Input& message) const {
   // From here on the message is valid UTF-8, as the replies quote it.
   Input input = message;
   input.value = valid_utf8(message.value);
-  Turn t(*kb_, *model_, settings_, question_messages_, state);
+  Turn t(*kb_, *model_, settings_, *wordings_, state);
   const Question* q = kb_->question(state.current);
   std::optional<Understanding> u = read(t, state, q, input);
   if (!u) return t.take();
-  // Safety first: whatever the message is, its findings are screened before
+  if (u->command == Command::skip) u->reply = Value::unsure;
+  const bool too_long = input.kind == Input::Kind::text && input.value.size() > kMaxTextBytes;
+  const bool foreign = !u->language.empty();
+  const bool answering = (u->command == Command::none || u->command == Command::skip) &&
+                         state.phase == State::Phase::asking && !too_long && !foreign;
+  const bool understood = take(t, state, q, *u, answering);
+  // Safety first: whatever the message is, what it states is screened before
   // anything else, commands included.
-  if (screen(t, state, q, *u)) return t.take();
+  if (t.interlock()) {
+    t.record().slot = state.current;
+    t.s().answers.push_back(t.record());
+    if (foreign) t.emit(language_message(*u, settings_));
+    return t.take();
+  }
+  if (foreign) {
+    if (t.changed()) t.s().answers.push_back(t.record());
+    t.emit(language_message(*u, settings_));
+    if (state.phase == State::Phase::asking) t.ask(state.current);
+    return t.take();
+  }
+  if (too_long) {
+    // Screened whole above; only now refused.
+    if (t.changed()) t.s().answers.push_back(t.record());
+    refuse(t, state, "message_too_long",
+           "That message is too long for me. Please keep each answer under 2000 characters.");
+    return t.take();
+  }
   if (run_command(t, state, q, *u, input.time_unix)) return t.take();
   if (state.phase == State::Phase::done) {
     after_outcome(t);
   } else {
-    answer(t, state, q, *u);
+    answer(t, state, q, *u, understood);
   }
   return t.take();
 }

@@ -31,6 +31,7 @@ class Lexicon;
 class Planner;
 class Turn;
 struct Understanding;
+struct Wordings;
 
 // What the patient did. Exactly one of text / choice is meaningful.
 struct Input {
@@ -79,22 +80,23 @@ class Engine {
   const knowledge::Model& model() const { return *model_; }
 
  private:
-  // The steps of step(), in order after reading: screen, commands, then the
-  // answer (or what follows the outcome). read() returns nullopt when the
-  // turn is over (an empty, oversized or unknown input got an error).
+  // The steps of step(): read, take what the message states (the reply
+  // included), screen, commands, then the rest of the answer (or what
+  // follows the outcome). read() returns nullopt when the turn is over (an
+  // empty or unknown input got an error).
   std::optional<Understanding> read(Turn& t, const State& state, const knowledge::Question* q,
                                     const Input& input) const;
-  void answer(Turn& t, const State& state, const knowledge::Question* q,
-              const Understanding& u) const;
+  void answer(Turn& t, const State& state, const knowledge::Question* q, const Understanding& u,
+              bool understood) const;
 
   std::shared_ptr<const knowledge::Knowledge> kb_;
   EngineSettings settings_;
   std::unique_ptr<Lexicon> lexicon_;
   std::unique_ptr<knowledge::Model> model_;
   std::unique_ptr<Planner> planner_;
-  // question_message(q, 0) of every question in Knowledge::questions, built
-  // once: a turn copies one and sets its progress.asked.
-  std::vector<Message> question_messages_;
+  // Every question's message in each wording, built once: a turn copies one
+  // and sets its progress.asked.
+  std::unique_ptr<Wordings> wordings_;
 };
 
 }  // namespace calfbot::dialog

@@ -54,10 +54,17 @@ struct Fired {
   knowledge::Triage level;  // the rule's level, or at most urgent when it only
                             // holds if "not sure" answers are taken as yes
   bool on_unsure;
+  // Holds only if "not sure" answers are yes, and the rest of the story does
+  // not make that plausible (the rule's plausible_if): no level, only the
+  // rule's safety-net line in the outcome.
+  bool watch = false;
+  std::vector<std::string> unsure;  // the "not sure" findings it read (on_unsure)
 };
 
 // Every rule that holds. A rule that would hold if the patient's "not sure"
-// answers were yes fires too, at urgent at the most: when unsure, err towards care.
+// answers were yes fires too, at urgent at the most, when the rest of the
+// story makes the sign plausible (or the rule gives no test of that); else it
+// is returned with watch set: when unsure, err towards care, in proportion.
 std::vector<Fired> evaluate_rules(const knowledge::Knowledge& kb, const knowledge::Model& model,
                                   const State& s);
 std::vector<Fired> evaluate_rules(const Facts& facts);

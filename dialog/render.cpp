@@ -1,6 +1,8 @@
 #include "dialog/render.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -80,7 +82,33 @@ json choice(const std::string& id, const std::string& label) {
   return c;
 }
 
+// "a, b or c".
+std::string or_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string unsure_text(const knowledge::Knowledge& kb, const Fired& f,
+                        const EngineSettings& settings) {
+  std::vector<std::string> labels;
+  for (const auto& id : f.unsure) {
+    const auto* finding = kb.finding(id);
+    labels.push_back(finding ? finding->label : id);
+  }
+  std::string text = "You weren't sure about " + (labels.empty() ? "a warning sign" : or_list(labels)) +
+                     ". To be safe, please get an in-person assessment today: contact your clinic "
+                     "or an urgent care service now and tell them what you told me.";
+  if (f.rule->level == Triage::emergency) {
+    text += " If you find that you do have it, or it gets worse, call {emergency_number} now.";
+  }
+  return fill(text, settings);
+}
 
 std::string fill(std::string text, const EngineSettings& settings) {
   const std::string key = "{emergency_number}";
@@ -115,13 +143,58 @@ Message question_message(const knowledge::Question& q, int asked, const EngineSe
   return m;
 }
 
-Message complaint_question() {
+Message complaint_question(int variant) {
   return {{"type", "question"},
           {"slot", "complaint"},
-          {"text", "In your own words, what is troubling you about your calf or lower leg?"},
+          {"text", variant == 0
+                       ? "In your own words, what is troubling you about your calf or lower leg?"
+                       : "Tell me in a sentence or two what is wrong with your leg: where it hurts, "
+                         "since when, and anything else you have noticed."},
           {"answer_type", "text"},
           {"why", "What you say in your own words often answers several questions at once."},
           {"progress", {{"asked", 0}}}};
+}
+
+std::optional<knowledge::Question::Direct> direct_of(const knowledge::Question& q) {
+  if (q.direct) return q.direct;
+  if (q.type != AnswerType::yes_no) return std::nullopt;
+  return knowledge::Question::Direct{"Please just answer yes or no: " + q.text, {q.finding},
+                                     {q.finding}};
+}
+
+Wordings question_wordings(const knowledge::Knowledge& kb, const EngineSettings& settings) {
+  Wordings w;
+  for (const auto& q : kb.questions) {
+    Message text = question_message(q, 0, settings);
+    Message rephrase = text;
+    if (!q.rephrase.empty()) rephrase["text"] = fill(q.rephrase, settings);
+    Message direct = nullptr;
+    if (auto d = direct_of(q)) {
+      direct = question_message(q, 0, settings);
+      direct["text"] = fill(d->text, settings);
+      direct["answer_type"] = "yes_no";
+      json choices = json::array();
+      choices.push_back(choice("yes", "Yes"));
+      choices.push_back(choice("no", "No"));
+      choices.push_back(choice("unsure", "I'm not sure"));
+      direct["choices"] = std::move(choices);
+      direct.erase("range");
+      direct["repair"] = "direct";
+      json findings = json::array();
+      for (const auto* list : {&d->yes, &d->no}) {
+        for (const auto& f : *list) {
+          if (std::find(findings.begin(), findings.end(), f) == findings.end()) {
+            findings.push_back(f);
+          }
+        }
+      }
+      direct["findings"] = std::move(findings);
+    }
+    w.text.push_back(std::move(text));
+    w.rephrase.push_back(std::move(rephrase));
+    w.direct.push_back(std::move(direct));
+  }
+  return w;
 }
 
 Message info_message(const std::string& text) { return {{"type", "info"}, {"text", text}}; }
@@ -130,20 +203,14 @@ Message error_message(const std::string& code, const std::string& text) {
   return {{"type", "error"}, {"code", code}, {"text", text}};
 }
 
-Message escalation_message(Triage level, const std::vector<Fired>& fired,
-                           const EngineSettings& settings) {
+Message escalation_message(const knowledge::Knowledge& kb, Triage level,
+                           const std::vector<Fired>& fired, const EngineSettings& settings) {
   std::string text;
   json rules = json::array();
   for (const auto& f : fired) {
-    if (f.level != level) continue;
+    if (f.watch || f.level != level) continue;
     rules.push_back(f.rule->id);
-    if (text.empty()) {
-      text = fill(f.rule->text, settings);
-      if (f.on_unsure) {
-        text = "You weren't sure about some of the warning signs I asked about, so to be safe: " +
-               text;
-      }
-    }
+    if (text.empty()) text = f.on_unsure ? unsure_text(kb, f, settings) : fill(f.rule->text, settings);
   }
   return {{"type", "escalation"},
           {"level", std::string(to_string(level))},
@@ -159,7 +226,9 @@ namespace {
 Triage triage_of(const knowledge::Knowledge& kb, const State& s, const std::vector<Fired>& fired,
                  const std::vector<double>& post) {
   Triage t = s.escalated ? static_cast<Triage>(*s.escalated) : Triage::self_care;
-  for (const auto& f : fired) t = std::max(t, f.level);
+  for (const auto& f : fired) {
+    if (!f.watch) t = std::max(t, f.level);
+  }
   size_t lead = static_cast<size_t>(std::max_element(post.begin(), post.end()) - post.begin());
   for (size_t c = 0; c < post.size(); ++c) {
     if (c == lead || post[c] >= kUrgencyFloor) t = std::max(t, kb.conditions[c].urgency);
@@ -167,9 +236,61 @@ Triage triage_of(const knowledge::Knowledge& kb, const State& s, const std::vect
   return t;
 }
 
+// The highest level of the rules that read any of `findings`.
+std::optional<Triage> level_reading(const knowledge::Knowledge& kb,
+                                    const std::vector<std::string>& findings) {
+  std::optional<Triage> level;
+  std::function<bool(const knowledge::Predicate&)> reads = [&](const knowledge::Predicate& p) {
+    if (p.kind == knowledge::Predicate::Kind::finding &&
+        std::find(findings.begin(), findings.end(), p.name) != findings.end()) {
+      return true;
+    }
+    return std::any_of(p.children.begin(), p.children.end(), reads);
+  };
+  for (const auto& rule : kb.red_flags) {
+    if (reads(rule.when)) level = std::max(level.value_or(rule.level), rule.level);
+  }
+  return level;
+}
+
+// Precise safety-net lines: for each warning sign the patient was unsure of
+// where the rest of the story did not make it plausible (the rule's own
+// line), and for each warning-sign question left unanswered after repair.
+std::vector<json> watch_lines(const knowledge::Knowledge& kb, const State& s,
+                              const std::vector<Fired>& fired, const EngineSettings& settings) {
+  std::vector<json> out;
+  auto line = [&](const std::string& id, const std::string& text,
+                  const std::vector<std::string>& cite) {
+    json item = json::object();
+    item["id"] = id;
+    item["name"] = "What to watch for";
+    item["text"] = fill(text, settings);
+    item["cite"] = cite;
+    out.push_back(std::move(item));
+  };
+  for (const auto& f : fired) {
+    if (f.watch) line("watch_" + f.rule->id, f.rule->safety_net, f.rule->cite);
+  }
+  for (const auto& slot : s.unanswered) {
+    const knowledge::Question* q = kb.question(slot);
+    if (!q) continue;
+    std::vector<std::string> findings;
+    if (!q->finding.empty()) findings.push_back(q->finding);
+    for (const auto& c : q->choices) findings.insert(findings.end(), c.sets.begin(), c.sets.end());
+    const auto level = level_reading(kb, findings);
+    if (!level || *level < Triage::urgent) continue;
+    line("unanswered_" + slot,
+         "I couldn't tell from your answer: \"" + q->text + "\" If the answer is yes, " +
+             (*level == Triage::emergency ? "call {emergency_number} now."
+                                          : "get an in-person assessment today."),
+         {});
+  }
+  return out;
+}
+
 // The outcome message from the rules that hold and the findings, each worked
 // out once. Built field by field: nested initializer lists copy every part.
-Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model,
+Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
                    const std::vector<Fired>& fired, const knowledge::Known& known, Triage triage,
                    const EngineSettings& settings) {
   std::vector<knowledge::Ranked> ranked = model.rank(known, 3, kShownConditions);
@@ -216,7 +337,9 @@ Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model
       "Two-level DVT Wells score (NICE NG158) from your answers. A clinician also weighs whether "
       "another cause is as likely (-2 points), which only an examination can tell.";
   json red_flags = json::array();
-  for (const auto& f : fired) red_flags.push_back(f.rule->id);
+  for (const auto& f : fired) {
+    if (!f.watch) red_flags.push_back(f.rule->id);
+  }
   json m = json::object();
   m["type"] = "outcome";
   m["triage"] = std::string(to_string(triage));
@@ -226,6 +349,7 @@ Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model
   m["tests"] = advice_list(kb, tests);
   m["self_care"] = advice_list(kb, self_care);
   m["safety_net"] = advice_list(kb, safety_net);
+  for (auto& line : watch_lines(kb, s, fired, settings)) m["safety_net"].push_back(std::move(line));
   m["red_flags"] = std::move(red_flags);
   m["emergency_number"] = settings.emergency_number;
   m["disclaimer"] = kb.disclaimer;
@@ -244,7 +368,7 @@ Triage outcome_triage(const knowledge::Knowledge& kb, const knowledge::Model& mo
 Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
                         const State& s, Triage triage, const EngineSettings& settings) {
   const Facts facts(kb, model, s);
-  return outcome_of(kb, model, evaluate_rules(facts), facts.known(), triage, settings);
+  return outcome_of(kb, model, s, evaluate_rules(facts), facts.known(), triage, settings);
 }
 
 Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
@@ -253,7 +377,7 @@ Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& 
   const std::vector<Fired> fired = evaluate_rules(facts);
   const knowledge::Known known = facts.known();
   const Triage triage = triage_of(kb, s, fired, model.posterior(known));
-  return outcome_of(kb, model, fired, known, triage, settings);
+  return outcome_of(kb, model, s, fired, known, triage, settings);
 }
 
 }  // namespace calfbot::dialog

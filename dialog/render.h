@@ -1,6 +1,7 @@
 // Building the wire messages (docs/protocol.md) from engine decisions. Pure.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,34 @@ namespace calfbot::dialog {
 std::string fill(std::string text, const EngineSettings& settings);
 
 Message question_message(const knowledge::Question& q, int asked, const EngineSettings& settings);
-Message complaint_question();
+// The opening question; variant 1 is its other wording (asked again).
+Message complaint_question(int variant = 0);
+
+// The yes/no a question falls back on when its answers were not understood
+// twice: its own `direct`, or a yes/no question itself put plainly; nullopt
+// where it has none.
+std::optional<knowledge::Question::Direct> direct_of(const knowledge::Question& q);
+
+// Every question's message in each wording, built once per engine (asked 0):
+// its text, its rephrase (with examples or its choices), its direct yes/no
+// (null where it has none; "repair": "direct" and the findings it asks about).
+struct Wordings {
+  std::vector<Message> text, rephrase, direct;  // by Knowledge::questions index
+};
+Wordings question_wordings(const knowledge::Knowledge& kb, const EngineSettings& settings);
 Message info_message(const std::string& text);
 Message error_message(const std::string& code, const std::string& text);
-Message escalation_message(knowledge::Triage level, const std::vector<Fired>& fired,
-                           const EngineSettings& settings);
+// The escalation for the rules of `level` among those fired; a rule that
+// holds only on "not sure" answers gets unsure_text.
+Message escalation_message(const knowledge::Knowledge& kb, knowledge::Triage level,
+                           const std::vector<Fired>& fired, const EngineSettings& settings);
+
+// For a rule that holds only if "not sure" answers are yes: names what the
+// patient was unsure of and asks for an assessment today (the level such a
+// rule raises to at the most), with the emergency number as a safety net
+// when the rule itself is an emergency.
+std::string unsure_text(const knowledge::Knowledge& kb, const Fired& f,
+                        const EngineSettings& settings);
 
 // The outcome: triage, ranked causes with reasons, Wells score, tests,
 // self-care, safety-netting and the disclaimer.

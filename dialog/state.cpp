@@ -135,6 +135,10 @@ std::string to_json_text(const State& s) {
   put_string(out, s.current);
   put_key(out, "clarifications");
   out += std::to_string(s.clarifications);
+  put_key(out, "variant");
+  out += std::to_string(s.variant);
+  put_key(out, "unanswered");
+  put_strings(out, s.unanswered);
   put_key(out, "escalated");
   out += s.escalated ? std::to_string(*s.escalated) : "null";
   put_key(out, "fired_rules");
@@ -180,6 +184,9 @@ State state_from_json(const json& j) {
   s.asked = j.at("asked").get<std::vector<std::string>>();
   s.current = j.at("current").get<std::string>();
   s.clarifications = j.at("clarifications").get<int>();
+  // Absent from states stored before repair was added.
+  s.variant = j.value("variant", 0);
+  if (j.contains("unanswered")) s.unanswered = j.at("unanswered").get<std::vector<std::string>>();
   if (!j.at("escalated").is_null()) s.escalated = j.at("escalated").get<int>();
   s.fired_rules = j.at("fired_rules").get<std::vector<std::string>>();
   for (const auto& a : j.at("answers")) {

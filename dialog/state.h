@@ -28,7 +28,11 @@ struct State {
   std::map<std::string, double> numbers;   // "age", "severity", "duration_days"
   std::vector<std::string> asked;          // slots asked, in order
   std::string current;                     // slot awaiting an answer ("" = none)
-  int clarifications = 0;                  // re-asks of the current slot
+  int clarifications = 0;                  // replies to the current slot not understood
+  // The wording of the current question last shown: 0 its text, 1 its
+  // rephrase, 2 its direct yes/no (repair, never the same text twice).
+  int variant = 0;
+  std::vector<std::string> unanswered;     // slots left after repair did not help
   std::optional<int> escalated;            // knowledge::Triage as int; never lowered
   std::vector<std::string> fired_rules;    // red-flag rule ids, in order fired
   std::vector<AnswerRecord> answers;       // for "back" and the clinician summary

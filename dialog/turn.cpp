@@ -13,12 +13,11 @@ using knowledge::Question;
 using knowledge::Triage;
 
 Turn::Turn(const knowledge::Knowledge& kb, const knowledge::Model& model,
-           const EngineSettings& settings, const std::vector<Message>& question_messages,
-           const State& state)
+           const EngineSettings& settings, const Wordings& wordings, const State& state)
     : kb_(kb),
       model_(model),
       settings_(settings),
-      question_messages_(question_messages),
+      wordings_(wordings),
       result_{state, {}},
       facts_(kb, model, result_.state) {}
 
@@ -68,6 +67,7 @@ bool Turn::interlock() {
   std::vector<Fired> fired = evaluate_rules(facts_);
   std::optional<Triage> level;
   for (const auto& f : fired) {
+    if (f.watch) continue;
     if (std::find(s().fired_rules.begin(), s().fired_rules.end(), f.rule->id) ==
         s().fired_rules.end()) {
       s().fired_rules.push_back(f.rule->id);
@@ -76,7 +76,7 @@ bool Turn::interlock() {
   }
   if (level && (!s().escalated || static_cast<int>(*level) > *s().escalated)) {
     s().escalated = static_cast<int>(*level);
-    emit(escalation_message(*level, fired, settings_));
+    emit(escalation_message(kb_, *level, fired, settings_));
   }
   if (s().escalated == static_cast<int>(Triage::emergency) && s().phase != State::Phase::done) {
     finish();
@@ -91,18 +91,44 @@ void Turn::finish() {
   emit(outcome_message(kb_, model_, s(), settings_));
 }
 
-void Turn::ask(const std::string& slot, const std::string& preface) {
+void Turn::only_unknown(const Question& q, Message& m) const {
+  std::vector<std::string> known;
+  for (const auto& c : q.choices) {
+    const bool is_known = !c.sets.empty() && std::all_of(c.sets.begin(), c.sets.end(), [&](const auto& f) {
+      return facts_.get(f) != Value::unknown;
+    });
+    if (is_known) known.push_back(c.id);
+  }
+  if (known.empty()) return;
+  Message choices = Message::array();
+  for (const auto& c : m["choices"]) {
+    if (std::find(known.begin(), known.end(), c.value("id", "")) == known.end()) {
+      choices.push_back(c);
+    }
+  }
+  m["choices"] = std::move(choices);
+  m["text"] = "Besides what you have already told me: " + m.value("text", "");
+}
+
+void Turn::ask(const std::string& slot, const std::string& preface, int variant) {
   if (!preface.empty()) emit(info_message(preface));
+  const bool again = slot == s().current && s().phase == State::Phase::asking;
+  if (variant == kOther) variant = again && s().variant == 0 ? 1 : 0;
   s().current = slot;
   const Question* q = kb_.question(slot);
+  const size_t i = q ? static_cast<size_t>(q - kb_.questions.data()) : 0;
+  if (q && variant == 2 && wordings_.direct[i].is_null()) variant = 1;
+  s().variant = variant;
   if (!q) {
-    emit(complaint_question());
+    emit(complaint_question(variant));
     return;
   }
   if (std::find(s().asked.begin(), s().asked.end(), slot) == s().asked.end()) {
     s().asked.push_back(slot);
   }
-  Message m = question_messages_[static_cast<size_t>(q - kb_.questions.data())];
+  Message m = variant == 0 ? wordings_.text[i] : variant == 1 ? wordings_.rephrase[i]
+                                                              : wordings_.direct[i];
+  if (variant < 2 && q->type == knowledge::AnswerType::multi_choice) only_unknown(*q, m);
   m["progress"]["asked"] = questions_asked(s());
   emit(std::move(m));
 }

@@ -12,6 +12,7 @@
 
 #include "dialog/engine.h"
 #include "dialog/interlock.h"
+#include "dialog/render.h"
 #include "dialog/state.h"
 #include "knowledge/inference.h"
 #include "knowledge/knowledge.h"
@@ -21,8 +22,7 @@ namespace calfbot::dialog {
 class Turn {
  public:
   Turn(const knowledge::Knowledge& kb, const knowledge::Model& model,
-       const EngineSettings& settings, const std::vector<Message>& question_messages,
-       const State& state);
+       const EngineSettings& settings, const Wordings& wordings, const State& state);
 
   State& s() { return result_.state; }
   const Facts& facts() const { return facts_; }
@@ -51,15 +51,23 @@ class Turn {
   bool interlock();
   // Ends the conversation with the outcome.
   void finish();
-  // Asks the question of `slot` (the complaint when no question has it),
-  // after an info message with `preface` when that is not empty.
-  void ask(const std::string& slot, const std::string& preface = "");
+  // Asks the question of `slot` (the complaint when no question has it) in
+  // wording `variant` (0 its text, 1 its rephrase, 2 its direct yes/no),
+  // after an info message with `preface` when that is not empty. kOther:
+  // its text, or when it is the question just asked the other of text and
+  // rephrase, so that no question is shown twice in a row word for word.
+  static constexpr int kOther = -1;
+  void ask(const std::string& slot, const std::string& preface = "", int variant = kOther);
 
  private:
+  // A multi-choice question some of whose choices the patient has already
+  // answered in passing asks only about the others.
+  void only_unknown(const knowledge::Question& q, Message& m) const;
+
   const knowledge::Knowledge& kb_;
   const knowledge::Model& model_;
   const EngineSettings& settings_;
-  const std::vector<Message>& question_messages_;  // Engine::question_messages_
+  const Wordings& wordings_;  // Engine::wordings_
   StepResult result_;
   Facts facts_;  // of result_.state
   AnswerRecord record_;

@@ -272,6 +272,7 @@ std::string SimulatedPatient::answer(const json& question, int attempt) const {
     if (auto it = v_.answers.find(slot); it != v_.answers.end()) return it->second;
   }
   if (slot == "complaint") return v_.opening;
+  if (question.value("repair", "") == "direct") return answer_direct(question);
   const knowledge::Question* q = kb_.question(slot);
   std::string type = question.value("answer_type", "");
   if (type.empty() && q) type = std::string(knowledge::to_string(q->type));
@@ -289,6 +290,28 @@ std::string SimulatedPatient::answer(const json& question, int attempt) const {
   // Any other free-text question ("anything else?").
   static const char* const f[] = {"no, that's everything", "nothing else", "no, that's all"};
   return pick(f, stable_hash(v_.id + "/" + slot));
+}
+
+// A plain yes/no about a few findings (repair): yes when any is present,
+// "not sure" when any is unsure. A finding derived from a number is read
+// from the vignette's numbers.
+std::string SimulatedPatient::answer_direct(const json& question) const {
+  Value v = Value::no;
+  for (const auto& id : question.value("findings", json::array())) {
+    if (!id.is_string()) continue;
+    const knowledge::Finding* f = kb_.finding(id.get<std::string>());
+    Value fv = v_.fact(id.get<std::string>());
+    if (f && !f->derived_from.empty()) {
+      auto n = v_.numbers.find(f->derived_from);
+      fv = n == v_.numbers.end()
+               ? Value::unsure
+               : (n->second >= f->derived_min && n->second < f->derived_max ? Value::yes
+                                                                             : Value::no);
+    }
+    if (fv == Value::yes) return "yes";
+    if (fv == Value::unsure) v = Value::unsure;
+  }
+  return v == Value::unsure ? "not sure" : "no";
 }
 
 std::string SimulatedPatient::answer_yes_no(const std::string& slot, Value v, int attempt) const {

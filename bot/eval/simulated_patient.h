@@ -77,6 +77,7 @@ class SimulatedPatient {
 
  private:
   std::string answer_yes_no(const std::string& slot, dialog::Value v, int attempt) const;
+  std::string answer_direct(const nlohmann::json& question) const;
   std::string answer_choice(const nlohmann::json& question, const knowledge::Question* q,
                             bool multi, int attempt) const;
   std::string answer_number(const std::string& slot, const std::string& name, int attempt) const;

@@ -5,6 +5,7 @@
 
 #include <boost/locale/utf.hpp>
 
+#include "dialog/understanding/language.h"
 #include "dialog/understanding/lexicon_tables.h"
 #include "dialog/understanding/phrase_matcher.h"
 #include "dialog/understanding/text_normal.h"
@@ -14,7 +15,10 @@
 
 namespace calfbot::dialog {
 
-struct Lexicon::Impl : internal::LexiconData {};
+struct Lexicon::Impl : internal::LexiconData {
+  explicit Impl(const knowledge::Knowledge& kb) : languages(kb) {}
+  LanguageReader languages;
+};
 
 using internal::Tokens;
 using text::Token;
@@ -77,7 +81,7 @@ bool same_choices(const internal::ChoiceTable& table, const knowledge::Question&
 
 }  // namespace
 
-Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>()) {
+Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(kb)) {
   Impl& m = *impl_;
   for (size_t i = 0; i < kb.findings.size(); ++i) {
     const auto& f = kb.findings[i];
@@ -158,6 +162,14 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
                                   const LocalDate& today) const {
   const Impl& m = *impl_;
   Understanding u;
+  if (auto other = m.languages.read(message); other.language) {
+    u.language = other.language->id;
+    u.language_reply = other.language->reply;
+    for (auto& [finding, value] : other.findings) {
+      if (m.finding_index.count(finding)) u.findings.push_back({finding, value, ""});
+    }
+    return u;
+  }
   Tokens tokens = text::tokenize(message);
   for (Token& t : tokens) {
     if (t.kind != Token::Kind::word || t.filler || t.text.size() < 5) continue;

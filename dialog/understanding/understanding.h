@@ -48,6 +48,10 @@ struct Understanding {
   std::optional<double> duration_days; // how long ago it started ("since Tuesday" -> days);
                                        // not the date of a past event ("had a clot 5 years ago")
   Command command = Command::none;
+  // Another language than English (knowledge/data/languages.json): its id
+  // ("es", "fr", ...), its reply, and only the red flags its phrases state.
+  std::string language;
+  std::string language_reply;
 };
 
 // The text as valid UTF-8: each byte that is not part of a valid sequence

@@ -57,6 +57,19 @@ class EngineTest : public ::testing::Test {
     return r;
   }
 
+  // Walks a conversation that opened with `opening` to the safety screen.
+  static StepResult to_pe_screen(const std::string& opening) {
+    StepResult r = say(engine_->start(kNow).state, opening);
+    for (int i = 0; i < 30 && r.state.current != "pe_screen"; ++i) {
+      const json* q = last_of(r, "question");
+      if (!q) break;
+      std::string type = (*q)["answer_type"];
+      r = type == "number" ? say(r.state, "40") : type == "duration" ? say(r.state, "2 days")
+          : type == "text" ? say(r.state, "it hurts") : pick(r.state, (*q)["choices"][0]["id"]);
+    }
+    return r;
+  }
+
   static std::unique_ptr<Engine> engine_;
 };
 
@@ -102,22 +115,43 @@ TEST_F(EngineTest, ScreeningRunsEvenOnACommand) {
 }
 
 TEST_F(EngineTest, YesToTheSafetyScreenWithoutDetailsIsAnEmergency) {
-  StepResult r = say(engine_->start(kNow).state, "my right calf hurts");
-  for (int i = 0; i < 30 && r.state.current != "pe_screen"; ++i) {
-    const json* q = last_of(r, "question");
-    ASSERT_NE(q, nullptr);
-    std::string type = (*q)["answer_type"];
-    r = type == "number" ? say(r.state, "40") : type == "duration" ? say(r.state, "2 days")
-        : type == "text" ? say(r.state, "it hurts") : pick(r.state, (*q)["choices"][0]["id"]);
-  }
+  StepResult r = to_pe_screen("my right calf hurts");
   ASSERT_EQ(r.state.current, "pe_screen");
   StepResult yes = say(r.state, "yes");
   EXPECT_EQ(yes.outputs[0]["type"], "escalation");
   EXPECT_EQ(yes.outputs[0]["level"], "emergency");
+}
+
+TEST_F(EngineTest, NotSureRaisesTheLevelWhereTheStoryMakesTheSignPlausible) {
+  // A calf tender deep inside: a clot is plausible, so "not sure" about
+  // breathlessness and chest pain means an assessment today.
+  StepResult r = to_pe_screen("my right calf hurts, it is tender deep in the calf when I press");
+  ASSERT_EQ(r.state.current, "pe_screen");
   StepResult unsure = say(r.state, "not sure");
-  ASSERT_EQ(unsure.outputs[0]["type"], "escalation");
-  EXPECT_EQ(unsure.outputs[0]["level"], "urgent");
-  EXPECT_EQ(unsure.state.phase, State::Phase::asking);
+  const json* e = last_of(unsure, "escalation");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ((*e)["level"], "urgent");
+  // The text matches the level: it names what was uncertain and asks for an
+  // assessment today; the emergency number comes only as a safety net.
+  const std::string text = (*e)["text"];
+  EXPECT_NE(text.find("You weren't sure about"), std::string::npos) << text;
+  EXPECT_NE(text.find("today"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Call 999 now"), std::string::npos) << text;
+}
+
+TEST_F(EngineTest, NotSureWithoutAPlausibleStoryEarnsASafetyNetLineNotALevel) {
+  StepResult r = to_pe_screen("my right calf hurts");
+  ASSERT_EQ(r.state.current, "pe_screen");
+  StepResult unsure = say(r.state, "not sure");
+  EXPECT_EQ(last_of(unsure, "escalation"), nullptr);
+  EXPECT_FALSE(unsure.state.escalated.has_value());
+  EXPECT_EQ(unsure.state.get("breathless"), Value::unsure);
+  StepResult done = play_out(unsure);
+  const json* outcome = last_of(done, "outcome");
+  ASSERT_NE(outcome, nullptr);
+  bool line = false;
+  for (const auto& item : (*outcome)["safety_net"]) line |= item["id"] == "watch_pe_signs";
+  EXPECT_TRUE(line) << (*outcome)["safety_net"].dump();
 }
 
 TEST_F(EngineTest, EscalationIsNeverLowered) {
@@ -165,8 +199,25 @@ TEST_F(EngineTest, EmptyAndOversizedMessagesAreErrors) {
   StepResult empty = say(r.state, "   ");
   EXPECT_EQ(empty.outputs[0]["code"], "empty_message");
   StepResult big = say(r.state, std::string(3000, 'a'));
+  EXPECT_EQ(types(big), (std::vector<std::string>{"error", "question"}));
   EXPECT_EQ(big.outputs[0]["code"], "message_too_long");
-  EXPECT_EQ(big.state.patient_words.size(), 0u);
+  EXPECT_EQ(big.state.current, "complaint");
+  // The state keeps only the beginning of an oversized message.
+  ASSERT_EQ(big.state.patient_words.size(), 1u);
+  EXPECT_EQ(big.state.patient_words[0].size(), 2000u);
+}
+
+TEST_F(EngineTest, AnOversizedMessageIsScreenedBeforeItIsRefused) {
+  // A long story with breathlessness and chest pain at its very end.
+  std::string story;
+  while (story.size() < 2300) story += "My left calf has ached since the long drive last week. ";
+  story += "Now I am short of breath and I have chest pain.";
+  StepResult r = say(engine_->start(kNow).state, story);
+  const json* e = last_of(r, "escalation");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ((*e)["level"], "emergency");
+  EXPECT_EQ(r.state.phase, State::Phase::done);
+  EXPECT_EQ(r.state.get("breathless"), Value::yes);
 }
 
 TEST_F(EngineTest, WhyAndHelpAnswerAndReAsk) {
@@ -181,7 +232,7 @@ TEST_F(EngineTest, WhyAndHelpAnswerAndReAsk) {
   EXPECT_EQ(types(help), (std::vector<std::string>{"info", "question"}));
 }
 
-TEST_F(EngineTest, GibberishIsClarifiedThenRecordedAsUnsure) {
+TEST_F(EngineTest, GibberishIsRephrasedThenAskedPlainlyThenLeftNotUnsure) {
   StepResult r = say(engine_->start(kNow).state, "my calf hurts");
   // Walk to the first yes/no question.
   for (int i = 0; i < 30; ++i) {
@@ -193,12 +244,73 @@ TEST_F(EngineTest, GibberishIsClarifiedThenRecordedAsUnsure) {
         : type == "multi_choice" ? say(r.state, "none of these") : pick(r.state, (*q)["choices"][0]["id"]);
   }
   const std::string slot = r.state.current;
+  const knowledge::Question* question = engine_->knowledge().question(slot);
+  ASSERT_NE(question, nullptr);
+  const std::string first = (*last_of(r, "question"))["text"];
   StepResult a = say(r.state, "zxqv");
   EXPECT_EQ(a.state.current, slot);
+  const std::string second = (*last_of(a, "question"))["text"];
+  EXPECT_NE(second, first);
+  EXPECT_EQ(second, question->rephrase);
   StepResult b = say(a.state, "zxqv");
   EXPECT_EQ(b.state.current, slot);
+  const json* plain = last_of(b, "question");
+  EXPECT_EQ((*plain)["repair"], "direct");
+  EXPECT_EQ((*plain)["answer_type"], "yes_no");
+  EXPECT_NE((*plain)["text"], second);
   StepResult c = say(b.state, "zxqv");
   EXPECT_NE(c.state.current, slot);
+  // Not understood is not "not sure": only the patient says that.
+  EXPECT_EQ(c.state.get(question->finding), Value::unknown);
+  EXPECT_EQ(c.state.unanswered, (std::vector<std::string>{slot}));
+}
+
+TEST_F(EngineTest, ThePlainYesNoOfRepairIsReadAgainstItsFindings) {
+  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  r = say(r.state, "40");  // age
+  r = pick(r.state, "female");
+  r = pick(r.state, "left");
+  r = pick(r.state, "mid_calf");
+  ASSERT_EQ(r.state.current, "pe_screen");
+  StepResult a = say(say(r.state, "zxqv").state, "qqq");
+  ASSERT_EQ((*last_of(a, "question"))["repair"], "direct");
+  // A yes to "any trouble breathing, chest pain, ...?" is the worst case.
+  StepResult yes = say(a.state, "yes");
+  EXPECT_EQ(yes.state.get("pe_symptom_unspecified"), Value::yes);
+  ASSERT_NE(last_of(yes, "escalation"), nullptr);
+  EXPECT_EQ((*last_of(yes, "escalation"))["level"], "emergency");
+  StepResult no = say(a.state, "no");
+  EXPECT_EQ(no.state.get("breathless"), Value::no);
+  EXPECT_EQ(no.state.get("chest_pain"), Value::no);
+  EXPECT_EQ(last_of(no, "escalation"), nullptr);
+}
+
+TEST_F(EngineTest, NoQuestionTextIsShownTwiceInARow) {
+  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  std::string last = (*last_of(r, "question"))["text"];
+  for (const char* input : {"why?", "help", "zxqv", "why?", "40"}) {
+    r = say(r.state, input);
+    const std::string now = (*last_of(r, "question"))["text"];
+    EXPECT_NE(now, last) << input;
+    last = now;
+  }
+}
+
+TEST_F(EngineTest, AQuestionAnsweredInPartAsksOnlyTheRest) {
+  StepResult r = say(engine_->start(kNow).state, "calf pain, no chest pain, came on during football");
+  for (int i = 0; i < 12 && r.state.current != "pe_screen"; ++i) {
+    const json* q = last_of(r, "question");
+    std::string type = (*q)["answer_type"];
+    r = type == "number" ? say(r.state, "40") : pick(r.state, (*q)["choices"][0]["id"]);
+  }
+  ASSERT_EQ(r.state.current, "pe_screen");
+  const json* q = last_of(r, "question");
+  for (const auto& c : (*q)["choices"]) EXPECT_NE(c["id"], "chest_pain");
+  EXPECT_NE((*q)["text"].get<std::string>().find("already told me"), std::string::npos);
+  // "None" does not undo what was said before: a yes is never lowered.
+  StepResult none = say(r.state, "none of these");
+  EXPECT_EQ(none.state.get("chest_pain"), Value::no);
+  EXPECT_EQ(none.state.get("breathless"), Value::no);
 }
 
 TEST_F(EngineTest, ConversationEndsWithARankedOutcome) {

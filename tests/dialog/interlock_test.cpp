@@ -241,9 +241,10 @@ std::vector<Fired> reference_rules(const knowledge::Knowledge& kb, const State& 
   std::vector<Fired> out;
   for (const auto& rule : kb.red_flags) {
     if (reference_holds(rule.when, kb, s, false)) {
-      out.push_back({&rule, rule.level, false});
+      out.push_back({&rule, rule.level, false, false, {}});
     } else if (reference_holds(rule.when, kb, s, true)) {
-      out.push_back({&rule, std::min(rule.level, Triage::urgent), true});
+      const bool watch = rule.plausible_if && !reference_holds(*rule.plausible_if, kb, s, false);
+      out.push_back({&rule, std::min(rule.level, Triage::urgent), true, watch, {}});
     }
   }
   return out;
@@ -289,6 +290,7 @@ TEST_F(Interlock, AgreesWithTheReferenceOnRandomStates) {
       EXPECT_EQ(got[i].rule, want[i].rule) << n;
       EXPECT_EQ(got[i].level, want[i].level) << n << " " << want[i].rule->id;
       EXPECT_EQ(got[i].on_unsure, want[i].on_unsure) << n << " " << want[i].rule->id;
+      EXPECT_EQ(got[i].watch, want[i].watch) << n << " " << want[i].rule->id;
       (want[i].on_unsure ? fired_on_unsure : fired_for_certain).insert(want[i].rule->id);
     }
     for (const auto& q : kb_->questions) {

@@ -1,0 +1,169 @@
+#include "dialog/understanding/language.h"
+
+#include <algorithm>
+
+#include "knowledge/knowledge.h"
+
+namespace calfbot::dialog {
+
+namespace {
+
+// Two-byte UTF-8 sequences of accented Latin letters and the ASCII letter
+// each is read as.
+struct Fold {
+  unsigned char a, b;
+  char to;
+};
+constexpr Fold kFolds[] = {
+    // Latin-1: à-ÿ and À-Þ
+    {0xC3, 0xA0, 'a'}, {0xC3, 0xA1, 'a'}, {0xC3, 0xA2, 'a'}, {0xC3, 0xA3, 'a'}, {0xC3, 0xA4, 'a'},
+    {0xC3, 0xA5, 'a'}, {0xC3, 0xA7, 'c'}, {0xC3, 0xA8, 'e'}, {0xC3, 0xA9, 'e'}, {0xC3, 0xAA, 'e'},
+    {0xC3, 0xAB, 'e'}, {0xC3, 0xAC, 'i'}, {0xC3, 0xAD, 'i'}, {0xC3, 0xAE, 'i'}, {0xC3, 0xAF, 'i'},
+    {0xC3, 0xB1, 'n'}, {0xC3, 0xB2, 'o'}, {0xC3, 0xB3, 'o'}, {0xC3, 0xB4, 'o'}, {0xC3, 0xB5, 'o'},
+    {0xC3, 0xB6, 'o'}, {0xC3, 0xB9, 'u'}, {0xC3, 0xBA, 'u'}, {0xC3, 0xBB, 'u'}, {0xC3, 0xBC, 'u'},
+    {0xC3, 0xBD, 'y'}, {0xC3, 0xBF, 'y'}, {0xC3, 0x80, 'a'}, {0xC3, 0x81, 'a'}, {0xC3, 0x82, 'a'},
+    {0xC3, 0x83, 'a'}, {0xC3, 0x84, 'a'}, {0xC3, 0x87, 'c'}, {0xC3, 0x88, 'e'}, {0xC3, 0x89, 'e'},
+    {0xC3, 0x8A, 'e'}, {0xC3, 0x8D, 'i'}, {0xC3, 0x91, 'n'}, {0xC3, 0x93, 'o'}, {0xC3, 0x94, 'o'},
+    {0xC3, 0x95, 'o'}, {0xC3, 0x96, 'o'}, {0xC3, 0x9A, 'u'}, {0xC3, 0x9C, 'u'},
+    // Latin Extended-A (Polish)
+    {0xC4, 0x84, 'a'}, {0xC4, 0x85, 'a'}, {0xC4, 0x86, 'c'}, {0xC4, 0x87, 'c'}, {0xC4, 0x98, 'e'},
+    {0xC4, 0x99, 'e'}, {0xC5, 0x81, 'l'}, {0xC5, 0x82, 'l'}, {0xC5, 0x83, 'n'}, {0xC5, 0x84, 'n'},
+    {0xC5, 0x9A, 's'}, {0xC5, 0x9B, 's'}, {0xC5, 0xB9, 'z'}, {0xC5, 0xBA, 'z'}, {0xC5, 0xBB, 'z'},
+    {0xC5, 0xBC, 'z'}};
+
+// The Unicode block group a code point's leading bytes put it in.
+enum class Script { latin, arabic, cjk, other };
+
+// Decodes one UTF-8 sequence at s[i] (valid UTF-8: the engine made it so).
+// Returns its code point and sets len.
+char32_t decode(std::string_view s, size_t i, size_t& len) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  if (i + len > s.size()) {
+    len = 1;
+    return c;
+  }
+  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+Script script_of(char32_t cp) {
+  if ((cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F)) return Script::arabic;
+  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) return Script::cjk;
+  if (cp < 0x250) return Script::latin;
+  return Script::other;
+}
+
+// Words of a folded text: runs of letters and digits.
+std::vector<std::string> words_of(std::string_view folded) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : folded) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80) {
+      w += c;
+    } else if (!w.empty()) {
+      out.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) out.push_back(std::move(w));
+  return out;
+}
+
+// English words a message in another language seldom has.
+constexpr std::string_view kEnglish[] = {
+    "the", "and", "my", "is", "it", "have", "has", "of", "with", "since", "pain", "calf",
+    "leg",  "not", "but", "for", "was", "been", "this", "that", "yes", "swollen", "left",
+    "right", "days", "week", "hurts", "i", "im", "its", "in", "to", "on", "at", "a", "an"};
+
+bool contains(const std::vector<std::string>& list, std::string_view w) {
+  return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+}  // namespace
+
+std::string fold_accents(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out += static_cast<char>(c - 'A' + 'a');
+      continue;
+    }
+    if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < text.size()) {
+      const unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      auto f = std::find_if(std::begin(kFolds), std::end(kFolds),
+                            [&](const Fold& x) { return x.a == c && x.b == d; });
+      if (f != std::end(kFolds)) {
+        out += f->to;
+        ++i;
+        continue;
+      }
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+LanguageReader::LanguageReader(const knowledge::Knowledge& kb) : kb_(kb) {}
+
+LanguageReader::Reading LanguageReader::read(std::string_view text) const {
+  Reading r;
+  if (kb_.languages.empty()) return r;
+  // By script: most letters Arabic or Chinese.
+  size_t letters = 0, arabic = 0, cjk = 0;
+  for (size_t i = 0, len = 1; i < text.size(); i += len) {
+    const char32_t cp = decode(text, i, len);
+    const Script s = script_of(cp);
+    if (s == Script::latin && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') && cp < 0xC0) continue;
+    ++letters;
+    arabic += s == Script::arabic;
+    cjk += s == Script::cjk;
+  }
+  const std::string folded = fold_accents(text);
+  const std::vector<std::string> words = words_of(folded);
+  const knowledge::Language* best = nullptr;
+  size_t best_hits = 0;
+  for (const auto& l : kb_.languages) {
+    size_t hits = 0;
+    if (l.script == "arabic") hits = 2 * arabic > letters ? letters : 0;
+    if (l.script == "cjk") hits = 3 * cjk > letters ? letters : 0;
+    for (const auto& w : words) hits += contains(l.words, w) ? 1 : 0;
+    if (hits > best_hits) {
+      best = &l;
+      best_hits = hits;
+    }
+  }
+  size_t english = 0;
+  for (const auto& w : words) {
+    english += std::find(std::begin(kEnglish), std::end(kEnglish), w) != std::end(kEnglish);
+  }
+  if (!best || best_hits < 2 || best_hits <= english) return r;
+  r.language = best;
+  // Its red-flag phrases, word by word, each denied by a negation just before.
+  for (const auto& [finding, phrases] : best->red_flags) {
+    for (const auto& phrase : phrases) {
+      const std::vector<std::string> p = words_of(fold_accents(phrase));
+      if (p.empty() || p.size() > words.size()) continue;
+      for (size_t i = 0; i + p.size() <= words.size(); ++i) {
+        if (!std::equal(p.begin(), p.end(), words.begin() + static_cast<long>(i))) continue;
+        bool denied = false;
+        for (size_t k = 1; k <= 3 && k <= i; ++k) denied |= contains(best->negations, words[i - k]);
+        const Value v = denied ? Value::no : Value::yes;
+        auto seen = std::find_if(r.findings.begin(), r.findings.end(),
+                                 [&](const auto& f) { return f.first == finding; });
+        if (seen == r.findings.end()) {
+          r.findings.emplace_back(finding, v);
+        } else if (v == Value::yes) {
+          seen->second = Value::yes;  // stated both ways: yes wins
+        }
+      }
+    }
+  }
+  return r;
+}
+
+}  // namespace calfbot::dialog
