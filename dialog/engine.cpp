@@ -95,6 +95,9 @@ bool take(Turn& t, const State& state, const Question* q, const Understanding& u
   if (u.duration_days && !(q && q->type == AnswerType::number)) {
     t.set_number("duration_days", *u.duration_days);
   }
+  if (u.age && !(q && q->type == AnswerType::number && q->number == "age")) {
+    t.set_number("age", *u.age);
+  }
   if (!answering) return false;
   if (state.current == "complaint") return true;
   if (!q) return false;

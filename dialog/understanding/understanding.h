@@ -47,6 +47,7 @@ struct Understanding {
   std::optional<double> severity;      // 0-10 severity stated anywhere ("7/10")
   std::optional<double> duration_days; // how long ago it started ("since Tuesday" -> days);
                                        // not the date of a past event ("had a clot 5 years ago")
+  std::optional<double> age;           // the patient's age stated anywhere ("I'm 74", "76F")
   Command command = Command::none;
   // Another language than English (knowledge/data/languages.json): its id
   // ("es", "fr", ...), its reply, and only the red flags its phrases state.
