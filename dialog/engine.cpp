@@ -9,6 +9,7 @@
 #include "dialog/planner.h"
 #include "dialog/render.h"
 #include "dialog/turn.h"
+#include "dialog/understanding/reader.h"
 #include "dialog/understanding/understanding.h"
 #include "knowledge/inference.h"
 #include "knowledge/knowledge.h"
@@ -99,6 +100,7 @@ bool take(Turn& t, const State& state, const Question* q, const Understanding& u
     t.set_number("age", *u.age);
   }
   if (!answering) return false;
+  if (u.reader_p) t.record().reader_p = u.reader_p;
   if (state.current == "complaint") return true;
   if (!q) return false;
   const auto direct = state.variant == 2 ? direct_of(*q) : std::nullopt;
@@ -111,7 +113,7 @@ bool run_command(Turn& t, const State& state, const Question* q, const Understan
   switch (u.command) {
     case Command::restart: {
       State fresh;
-      fresh.knowledge_version = t.kb().version;
+      fresh.knowledge_version = t.s().knowledge_version;
       fresh.started_unix = time_unix;
       fresh.seq = t.s().seq;
       // An escalation outlives a restart: no answer may lower it.
@@ -183,17 +185,21 @@ void after_outcome(Turn& t) {
 Engine::Engine(std::shared_ptr<const knowledge::Knowledge> kb, EngineSettings settings)
     : kb_(std::move(kb)),
       settings_(std::move(settings)),
-      lexicon_(std::make_unique<Lexicon>(*kb_)),
+      lexicon_(std::make_unique<Lexicon>(*kb_, built_in_reader_model())),
       model_(std::make_unique<knowledge::Model>(*kb_)),
       planner_(std::make_unique<Planner>(*kb_, *model_)) {
   wordings_ = std::make_unique<Wordings>(question_wordings(*kb_, settings_));
+  version_ = kb_->version;
+  if (!lexicon_->reader_version().empty()) {
+    version_ += "+reader-" + lexicon_->reader_version().substr(0, 16);
+  }
 }
 
 Engine::~Engine() = default;
 
 StepResult Engine::start(int64_t time_unix) const {
   State s;
-  s.knowledge_version = kb_->version;
+  s.knowledge_version = version_;
   s.started_unix = time_unix;
   Turn t(*kb_, *model_, settings_, *wordings_, s);
   t.emit(info_message(

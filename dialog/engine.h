@@ -76,6 +76,10 @@ class Engine {
   StepResult step(const State& state, const Input& input) const;
 
   const knowledge::Knowledge& knowledge() const { return *kb_; }
+  // What every conversation records as its knowledge version: the knowledge's
+  // content version and, where the statistical reader is built in, its own
+  // ("<sha256 of the data files>+reader-<first 16 hex of the model's>").
+  const std::string& version() const { return version_; }
   const EngineSettings& settings() const { return settings_; }
   const knowledge::Model& model() const { return *model_; }
 
@@ -91,6 +95,7 @@ class Engine {
 
   std::shared_ptr<const knowledge::Knowledge> kb_;
   EngineSettings settings_;
+  std::string version_;
   std::unique_ptr<Lexicon> lexicon_;
   std::unique_ptr<knowledge::Model> model_;
   std::unique_ptr<Planner> planner_;

@@ -353,7 +353,7 @@ Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model
   m["red_flags"] = std::move(red_flags);
   m["emergency_number"] = settings.emergency_number;
   m["disclaimer"] = kb.disclaimer;
-  m["knowledge_version"] = kb.version;
+  m["knowledge_version"] = s.knowledge_version;
   return m;
 }
 

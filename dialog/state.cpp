@@ -156,6 +156,10 @@ std::string to_json_text(const State& s) {
     put_findings(out, a.previous_findings);
     put_key(out, "previous_numbers");
     put_numbers(out, a.previous_numbers);
+    if (a.reader_p) {
+      put_key(out, "reader_p");
+      put_number(out, *a.reader_p);
+    }
     out += '}';
   }
   out += ']';
@@ -197,6 +201,7 @@ State state_from_json(const json& j) {
     for (const auto& [k, v] : a.at("previous_numbers").items()) {
       r.previous_numbers[k] = v.is_null() ? std::nullopt : std::optional<double>(v.get<double>());
     }
+    if (a.contains("reader_p")) r.reader_p = a.at("reader_p").get<double>();
     s.answers.push_back(std::move(r));
   }
   s.patient_words = j.at("patient_words").get<std::vector<std::string>>();

@@ -19,6 +19,9 @@ struct AnswerRecord {
   std::string text;                                  // the patient's words
   std::map<std::string, Value> previous_findings;    // values before this answer
   std::map<std::string, std::optional<double>> previous_numbers;
+  // The reply was the statistical reader's reading, with this probability
+  // (the rules found none): kept so that every decision can be audited.
+  std::optional<double> reader_p;
 };
 
 struct State {

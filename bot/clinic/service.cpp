@@ -167,7 +167,7 @@ json ClinicService::intake_json(const Intake& i) const {
 
 Result<dialog::State> ClinicService::state_of(const Intake& i, std::optional<SessionView>& view) {
   dialog::State empty;
-  empty.knowledge_version = engine_.knowledge().version;
+  empty.knowledge_version = engine_.version();
   empty.started_unix = i.created_unix;
   if (i.session_id.empty()) return empty;
   auto v = store_.session(i.session_id);

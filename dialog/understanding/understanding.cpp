@@ -8,6 +8,7 @@
 #include "dialog/understanding/language.h"
 #include "dialog/understanding/lexicon_tables.h"
 #include "dialog/understanding/phrase_matcher.h"
+#include "dialog/understanding/reader.h"
 #include "dialog/understanding/text_normal.h"
 #include "dialog/understanding/time_expressions.h"
 #include "dialog/understanding/internal.h"
@@ -16,14 +17,26 @@
 namespace calfbot::dialog {
 
 struct Lexicon::Impl : internal::LexiconData {
-  explicit Impl(const knowledge::Knowledge& kb) : languages(kb) {}
+  Impl(const knowledge::Knowledge& kb, std::string_view reader_model)
+      : languages(kb), reader(reader_model) {}
   LanguageReader languages;
+  Reader reader;
+  std::vector<bool> raise_only;  // by finding index: read by a red-flag rule (any level)
 };
 
 using internal::Tokens;
 using text::Token;
 
 namespace {
+
+// Marks every finding a predicate reads.
+void mark_findings(const knowledge::Predicate& p, const std::unordered_map<std::string, int>& index,
+                   std::vector<bool>& marks) {
+  if (p.kind == knowledge::Predicate::Kind::finding) {
+    if (auto it = index.find(p.name); it != index.end()) marks[static_cast<size_t>(it->second)] = true;
+  }
+  for (const auto& c : p.children) mark_findings(c, index, marks);
+}
 
 template <size_t N>
 bool in(const std::string_view (&list)[N], std::string_view w) {
@@ -81,7 +94,8 @@ bool same_choices(const internal::ChoiceTable& table, const knowledge::Question&
 
 }  // namespace
 
-Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(kb)) {
+Lexicon::Lexicon(const knowledge::Knowledge& kb, std::string_view reader_model)
+    : impl_(std::make_unique<Impl>(kb, reader_model)) {
   Impl& m = *impl_;
   for (size_t i = 0; i < kb.findings.size(); ++i) {
     const auto& f = kb.findings[i];
@@ -135,9 +149,13 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     if (text::stem(w) != w) known.push_back(text::stem(w));
   }
   m.speller.emplace(vocabulary, known);
+  m.raise_only.assign(kb.findings.size(), false);
+  for (const auto& rule : kb.red_flags) mark_findings(rule.when, m.finding_index, m.raise_only);
 }
 
 Lexicon::~Lexicon() = default;
+
+const std::string& Lexicon::reader_version() const { return impl_->reader.version(); }
 
 std::string valid_utf8(std::string_view text) {
   using utf = boost::locale::utf::utf_traits<char>;
@@ -219,7 +237,24 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
   }
   if (const text::TimeSpan* s = text::onset(spans)) u.duration_days = s->days;
   internal::numbers(tokens, used, current, u);
+  if (!u.reply && current && current->type == knowledge::AnswerType::yes_no) read_reply(message, *current, u);
   return u;
+}
+
+void Lexicon::read_reply(std::string_view message, const knowledge::Question& q,
+                         Understanding& u) const {
+  const Impl& m = *impl_;
+  auto index = m.finding_index.find(q.finding);
+  if (index == m.finding_index.end()) return;
+  if (std::any_of(u.findings.begin(), u.findings.end(),
+                  [&](const Observation& o) { return o.finding == q.finding; })) {
+    return;  // the rules read the finding itself
+  }
+  auto guess = m.reader.reply(q.slot, message);
+  if (!guess || guess->p < kReaderConfidence) return;
+  if (guess->value == Value::no && m.raise_only[static_cast<size_t>(index->second)]) return;
+  u.reply = guess->value;
+  u.reader_p = guess->p;
 }
 
 namespace internal {

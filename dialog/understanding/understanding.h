@@ -53,6 +53,8 @@ struct Understanding {
   // ("es", "fr", ...), its reply, and only the red flags its phrases state.
   std::string language;
   std::string language_reply;
+  // Set when the reply came from the statistical reader: its probability.
+  std::optional<double> reader_p;
 };
 
 // The text as valid UTF-8: each byte that is not part of a valid sequence
@@ -67,18 +69,32 @@ struct LocalDate {
 };
 LocalDate local_date(int64_t time_unix, int utc_offset_minutes);
 
+// The statistical reader's guess counts only at this probability or more.
+inline constexpr double kReaderConfidence = 0.9;
+
 class Lexicon {
  public:
-  explicit Lexicon(const knowledge::Knowledge& kb);
+  // reader_model: the statistical reader's model (reader.h), "" for none.
+  // When the rules find no reply to a yes/no question and nothing in the
+  // message names its finding, a confident guess of the reader is the reply;
+  // but a "no" only for findings no red-flag rule reads: the reader may
+  // raise a question's answer, never lower a warning sign.
+  explicit Lexicon(const knowledge::Knowledge& kb, std::string_view reader_model = {});
   ~Lexicon();
   Lexicon(const Lexicon&) = delete;
   Lexicon& operator=(const Lexicon&) = delete;
+
+  // The statistical reader's version (Reader::version), "" without one.
+  const std::string& reader_version() const;
 
   // current: the question being answered, or nullptr.
   Understanding understand(std::string_view text, const knowledge::Question* current,
                            const LocalDate& today) const;
 
  private:
+  // The statistical reader's reply to a yes/no question the rules found none to.
+  void read_reply(std::string_view message, const knowledge::Question& q, Understanding& u) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -79,7 +79,11 @@ TEST_F(RestServer, WholeConversationTranscriptAndOutcome) {
   EXPECT_EQ(s["outcome"], last);
   EXPECT_EQ(s["last_seq"], last["seq"]);
   EXPECT_TRUE(s["current_slot"].is_null());
-  EXPECT_EQ(s["knowledge_version"].get<std::string>().size(), 64u);
+  // The knowledge's SHA-256 and the statistical reader's (docs/protocol.md).
+  const std::string version = s["knowledge_version"];
+  ASSERT_EQ(version.size(), 64u + 8u + 16u) << version;
+  EXPECT_EQ(version.substr(64, 8), "+reader-") << version;
+  EXPECT_EQ(version.find_first_not_of("0123456789abcdef"), 64u) << version;
 
   auto transcript = call("GET", "/v1/conversations/" + id + "/messages", token);
   ASSERT_EQ(transcript.status, 200);

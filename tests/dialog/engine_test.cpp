@@ -82,7 +82,9 @@ TEST_F(EngineTest, StartGreetsAndAsksForTheComplaint) {
   EXPECT_EQ(r.outputs[1]["seq"], 2);
   EXPECT_EQ(r.outputs[1]["slot"], "complaint");
   EXPECT_NE(r.outputs[0]["text"].get<std::string>().find("999"), std::string::npos);
-  EXPECT_EQ(r.state.knowledge_version, engine_->knowledge().version);
+  EXPECT_EQ(r.state.knowledge_version, engine_->version());
+  // The knowledge's content version, and the statistical reader's built in.
+  EXPECT_EQ(r.state.knowledge_version.rfind(engine_->knowledge().version + "+reader-", 0), 0u);
   EXPECT_EQ(r.state.current, "complaint");
 }
 
@@ -325,7 +327,7 @@ TEST_F(EngineTest, ConversationEndsWithARankedOutcome) {
     prev = c["score"].get<double>();
   }
   EXPECT_FALSE((*outcome)["disclaimer"].get<std::string>().empty());
-  EXPECT_EQ((*outcome)["knowledge_version"], engine_->knowledge().version);
+  EXPECT_EQ((*outcome)["knowledge_version"], engine_->version());
   EXPECT_LE(r.state.asked.size(), static_cast<size_t>(engine_->settings().max_questions));
 }
 
@@ -359,7 +361,7 @@ TEST_F(EngineTest, StateTextReadsBackExactly) {
   s.numbers = {{"age", 34}, {"severity", 0.1}, {"duration_days", 1e-7}, {"big", 1e21}};
   s.escalated = 2;
   s.answers.push_back(AnswerRecord{"slot", awkward, {{"calf_swelling", Value::unsure}},
-                                   {{"age", std::nullopt}, {"severity", -2.5}}});
+                                   {{"age", std::nullopt}, {"severity", -2.5}}, 0.93});
   const std::string text = to_json_text(s);
   State back = state_from_json(json::parse(text));
   EXPECT_EQ(back.current, awkward);
