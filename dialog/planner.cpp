@@ -104,9 +104,14 @@ Plan Planner::next(const Facts& facts, const EngineSettings& settings) const {
     if (e < 0) e = !answered(i, facts) && holds(kb.questions[i].ask_if, facts, false) ? 1 : 0;
     return e == 1;
   };
+  // A must: asked in every conversation (always_ask), or once its must_if holds.
+  auto must = [&](size_t i) {
+    const Question& q = kb.questions[i];
+    return q.always_ask || (q.must_if && holds(*q.must_if, facts, false));
+  };
   int must_ask = 0;
   for (size_t i = 0; i < kb.questions.size(); ++i) {
-    if (kb.questions[i].always_ask && eligible(i)) ++must_ask;
+    if (must(i) && eligible(i)) ++must_ask;
   }
   // The questions every conversation must ask (safety screens among them) keep
   // their place in the budget: once what is left only covers them, nothing else
@@ -125,7 +130,7 @@ Plan Planner::next(const Facts& facts, const EngineSettings& settings) const {
       // Questions every conversation asks come first, in the knowledge's order;
       // then the one that best separates the leading causes.
       double score = 0;
-      if (q.always_ask) {
+      if (must(i)) {
         score = 1e6 - static_cast<double>(i);
       } else if (only_must) {
         continue;

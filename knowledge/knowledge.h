@@ -88,6 +88,9 @@ struct Question {
   std::vector<std::string> on_yes;
   bool always_ask = false;       // asked in every conversation (safety screen)
   Predicate ask_if;              // asked only when this holds (Kind::always = always)
+  // Must be asked (as always_ask) once this holds; until then it is asked only
+  // when it is worth it. Kind::always with always_ask false = never a must.
+  std::optional<Predicate> must_if;
   // Repair, when an answer was not understood: first the question put another
   // way, with examples or its choices; then a plain yes/no about the single
   // most important thing it asks (`direct`).

@@ -192,7 +192,10 @@ LoadResult read(SQLite::Database& db) {
     index_findings(*kb, rule.when);
     if (rule.plausible_if) index_findings(*kb, *rule.plausible_if);
   }
-  for (auto& question : kb->questions) index_findings(*kb, question.ask_if);
+  for (auto& question : kb->questions) {
+    index_findings(*kb, question.ask_if);
+    if (question.must_if) index_findings(*kb, *question.must_if);
+  }
   return {kb, {}};
 }
 

@@ -224,7 +224,7 @@ Finding parse_finding(const json& j, Context& c) {
 Question parse_question(const json& j, Context& c) {
   enter(c, j, "slot");
   Obj o(j, c, {"slot", "phase", "type", "text", "why", "snomed", "finding", "number", "min", "max",
-               "choices", "on_yes", "always_ask", "ask_if", "rephrase", "direct"});
+               "choices", "on_yes", "always_ask", "ask_if", "must_if", "rephrase", "direct"});
   Question q;
   q.slot = o.str("slot");
   q.phase = o.str("phase");
@@ -238,6 +238,7 @@ Question parse_question(const json& j, Context& c) {
   q.on_yes = o.strs("on_yes");
   q.always_ask = o.boolean("always_ask", false);
   if (const json* p = o.get("ask_if")) q.ask_if = parse_predicate(*p, c, "ask_if");
+  if (const json* p = o.get("must_if")) q.must_if = parse_predicate(*p, c, "must_if");
   q.rephrase = o.str("rephrase", false);
   if (const json* d = o.get("direct")) {
     Obj dv(*d, c, {"text", "yes", "no"});

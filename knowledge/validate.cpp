@@ -112,6 +112,7 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
       reachable.insert(s);
     }
     ck.predicate(file, q.slot, "ask_if", q.ask_if);
+    if (q.must_if) ck.predicate(file, q.slot, "must_if", *q.must_if);
     if (q.direct) {
       for (const auto& f : q.direct->yes) {
         ck.finding(file, q.slot, "direct.yes", f);
