@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 extern char** environ;
@@ -185,10 +186,25 @@ void apply_env(json& tree, const std::map<std::string, std::string>& env) {
 
 const std::initializer_list<const char*> kServerKeys = {
     "host", "port", "max_frame_bytes", "max_connections", "max_connections_per_address",
+    "health_reserve_connections", "trusted_proxies",
     "conversations_per_address_per_minute", "messages_per_second",
     "message_burst", "idle_timeout_seconds", "session_idle_expiry_minutes", "memory_idle_seconds",
     "memory_done_seconds", "allowed_origins",
     "threads", "log_patient_text"};
+
+// An IP address, or one with a prefix length ("10.0.0.0/8", "2001:db8::/32").
+bool valid_network(const std::string& text) {
+  const size_t slash = text.find('/');
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(text.substr(0, slash), ec);
+  if (ec) return false;
+  if (slash == std::string::npos) return true;
+  const std::string p = text.substr(slash + 1);
+  if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  return std::stoi(p) <= (a.is_v4() ? 32 : 128);
+}
 
 // An origin is scheme://host[:port] with nothing after it, as browsers send it.
 bool valid_origin(const std::string& o) {
@@ -207,6 +223,13 @@ void read_server(Section s, ServerConfig& c) {
   s.integer("max_frame_bytes", c.max_frame_bytes, 1024, 16 << 20);
   s.integer("max_connections", c.max_connections, 1, 100000);
   s.integer("max_connections_per_address", c.max_connections_per_address, 1, 100000);
+  s.integer("health_reserve_connections", c.health_reserve_connections, 0, 1000);
+  s.string_list("trusted_proxies", c.trusted_proxies);
+  for (const auto& p : c.trusted_proxies) {
+    if (!valid_network(p)) {
+      s.fail("trusted_proxies", "'" + p + "' is not an address or a network like \"10.0.0.0/8\"");
+    }
+  }
   s.integer("conversations_per_address_per_minute", c.conversations_per_address_per_minute, 1,
             100000);
   s.number("messages_per_second", c.messages_per_second, 0.1, 10000);

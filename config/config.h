@@ -32,7 +32,12 @@ struct ServerConfig {
   int port = 8080;                      // 0 = any free port (logged at start-up)
   int max_frame_bytes = 65536;          // largest WebSocket message or HTTP body
   int max_connections = 1024;           // open TCP connections at the most
-  int max_connections_per_address = 256;  // open TCP connections from one IP address
+  int max_connections_per_address = 256;  // open TCP connections from one client (IPv6: one /64)
+  // Connections beyond max_connections that may answer health checks only.
+  int health_reserve_connections = 32;
+  // Reverse proxies whose Forwarded / X-Forwarded-For headers are believed
+  // (addresses or CIDR networks); the headers of anyone else are ignored.
+  std::vector<std::string> trusted_proxies;
   int conversations_per_address_per_minute = 30;  // new conversations from one IP address
   double messages_per_second = 5;       // per connection, sustained
   int message_burst = 10;               // per connection, at once

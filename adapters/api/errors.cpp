@@ -27,6 +27,9 @@ constexpr std::array kSpecs = {
               "Too many new conversations from this network just now. Please wait a few minutes "
               "and try again."},
     ErrorSpec{"too_large", 413, "That message is too large."},
+    ErrorSpec{"bad_framing", 400,
+              "The request's framing is not allowed: frame a body by Content-Length, or by "
+              "Transfer-Encoding: chunked alone, and do not fold header lines."},
     ErrorSpec{"store_overloaded", 503, "The service is busy. Please try again in a moment."},
     ErrorSpec{"store_unavailable", 503,
               "Your answer could not be saved just now. Please try again in a moment."},

@@ -25,6 +25,9 @@ namespace net = boost::asio;
 namespace {
 
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
+// A connection over the limits gets this long to send its request (a health
+// check, or the request its 503 answers).
+constexpr auto kRefusedReadTimeout = std::chrono::seconds(2);
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 
 std::string lower(std::string_view s) {
@@ -32,6 +35,30 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+// Obsolete line folding: a header line that begins with a space or a tab.
+bool has_folded_line(std::string_view header) {
+  for (size_t at = header.find("\r\n"); at != std::string_view::npos;
+       at = header.find("\r\n", at + 2)) {
+    if (at + 2 < header.size() && (header[at + 2] == ' ' || header[at + 2] == '\t')) return true;
+  }
+  return false;
+}
+
+// Strict framing, so that no proxy in front can read a request's end
+// differently: a body is framed by Content-Length, or by Transfer-Encoding
+// "chunked" alone; any other transfer coding, or both headers, is refused.
+template <class Header>
+bool framing_ok(const Header& h) {
+  const auto te = h.find(http::field::transfer_encoding);
+  if (te == h.end()) return true;
+  if (h.count(http::field::transfer_encoding) != 1) return false;
+  if (h.find(http::field::content_length) != h.end()) return false;
+  std::string v = lower(te->value());
+  v.erase(0, v.find_first_not_of(" \t"));
+  v.erase(v.find_last_not_of(" \t") + 1);
+  return v == "chunked";
 }
 
 }  // namespace
@@ -47,8 +74,8 @@ HttpSession::~HttpSession() { state_->leave(this); }
 void HttpSession::run() {
   state_->join(this, weak_from_this());
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    // A refused connection still has its request read, so that closing
-    // after the 503 does not reset the connection under the client.
+    // A refused connection still has its request read, briefly, so that
+    // closing after the 503 does not reset the connection under the client.
     if (!self->slot_.admitted()) self->closing_ = true;
     self->read_request();
   });
@@ -70,7 +97,48 @@ void HttpSession::read_request() {
   parser_.emplace();
   parser_->body_limit(static_cast<std::uint64_t>(state_->config().max_frame_bytes));
   parser_->header_limit(kHeaderLimit);
-  stream_.expires_after(std::chrono::seconds(state_->config().idle_timeout_seconds));
+  if (slot_.admitted()) {
+    stream_.expires_after(std::chrono::seconds(state_->config().idle_timeout_seconds));
+  } else {
+    stream_.expires_after(kRefusedReadTimeout);
+  }
+  // The header's raw lines first, so that folded lines can be refused (the
+  // parser unfolds them), then the parsed header, whose framing is checked
+  // before any body is read.
+  read_raw_header();
+}
+
+// Reads until the buffer holds a whole header ("\r\n\r\n"), at most
+// kHeaderLimit bytes of it.
+void HttpSession::read_raw_header() {
+  const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  if (size_t end = seen.find("\r\n\r\n"); end != std::string_view::npos) {
+    raw_folded_ = has_folded_line(seen.substr(0, end + 2));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+    return;
+  }
+  if (buffer_.size() >= kHeaderLimit) return on_read(http::error::header_limit, 0);
+  stream_.async_read_some(buffer_.prepare(kHeaderLimit - buffer_.size()),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            if (ec == net::error::eof && self->buffer_.size() == 0) {
+                              ec = http::error::end_of_stream;
+                            }
+                            if (ec) return self->on_read(ec, 0);
+                            self->buffer_.commit(n);
+                            self->read_raw_header();
+                          });
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t) {
+  if (ec) return on_read(ec, 0);
+  if (raw_folded_ || !framing_ok(parser_->get())) {
+    version_ = parser_->get().version();
+    head_ = false;
+    closing_ = true;
+    state_->metrics().record_error("bad_framing");
+    return send(error_response("bad_framing"));
+  }
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -82,9 +150,24 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     closing_ = true;
     return send(error_response("too_large"));
   }
-  if (ec) return;  // timeout, reset, cancelled by go_away: the connection ends
+  if (ec == http::error::bad_content_length || ec == http::error::bad_transfer_encoding ||
+      ec == http::error::multiple_content_length || ec == http::error::bad_obs_fold ||
+      ec == http::error::bad_chunk || ec == http::error::bad_line_ending) {
+    // The parser's own refusals of ambiguous framing get the same answer.
+    closing_ = true;
+    state_->metrics().record_error("bad_framing");
+    return send(error_response("bad_framing"));
+  }
+  if (ec) return;  // timeout, reset, cancelled by go_away, not HTTP: the connection ends
   Request req = parser_->release();
-  if (!slot_.admitted()) {
+  beast::error_code peer_ec;
+  const auto peer = stream_.socket().remote_endpoint(peer_ec);
+  if (!peer_ec) {
+    slot_.set_client(
+        state_->client_of(peer.address(), req[http::field::forwarded], req["X-Forwarded-For"]));
+  }
+  const bool health = req.target() == "/healthz" || req.target() == "/readyz";
+  if (!slot_.admitted() && !(health && slot_.kind() == Admission::Kind::health)) {
     version_ = req.version();
     head_ = false;
     return send(error_response(state_->shutting_down() ? "shutting_down" : "server_busy"));

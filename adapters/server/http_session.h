@@ -23,7 +23,9 @@ namespace calfbot::adapters {
 
 class HttpSession : public Connection, public std::enable_shared_from_this<HttpSession> {
  public:
-  // An unadmitted slot means "refuse": the session answers 503 and closes.
+  // A slot that is not admitted means "refuse": the session reads the
+  // request briefly, answers 503 (or, in the health reserve, /healthz and
+  // /readyz only) and closes.
   HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
               ConnectionSlot slot);
   ~HttpSession() override;
@@ -39,6 +41,8 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
 
   void do_read();       // the next request, unless closing
   void read_request();  // reads one request
+  void read_raw_header();
+  void on_header(boost::beast::error_code ec, std::size_t bytes);
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(Request&& req);
   void send(HttpResponse r);
@@ -47,7 +51,8 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   void drain();
 
   boost::beast::tcp_stream stream_;
-  boost::beast::flat_buffer buffer_;
+  // Bounded, so that a header that never ends fills it and is refused.
+  boost::beast::flat_buffer buffer_{64 * 1024};
   std::array<char, 4096> scratch_;  // for drain()
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<Response> response_;  // the one response in flight
@@ -59,6 +64,7 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;
+  bool raw_folded_ = false;  // the request's header has a folded line
 };
 
 }  // namespace calfbot::adapters

@@ -1,5 +1,8 @@
 #include "adapters/server/listener.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
@@ -17,7 +20,8 @@ Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
     : ioc_(ioc),
       acceptor_(net::make_strand(ioc)),
       retry_(acceptor_.get_executor()),
-      state_(std::move(state)) {}
+      state_(std::move(state)),
+      spare_fd_(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
 
 bot::Result<unsigned short> Listener::open(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -55,14 +59,7 @@ void Listener::do_accept() {
 
 void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-  if (ec) {
-    state_->log().warn("accept_failed", {{"error", ec.message()}});
-    retry_.expires_after(std::chrono::milliseconds(100));
-    retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
-      if (!wait_ec) self->do_accept();
-    });
-    return;
-  }
+  if (ec) return on_accept_error(ec);
   state_->metrics().connections_total++;
   // A turn's reply is often two or three WebSocket frames (an info or an
   // escalation, then the question): with Nagle's algorithm the second waited
@@ -71,10 +68,49 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), nodelay_ec);
   boost::system::error_code peer_ec;
   auto peer = socket.remote_endpoint(peer_ec);
-  ConnectionSlot slot = state_->admit(peer_ec ? std::string() : peer.address().to_string());
+  ConnectionSlot slot = peer_ec ? ConnectionSlot() : state_->admit(peer.address());
   if (!slot.admitted()) state_->metrics().connections_rejected_total++;
-  std::make_shared<HttpSession>(std::move(socket), state_, std::move(slot))->run();
+  if (slot.kind() == Admission::Kind::dropped) {
+    // Past even its refusals: closed unread, holding nothing.
+    boost::system::error_code ignored;
+    socket.close(ignored);
+  } else {
+    std::make_shared<HttpSession>(std::move(socket), state_, std::move(slot))->run();
+  }
   do_accept();
+}
+
+// Out of descriptors (EMFILE, ENFILE): the spare descriptor is given up to
+// accept the waiting connection and close it at once, so the backlog drains
+// instead of spinning, then taken again; the log says so at most every ten
+// seconds, with a count.
+void Listener::on_accept_error(boost::system::error_code ec) {
+  ++accept_failures_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_failure_log_ >= std::chrono::seconds(10)) {
+    state_->log().warn("accept_failed", {{"error", ec.message()}, {"count", accept_failures_}});
+    accept_failures_ = 0;
+    last_failure_log_ = now;
+  }
+  if ((ec == boost::system::errc::too_many_files_open ||
+       ec == boost::system::errc::too_many_files_open_in_system) &&
+      spare_fd_ >= 0) {
+    ::close(spare_fd_);
+    spare_fd_ = -1;
+    boost::system::error_code again;
+    tcp::socket victim(ioc_);
+    acceptor_.accept(victim, again);
+    victim.close(again);
+    spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  retry_.expires_after(std::chrono::milliseconds(100));
+  retry_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+    if (!wait_ec) self->do_accept();
+  });
+}
+
+Listener::~Listener() {
+  if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
 }  // namespace calfbot::adapters

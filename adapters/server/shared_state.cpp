@@ -1,5 +1,7 @@
 #include "adapters/server/shared_state.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "adapters/server/connection.h"
@@ -11,16 +13,18 @@ namespace calfbot::adapters {
 
 ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& o) noexcept {
   if (this != &o) {
-    if (owner_) owner_->release(address_);
+    if (owner_) owner_->release(peer_key_, kind_);
     owner_ = o.owner_;
-    address_ = std::move(o.address_);
+    peer_key_ = std::move(o.peer_key_);
+    client_ = std::move(o.client_);
+    kind_ = o.kind_;
     o.owner_ = nullptr;
   }
   return *this;
 }
 
 ConnectionSlot::~ConnectionSlot() {
-  if (owner_) owner_->release(address_);
+  if (owner_) owner_->release(peer_key_, kind_);
 }
 
 SharedState::SharedState(const config::ServerConfig& config, bot::ConversationService& service,
@@ -30,32 +34,29 @@ SharedState::SharedState(const config::ServerConfig& config, bot::ConversationSe
       metrics_(metrics),
       log_(log),
       router_(config, service, metrics, log, [this] { return !shutting_down_; },
-              [this](const std::string& address) { return allow_new_conversation(address); }) {}
+              [this](const std::string& address) { return allow_new_conversation(address); }),
+      trusted_proxies_(parse_networks(config.trusted_proxies)),
+      admission_({config.max_connections, config.max_connections_per_address,
+                  config.health_reserve_connections}) {}
 
-ConnectionSlot SharedState::admit(const std::string& address) {
-  if (shutting_down_) return ConnectionSlot();
-  {
-    std::lock_guard lock(address_mu_);
-    int& mine = open_by_address_[address];
-    if (mine >= config_.max_connections_per_address) return ConnectionSlot();
-    ++mine;
-  }
-  int n = open_.fetch_add(1) + 1;
-  if (n > config_.max_connections) {
-    open_--;
-    std::lock_guard lock(address_mu_);
-    if (--open_by_address_[address] == 0) open_by_address_.erase(address);
-    return ConnectionSlot();
-  }
-  metrics_.connections_open = n;
-  return ConnectionSlot(this, address);
+ConnectionSlot SharedState::admit(const boost::asio::ip::address& peer) {
+  const std::string key = client_key(peer);
+  const bool proxy = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
+                                 [&](const Network& n) { return n.contains(peer); });
+  const Admission::Kind kind = admission_.admit(key, proxy, shutting_down_);
+  metrics_.connections_open = admission_.open();
+  if (kind == Admission::Kind::dropped) return ConnectionSlot();
+  return ConnectionSlot(this, key, kind);
 }
 
-void SharedState::release(const std::string& address) {
-  metrics_.connections_open = --open_;
-  std::lock_guard lock(address_mu_);
-  auto it = open_by_address_.find(address);
-  if (it != open_by_address_.end() && --it->second <= 0) open_by_address_.erase(it);
+std::string SharedState::client_of(const boost::asio::ip::address& peer, std::string_view forwarded,
+                                   std::string_view x_forwarded_for) const {
+  return client_key(client_address(peer, forwarded, x_forwarded_for, trusted_proxies_));
+}
+
+void SharedState::release(const std::string& peer_key, Admission::Kind kind) {
+  admission_.release(peer_key, kind);
+  metrics_.connections_open = admission_.open();
 }
 
 bool SharedState::allow_new_conversation(const std::string& address) {

@@ -8,11 +8,16 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <boost/asio/ip/address.hpp>
+
+#include "adapters/server/admission.h"
+#include "adapters/server/client_address.h"
 #include "adapters/server/rate_limiter.h"
 #include "adapters/server/router.h"
 
@@ -27,25 +32,36 @@ class WebsocketSession;
 
 class SharedState;
 
-// One admitted TCP connection: counted while it exists. Movable, so the
-// HTTP session can hand it to the WebSocket session it becomes.
+// One accepted TCP connection's place (admission.h): counted while it
+// exists. Movable, so the HTTP session can hand it to the WebSocket session
+// it becomes.
 class ConnectionSlot {
  public:
   ConnectionSlot() = default;
-  ConnectionSlot(SharedState* owner, std::string address)
-      : owner_(owner), address_(std::move(address)) {}
+  ConnectionSlot(SharedState* owner, std::string peer_key, Admission::Kind kind)
+      : owner_(owner), peer_key_(peer_key), client_(std::move(peer_key)), kind_(kind) {}
   ConnectionSlot(ConnectionSlot&& o) noexcept
-      : owner_(o.owner_), address_(std::move(o.address_)) {
+      : owner_(o.owner_),
+        peer_key_(std::move(o.peer_key_)),
+        client_(std::move(o.client_)),
+        kind_(o.kind_) {
     o.owner_ = nullptr;
   }
   ConnectionSlot& operator=(ConnectionSlot&& o) noexcept;
   ~ConnectionSlot();
-  bool admitted() const { return owner_ != nullptr; }
-  const std::string& address() const { return address_; }  // the client's IP address
+  bool admitted() const { return owner_ != nullptr && kind_ == Admission::Kind::admitted; }
+  Admission::Kind kind() const { return kind_; }
+  // The client the per-client limits count (client_address.h): the peer's
+  // key, or, behind a trusted proxy, the forwarded address's once a request
+  // has named it.
+  const std::string& address() const { return client_; }
+  void set_client(std::string key) { client_ = std::move(key); }
 
  private:
   SharedState* owner_ = nullptr;
-  std::string address_;
+  std::string peer_key_;  // what admission counted
+  std::string client_;
+  Admission::Kind kind_ = Admission::Kind::dropped;
 };
 
 class SharedState {
@@ -59,10 +75,12 @@ class SharedState {
   Logger& log() { return log_; }
   Router& router() { return router_; }
 
-  // A slot for a connection from `address`, or an unadmitted one when
-  // max_connections are open, or max_connections_per_address from this
-  // address, or the server is shutting down.
-  ConnectionSlot admit(const std::string& address);
+  // The place of a new connection from `peer` (admission.h).
+  ConnectionSlot admit(const boost::asio::ip::address& peer);
+  // The client a request on a connection from `peer` comes from: behind a
+  // trusted proxy, the forwarded address (client_address.h), as its key.
+  std::string client_of(const boost::asio::ip::address& peer, std::string_view forwarded,
+                        std::string_view x_forwarded_for) const;
 
   // Whether `address` may start another conversation now
   // (conversations_per_address_per_minute); counts it if so.
@@ -83,7 +101,7 @@ class SharedState {
 
  private:
   friend class ConnectionSlot;
-  void release(const std::string& address);
+  void release(const std::string& peer_key, Admission::Kind kind);
 
   const config::ServerConfig& config_;
   bot::ConversationService& service_;
@@ -92,9 +110,9 @@ class SharedState {
   Router router_;
 
   std::atomic<bool> shutting_down_{false};
-  std::atomic<int> open_{0};
-  std::mutex address_mu_;  // guards the two per-address maps
-  std::unordered_map<std::string, int> open_by_address_;
+  const std::vector<Network> trusted_proxies_;
+  Admission admission_;
+  std::mutex address_mu_;  // guards new_conversations_
   std::unordered_map<std::string, RateLimiter> new_conversations_;
   std::mutex mu_;  // guards the two maps below
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;

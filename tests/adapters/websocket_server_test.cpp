@@ -361,9 +361,11 @@ TEST(WebSocketLimits, TooManyConnectionsAreRefused) {
   ASSERT_TRUE(a.connected() && b.connected());
   WsClient c(server.port());
   EXPECT_FALSE(c.connected());
-  auto busy = http_request(server.port(), "GET", "/healthz");
+  auto busy = http_request(server.port(), "GET", "/");
   EXPECT_EQ(busy.status, 503);
   EXPECT_EQ(busy.json()["code"], "server_busy");
+  // Health checks still get through, on the reserve beyond max_connections.
+  EXPECT_EQ(http_request(server.port(), "GET", "/healthz").status, 200);
 }
 
 TEST(WebSocketLimits, OneAddressGetsOnlyItsShareOfConnections) {

@@ -112,10 +112,17 @@ void WsClient::close() {
 }
 
 HttpResult http_request(unsigned short port, const std::string& method, const std::string& target,
-                        const std::string& body, const std::map<std::string, std::string>& headers) {
+                        const std::string& body, const std::map<std::string, std::string>& headers,
+                        const std::string& source) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(10s);
+  if (!source.empty()) {
+    // Another loopback address (127.0.0.0/8) is another client to the server.
+    beast::error_code ec;
+    stream.socket().open(tcp::v4(), ec);
+    stream.socket().bind(tcp::endpoint(net::ip::make_address(source), 0), ec);
+  }
   HttpResult result;
   http::request<http::string_body> req(http::string_to_verb(method), target, 11);
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));

@@ -59,9 +59,12 @@ struct HttpResult {
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
+// One request on its own connection; from the loopback address `source`
+// ("127.0.0.2") when given, so that the server sees another client.
 HttpResult http_request(unsigned short port, const std::string& method, const std::string& target,
                         const std::string& body = "",
-                        const std::map<std::string, std::string>& headers = {});
+                        const std::map<std::string, std::string>& headers = {},
+                        const std::string& source = "");
 
 // The bot's messages up to the end of its turn: a question, an outcome, or
 // an error without "seq" (a transport error). Empty if the connection ended.

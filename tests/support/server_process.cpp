@@ -1,5 +1,7 @@
 #include "tests/support/server_process.h"
 
+#include <sys/resource.h>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -18,7 +20,7 @@ extern char** environ;
 
 namespace calfbot::testing_support {
 
-ServerProcess::ServerProcess(std::map<std::string, std::string> env) {
+ServerProcess::ServerProcess(std::map<std::string, std::string> env, int descriptors) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> vars;
@@ -38,6 +40,10 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env) {
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    if (descriptors > 0) {
+      rlimit rl{static_cast<rlim_t>(descriptors), static_cast<rlim_t>(descriptors)};
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);

@@ -24,7 +24,8 @@ class ServerProcess {
  public:
   // Starts the server and waits (up to 30 s) for its "listening" log line.
   // Only the given CALFBOT_ variables reach it; other CALFBOT_ ones are dropped.
-  explicit ServerProcess(std::map<std::string, std::string> env);
+  // descriptors > 0: the server's RLIMIT_NOFILE (soft and hard).
+  explicit ServerProcess(std::map<std::string, std::string> env, int descriptors = 0);
   ~ServerProcess();  // kills the server if it is still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
