@@ -47,16 +47,32 @@ std::string render(const json& m) {
   return out + "\n";
 }
 
-// Plays the patient's lines ("> text" typed, "# id" a tapped choice).
+// Plays the patient's lines, each "<slot>> text" (typed) or "<slot># id" (a
+// tapped choice): a line answers the question of its slot, lines of one slot
+// in their order, so the script still fits when the order of questions
+// changes. The conversation ends at the outcome, or where the bot asks a
+// question the script has no line left for (said in the transcript).
 std::string play(const std::vector<std::string>& script) {
   static auto kb = knowledge::load_embedded().knowledge;
   static Engine engine(kb, EngineSettings{});
   StepResult r = engine.start(kNow);
   std::string out;
   for (const auto& m : r.outputs) out += render(m);
-  for (const auto& line : script) {
-    bool choice = line.rfind("# ", 0) == 0;
-    std::string value = line.substr(2);
+  std::vector<bool> used(script.size(), false);
+  while (r.state.phase == State::Phase::asking || !r.outputs.empty()) {
+    const std::string slot = r.state.current;
+    size_t i = 0;
+    while (i < script.size() && (used[i] || script[i].substr(0, script[i].find_first_of(">#")) != slot)) {
+      ++i;
+    }
+    if (i == script.size()) {
+      if (r.state.phase == State::Phase::asking) out += "(no line for [" + slot + "])\n";
+      break;
+    }
+    used[i] = true;
+    const size_t mark = script[i].find_first_of(">#");
+    const bool choice = script[i][mark] == '#';
+    const std::string value = script[i].substr(mark + 2);
     out += (choice ? "patient taps: " : "patient: ") + value + "\n";
     r = engine.step(r.state, Input{choice ? Input::Kind::choice : Input::Kind::text, value, kNow, 0});
     for (const auto& m : r.outputs) out += render(m);
@@ -74,26 +90,36 @@ void compare(const std::string& name, const std::vector<std::string>& script) {
 
 TEST(Transcript, DvtAfterAFlight) {
   compare("dvt_after_flight",
-          {"> my left calf has been swollen since the flight on Tuesday, no chest pain", "> 58",
-           "# female", "> behind the knee and the middle of the calf", "> none of those",
-           "> it came on gradually", "> no, nothing like that", "> a dull ache", "> no",
-           "> I am not sure", "> yes, it hurts when I press deep in the calf", "> no",
-           "> about 4 out of 10", "> no", "> just the long flight", "> not really", "> no", "> no",
-           "> no", "> no"});
+          {"complaint> my left calf has been swollen since the flight on Tuesday, no chest pain",
+           "age> 58", "sex# female", "location> behind the knee and the middle of the calf",
+           "pe_screen> none of those", "onset> it came on gradually",
+           "mechanism> no, nothing like that", "character> a dull ache", "cold_pale_foot> no",
+           "calf_bigger> I am not sure", "tender_deep_calf> yes, it hurts when I press deep in the calf",
+           "lump_behind_knee> no", "severity> about 4 out of 10", "bruising> no",
+           "vte_risks> just the long flight", "whole_leg_swollen> not really",
+           "pitting_oedema> no", "pregnancy> no", "on_anticoagulants> no", "knee_arthritis> no",
+           "fever> no", "redness> no", "warmth> no", "visible_veins> no", "getting_worse> no",
+           "worse_on_tiptoe> no", "night_or_rest_pain> no", "numb_tingling> no"});
 }
 
 TEST(Transcript, PulmonaryEmbolismInTheFirstMessage) {
   compare("pe_first_message",
-          {"> my right calf is swollen and since this morning I get out of breath on the stairs",
+          {"complaint> my right calf is swollen and since this morning I get out of breath on the "
+           "stairs",
            "> what should I do?", "> restart"});
 }
 
 TEST(Transcript, NightCrampsWithWhyAndBack) {
   compare("night_cramps",
-          {"> I get cramps in both calves at night, they wake me up and go after a few minutes",
-           "> 67", "# male", "> why?", "> middle of the calf", "> no",
-           "> they come in short attacks", "> back", "# episodic", "> for about 3 months",
-           "> no", "> yes it goes rock hard", "> no", "> no", "> no", "> 6", "> none", "> no"});
+          {"complaint> I get cramps in both calves at night, they wake me up and go after a few "
+           "minutes",
+           "age> 67", "sex# male", "location> why?", "location> middle of the calf",
+           "pe_screen> no", "onset> they come in short attacks", "duration> back",
+           "onset# episodic", "duration> for about 3 months", "cold_pale_foot> no",
+           "muscle_knot> yes it goes rock hard", "woke_at_night> no", "resolves_fully> no",
+           "rest_pain_eased_hanging> no", "severity> 6", "vte_risks> none",
+           "on_anticoagulants> no", "swelling> no", "eased_by_stretching> no",
+           "character> cramping", "radiates_from_back> no", "numb_tingling> no"});
 }
 
 }  // namespace

@@ -79,6 +79,7 @@ inline dialog::State dvt_patient() {
               {{"age", "58"},
                {"sex", "choice:female"},
                {"side", "choice:left"},
+               {"onset", "choice:gradual"},
                {"tender_deep_calf", "not sure"},
                {"calf_bigger", "choice:unsure"},
                {"severity", "6"},
