@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "config/bounded_json.h"
 
 #include <algorithm>
 #include <cctype>
@@ -173,7 +174,7 @@ void apply_env(json& tree, const std::map<std::string, std::string>& env) {
       size_t next = rest.find("__", pos);
       std::string part = rest.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
       if (next == std::string::npos) {
-        json parsed = json::parse(value, nullptr, false);
+        json parsed = parse_bounded(value);
         (*node)[part] = parsed.is_discarded() ? json(value) : parsed;
         break;
       }
@@ -190,7 +191,7 @@ const std::initializer_list<const char*> kServerKeys = {
     "conversations_per_address_per_minute", "messages_per_second",
     "message_burst", "idle_timeout_seconds", "session_idle_expiry_minutes", "memory_idle_seconds",
     "memory_done_seconds", "allowed_origins",
-    "threads", "log_patient_text"};
+    "threads", "log_patient_text", "metrics_token"};
 
 // An IP address, or one with a prefix length ("10.0.0.0/8", "2001:db8::/32").
 bool valid_network(const std::string& text) {
@@ -245,6 +246,11 @@ void read_server(Section s, ServerConfig& c) {
     }
   }
   s.integer("threads", c.threads, 1, 64);
+  s.string("metrics_token", c.metrics_token);
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16) {
+    s.fail("metrics_token", "must be at least 16 characters, or empty to serve /metrics to "
+                            "this machine only");
+  }
   s.boolean("log_patient_text", c.log_patient_text);
 }
 
@@ -351,6 +357,11 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
     }
     std::stringstream ss;
     ss << in.rdbuf();
+    if (nested_deeper_than(ss.str())) {
+      r.errors.push_back(path + ": nests objects or lists deeper than " +
+                         std::to_string(kMaxJsonDepth) + " levels; no setting needs that");
+      return r;
+    }
     try {
       tree = json::parse(ss.str());
     } catch (const json::exception& e) {  // a syntax error, or a number too large to hold

@@ -50,6 +50,9 @@ struct ServerConfig {
   // Origins a browser may open the WebSocket from; same-origin is always allowed.
   std::vector<std::string> allowed_origins = {"http://127.0.0.1:8080", "http://localhost:8080"};
   int threads = 2;                      // network threads
+  // /metrics: with a token, only requests with "Authorization: Bearer
+  // <token>"; without one, only clients on this machine (loopback).
+  std::string metrics_token;
   bool log_patient_text = false;        // logs carry no patient words unless set
 };
 

@@ -1,4 +1,5 @@
 #include "adapters/api/chat_protocol.h"
+#include "config/bounded_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,18 @@ namespace {
 constexpr size_t kMaxTokenBytes = 256;
 
 bot::Error bad(const std::string& detail) { return bot::Error{"bad_message", detail}; }
+
+// A whole number within [lo, hi], read without narrowing first: 4294967356
+// must not pass as 60.
+bool whole_in(const json& v, long long lo, long long hi) {
+  if (v.is_number_unsigned()) {
+    const unsigned long long u = v.get<unsigned long long>();
+    return u <= static_cast<unsigned long long>(hi) && (lo <= 0 || u >= static_cast<unsigned long long>(lo));
+  }
+  if (!v.is_number_integer()) return false;
+  const long long n = v.get<long long>();
+  return n >= lo && n <= hi;
+}
 
 }  // namespace
 
@@ -29,7 +42,7 @@ bot::Result<dialog::Input> input_from(const json& j) {
       in.value = v.get<std::string>();
       ++fields;
     } else if (k == "utc_offset_minutes") {
-      if (!v.is_number_integer() || v.get<int>() < -840 || v.get<int>() > 840) {
+      if (!whole_in(v, -840, 840)) {
         return bad("'utc_offset_minutes' must be a whole number from -840 to 840");
       }
       in.utc_offset_minutes = v.get<int>();
@@ -44,7 +57,9 @@ bot::Result<dialog::Input> input_from(const json& j) {
 }
 
 bot::Result<dialog::Input> parse_input(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  bool too_deep = false;
+  json j = config::parse_bounded(text, too_deep);
+  if (too_deep) return bot::Error{"too_deep", ""};
   if (j.is_discarded()) {
     return bad("not valid JSON; send one object, e.g. {\"text\": \"my calf hurts\"}");
   }
@@ -52,7 +67,9 @@ bot::Result<dialog::Input> parse_input(std::string_view text) {
 }
 
 bot::Result<ClientMessage> parse_chat_message(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  bool too_deep = false;
+  json j = config::parse_bounded(text, too_deep);
+  if (too_deep) return bot::Error{"too_deep", ""};
   if (j.is_discarded()) {
     return bad("not valid JSON; send one object, e.g. {\"text\": \"my calf hurts\"}");
   }
@@ -79,7 +96,7 @@ bot::Result<ClientMessage> parse_chat_message(std::string_view text) {
         }
         r.token = v.get<std::string>();
       } else if (k == "last_seq") {
-        if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 1000000000) {
+        if (!whole_in(v, 0, 1000000000)) {
           return bad("'last_seq' must be a whole number from 0");
         }
         r.last_seq = v.get<int>();

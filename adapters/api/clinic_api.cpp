@@ -1,4 +1,5 @@
 #include "adapters/api/clinic_api.h"
+#include "config/bounded_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,7 @@ struct ClinicError {
 constexpr ClinicError kErrors[] = {
     {"unauthorized", 401, "Send a valid clinic API key as 'Authorization: Bearer <key>'."},
     {"bad_request", 400, "The request could not be used."},
+    {"too_deep", 400, "That JSON nests objects or lists more than 32 deep."},
     {"intake_not_found", 404, "There is no intake with this id."},
     {"not_found", 404, "There is nothing at this address."},
     {"method_not_allowed", 405, "This address does not take that method."},
@@ -210,7 +212,9 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
   }
   if (rest == "intakes") {
     if (req.method == "POST") {
-      json body = json::parse(req.body, nullptr, false);
+      bool too_deep = false;
+      json body = config::parse_bounded(req.body, too_deep);
+      if (too_deep) return error("too_deep");
       if (!body.is_object()) return error("bad_request", "send a JSON object");
       clinic::LinkRequest lr;
       for (const auto& [k, v] : body.items()) {

@@ -27,6 +27,9 @@ constexpr std::array kSpecs = {
               "Too many new conversations from this network just now. Please wait a few minutes "
               "and try again."},
     ErrorSpec{"too_large", 413, "That message is too large."},
+    ErrorSpec{"too_deep", 400,
+              "That JSON nests objects or lists more than 32 deep. Send a flat object such as "
+              "{\"text\": \"...\"}."},
     ErrorSpec{"bad_framing", 400,
               "The request's framing is not allowed: frame a body by Content-Length, or by "
               "Transfer-Encoding: chunked alone, and do not fold header lines."},
@@ -35,6 +38,12 @@ constexpr std::array kSpecs = {
               "Your answer could not be saved just now. Please try again in a moment."},
     ErrorSpec{"not_found", 404, "There is nothing at this address."},
     ErrorSpec{"method_not_allowed", 405, "This address does not take that method."},
+    ErrorSpec{"forbidden", 403,
+              "This is not open to you. /metrics needs the server's metrics token as "
+              "'Authorization: Bearer <token>', or a request from the server's own machine."},
+    ErrorSpec{"unsupported_media_type", 415,
+              "Send this request's body as JSON, with the header 'Content-Type: "
+              "application/json'."},
     ErrorSpec{"missing_token", 401,
               "Send the conversation's token as the header 'Authorization: Bearer <token>'."},
     ErrorSpec{"server_busy", 503, "The server has too many connections. Please try again later."},

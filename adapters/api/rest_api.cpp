@@ -1,4 +1,8 @@
 #include "adapters/api/rest_api.h"
+#include "config/bounded_json.h"
+
+#include <algorithm>
+#include <cctype>
 
 
 #include <nlohmann/json.hpp>
@@ -19,6 +23,15 @@ constexpr const char* kPrefix = "/v1/conversations";
 constexpr size_t kMaxExternalUser = 200;
 
 HttpResponse from_error(const bot::Error& e) { return error_response(e.code); }
+
+// "application/json", with or without parameters ("; charset=utf-8").
+bool is_json(std::string type) {
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return type == "application/json";
+}
 
 }  // namespace
 
@@ -62,9 +75,17 @@ void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> d
 }
 
 void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> done) {
+  // JSON only: a form or text/plain POST is what any web page can make its
+  // visitors' browsers send (no CORS preflight), spending their quota.
+  if (!is_json(req.header("content-type"))) {
+    metrics_.record_error("unsupported_media_type");
+    return done(error_response("unsupported_media_type"));
+  }
   bot::Channel channel{"rest", ""};
   if (!req.body.empty()) {
-    json j = json::parse(req.body, nullptr, false);
+    bool too_deep = false;
+    json j = config::parse_bounded(req.body, too_deep);
+    if (too_deep) return done(error_response("too_deep"));
     if (j.is_discarded() || !j.is_object()) {
       return done(error_response("bad_message", "the body must be a JSON object (or empty)"));
     }

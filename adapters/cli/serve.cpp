@@ -1,6 +1,9 @@
 #include "adapters/cli/serve.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
@@ -31,6 +34,22 @@ namespace calfbot::cli {
 namespace net = boost::asio;
 
 namespace {
+
+// Patient data is for this server's user alone: every file created from
+// here on is 0600 (the stores, their WAL and shared-memory files, the
+// outboxes), and the ones an earlier run made are made so.
+void keep_files_private(const std::string& store_path) {
+  ::umask(0077);
+  namespace fs = std::filesystem;
+  const fs::path store(store_path);
+  const fs::path dir = store.has_parent_path() ? store.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().filename().string().rfind(store.filename().string(), 0) != 0) continue;
+    fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, ec);
+  }
+}
 
 // Connections still open this long after SIGTERM are cut.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
@@ -87,6 +106,7 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   const auto& cfg = app->config;
   adapters::Logger log(out, cfg.server.log_patient_text);
   adapters::Metrics metrics;
+  keep_files_private(cfg.store.path);
 
   bot::SqliteStoreOptions so;
   so.path = cfg.store.path;
@@ -161,6 +181,10 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
                              [&clinic_api](const adapters::HttpRequest& req, auto done) {
                                clinic_api.handle(req, std::move(done));
                              });
+  // Where patients reach calfbot is its own origin too.
+  if (auto base = cfg.clinic.public_base_url; base.find("://") != std::string::npos) {
+    server.add_own_origin(base.substr(0, base.find('/', base.find("://") + 3)));
+  }
   auto port = server.start();
   if (!port) {
     err << "server error: " << port.error().detail << "\n";

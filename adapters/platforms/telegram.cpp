@@ -1,4 +1,5 @@
 #include "adapters/platforms/telegram.h"
+#include "config/bounded_json.h"
 
 #include "adapters/api/plain_text.h"
 
@@ -58,7 +59,7 @@ json keyboard(const json& question) {
 }  // namespace
 
 bot::Result<Parsed> parse_update(const std::string& body) {
-  json u = json::parse(body, nullptr, false);
+  json u = config::parse_bounded(body);
   if (!u.is_object() || !u.contains("update_id") || !u["update_id"].is_number_integer()) {
     return bot::Error("bad_payload", "not a Telegram Update (no integer update_id)");
   }

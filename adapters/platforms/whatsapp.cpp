@@ -1,4 +1,5 @@
 #include "adapters/platforms/whatsapp.h"
+#include "config/bounded_json.h"
 
 #include "adapters/platforms/signatures.h"
 #include "adapters/api/plain_text.h"
@@ -87,7 +88,7 @@ std::optional<std::string> verify_challenge(const std::string& query,
 }
 
 bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& phone_number_id) {
-  json w = json::parse(body, nullptr, false);
+  json w = config::parse_bounded(body);
   if (!w.is_object() || text_field(w, "object") != "whatsapp_business_account" ||
       !w.contains("entry") || !w["entry"].is_array()) {
     return bot::Error("bad_payload", "not a WhatsApp Business Account webhook");

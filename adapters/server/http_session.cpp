@@ -207,6 +207,7 @@ void HttpSession::handle(Request&& req) {
   for (const auto& field : req) r.headers[lower(field.name_string())] = std::string(field.value());
   r.body = std::move(req.body());
   r.remote_address = slot_.address();
+  r.local = slot_.local();
   busy_ = true;
   // The reply may come from the store's thread: post it back to this strand,
   // keeping the io_context running until it arrives.
@@ -217,6 +218,7 @@ void HttpSession::handle(Request&& req) {
 }
 
 void HttpSession::send(HttpResponse r) {
+  add_security_headers(r);
   auto res = std::make_shared<Response>(static_cast<http::status>(r.status), version_);
   res->set(http::field::server, "calfbot");
   res->set(http::field::content_type, r.content_type);

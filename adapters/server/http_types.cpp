@@ -1,5 +1,9 @@
 #include "adapters/server/http_types.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace calfbot::adapters {
@@ -11,6 +15,29 @@ HttpResponse json_response(int status, const nlohmann::json& body, std::string c
   r.body = body.dump();
   r.headers = {{"Cache-Control", "no-store"}};
   return r;
+}
+
+void add_security_headers(HttpResponse& r) {
+  auto find = [&r](const char* name) {
+    for (auto& h : r.headers) {
+      if (h.first.size() == std::string_view(name).size() &&
+          std::equal(h.first.begin(), h.first.end(), name, [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+          })) {
+        return &h.second;
+      }
+    }
+    return static_cast<std::string*>(nullptr);
+  };
+  if (!find("X-Content-Type-Options")) r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (!find("Referrer-Policy")) r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (r.content_type.rfind("text/html", 0) != 0) return;
+  if (std::string* csp = find("Content-Security-Policy")) {
+    if (csp->find("frame-ancestors") == std::string::npos) *csp += "; frame-ancestors 'none'";
+  } else {
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
 }
 
 std::string bearer_token(const HttpRequest& req) {

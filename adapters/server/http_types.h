@@ -18,7 +18,8 @@ struct HttpRequest {
   std::string query;    // the target after '?', without it
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
-  std::string remote_address;  // the client's IP address ("" if unknown)
+  std::string remote_address;  // the client as the limits count it (client_address.h)
+  bool local = false;          // the client is on this machine (loopback), proxies past
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
@@ -37,6 +38,12 @@ struct HttpResponse {
 // about one patient or one clinic).
 HttpResponse json_response(int status, const nlohmann::json& body,
                            std::string content_type = "application/json");
+
+// The headers every response carries (docs/security.md): nosniff and no
+// Referer; on an HTML page a Content-Security-Policy that forbids framing
+// unless the page's own policy says who may frame it. Headers a handler set
+// are kept.
+void add_security_headers(HttpResponse& r);
 
 // "Authorization: Bearer abc" -> "abc"; "" when absent or malformed.
 std::string bearer_token(const HttpRequest& req);

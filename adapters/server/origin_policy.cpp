@@ -46,14 +46,10 @@ bool parse(std::string_view text, Origin& out) {
 
 }  // namespace
 
-bool origin_allowed(std::string_view origin, std::string_view host_header,
-                    const std::vector<std::string>& allowed) {
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {
   if (origin.empty()) return true;
   Origin o;
   if (!parse(origin, o)) return false;
-  if (!host_header.empty() && without_default_port(lower(host_header), o.scheme) == o.authority) {
-    return true;
-  }
   return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& a) {
     Origin x;
     return parse(a, x) && x.scheme == o.scheme && x.authority == o.authority;

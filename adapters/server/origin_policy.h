@@ -7,11 +7,11 @@
 
 namespace calfbot::adapters {
 
-// True when the handshake's Origin is absent (not a browser), equals one of
-// `allowed` (scheme://host[:port], compared without case and without a
-// default port), or is the server's own origin (its host[:port] equals the
-// Host header). "null" and malformed origins are refused.
-bool origin_allowed(std::string_view origin, std::string_view host_header,
-                    const std::vector<std::string>& allowed);
+// True when the handshake's Origin is absent (not a browser) or equals one
+// of `allowed` (scheme://host[:port], compared without case and without a
+// default port). The server's own origins are among `allowed`, from config
+// and the address it listens on, never from the request's Host header, which
+// a DNS-rebinding page controls. "null" and malformed origins are refused.
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed);
 
 }  // namespace calfbot::adapters

@@ -1,5 +1,7 @@
 #include "adapters/server/router.h"
 
+#include <openssl/crypto.h>
+
 #include <nlohmann/json.hpp>
 
 #include "adapters/api/errors.h"
@@ -24,6 +26,7 @@ Router::Router(const config::ServerConfig& config, bot::ConversationService& ser
                Metrics& metrics, Logger& log, std::function<bool()> ready,
                std::function<bool(const std::string& address)> allow_new_conversation)
     : metrics_(metrics),
+      metrics_token_(config.metrics_token),
       ready_(std::move(ready)),
       files_(config.allowed_origins),
       rest_(service, metrics, log, std::move(allow_new_conversation)) {}
@@ -42,6 +45,7 @@ void Router::handle(const HttpRequest& req, std::function<void(HttpResponse)> do
     if (req.path == "/readyz") {
       return done(ready_() ? status_response(200, "ready") : status_response(503, "shutting_down"));
     }
+    if (!metrics_allowed(req)) return done(error_response("forbidden"));
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.render();
@@ -53,6 +57,13 @@ void Router::handle(const HttpRequest& req, std::function<void(HttpResponse)> do
     return done(std::move(*file));
   }
   done(error_response("not_found"));
+}
+
+bool Router::metrics_allowed(const HttpRequest& req) const {
+  if (metrics_token_.empty()) return req.local;
+  const std::string presented = bearer_token(req);
+  return presented.size() == metrics_token_.size() &&
+         CRYPTO_memcmp(presented.data(), metrics_token_.data(), presented.size()) == 0;
 }
 
 void Router::add_routes(std::function<bool(const std::string& path)> owns, Handler handler) {

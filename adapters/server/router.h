@@ -42,7 +42,12 @@ class Router {
   void add_routes(std::function<bool(const std::string& path)> owns, Handler handler);
 
  private:
+  // /metrics: with server.metrics_token, a request bearing it; without, a
+  // client on this machine.
+  bool metrics_allowed(const HttpRequest& req) const;
+
   Metrics& metrics_;
+  const std::string metrics_token_;
   std::function<bool()> ready_;
   StaticFiles files_;
   RestApi rest_;

@@ -30,9 +30,14 @@ bot::Result<unsigned short> Server::start() {
   listener_ = std::make_shared<Listener>(ioc_, state_);
   auto port = listener_->open({address, static_cast<unsigned short>(config_.port)});
   if (!port) return port;
+  const std::string at = ":" + std::to_string(*port);
+  state_->add_origin("http://" + (address.is_v6() ? "[" + host + "]" : host) + at);
+  if (address.is_loopback()) state_->add_origin("http://localhost" + at);
   listener_->run();
   return port;
 }
+
+void Server::add_own_origin(const std::string& origin) { state_->add_origin(origin); }
 
 void Server::shutdown() {
   if (listener_) listener_->stop();

@@ -40,8 +40,14 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds config.host:config.port and starts accepting. Returns the port
-  // bound, or "bind_failed" with the reason.
+  // bound, or "bind_failed" with the reason. The server's own origin
+  // (http://host:port, and http://localhost:port on loopback) joins the
+  // allowed origins.
   bot::Result<unsigned short> start();
+
+  // Another origin that is the server's own (where patients reach it, e.g.
+  // the clinic's public base URL), before start().
+  void add_own_origin(const std::string& origin);
 
   // Stops accepting, answers /readyz with 503, closes every WebSocket with
   // 1001 and every idle HTTP connection; requests in progress finish.

@@ -17,6 +17,7 @@ ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& o) noexcept {
     owner_ = o.owner_;
     peer_key_ = std::move(o.peer_key_);
     client_ = std::move(o.client_);
+    local_ = o.local_;
     kind_ = o.kind_;
     o.owner_ = nullptr;
   }
@@ -35,6 +36,7 @@ SharedState::SharedState(const config::ServerConfig& config, bot::ConversationSe
       log_(log),
       router_(config, service, metrics, log, [this] { return !shutting_down_; },
               [this](const std::string& address) { return allow_new_conversation(address); }),
+      origins_(config.allowed_origins),
       trusted_proxies_(parse_networks(config.trusted_proxies)),
       admission_({config.max_connections, config.max_connections_per_address,
                   config.health_reserve_connections}) {}
@@ -49,9 +51,10 @@ ConnectionSlot SharedState::admit(const boost::asio::ip::address& peer) {
   return ConnectionSlot(this, key, kind);
 }
 
-std::string SharedState::client_of(const boost::asio::ip::address& peer, std::string_view forwarded,
-                                   std::string_view x_forwarded_for) const {
-  return client_key(client_address(peer, forwarded, x_forwarded_for, trusted_proxies_));
+boost::asio::ip::address SharedState::client_of(const boost::asio::ip::address& peer,
+                                                std::string_view forwarded,
+                                                std::string_view x_forwarded_for) const {
+  return client_address(peer, forwarded, x_forwarded_for, trusted_proxies_);
 }
 
 void SharedState::release(const std::string& peer_key, Admission::Kind kind) {

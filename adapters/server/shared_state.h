@@ -44,6 +44,7 @@ class ConnectionSlot {
       : owner_(o.owner_),
         peer_key_(std::move(o.peer_key_)),
         client_(std::move(o.client_)),
+        local_(o.local_),
         kind_(o.kind_) {
     o.owner_ = nullptr;
   }
@@ -55,12 +56,19 @@ class ConnectionSlot {
   // key, or, behind a trusted proxy, the forwarded address's once a request
   // has named it.
   const std::string& address() const { return client_; }
-  void set_client(std::string key) { client_ = std::move(key); }
+  bool local() const { return local_; }  // the client is on this machine
+  void set_client(const boost::asio::ip::address& client) {
+    client_ = client_key(client);
+    local_ = client.is_loopback() ||
+             (client.is_v6() && client.to_v6().is_v4_mapped() &&
+              boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, client.to_v6()).is_loopback());
+  }
 
  private:
   SharedState* owner_ = nullptr;
   std::string peer_key_;  // what admission counted
   std::string client_;
+  bool local_ = false;
   Admission::Kind kind_ = Admission::Kind::dropped;
 };
 
@@ -75,12 +83,18 @@ class SharedState {
   Logger& log() { return log_; }
   Router& router() { return router_; }
 
+  // The origins a browser page may open the WebSocket from: config's
+  // allowed_origins, and the server's own (add_origin, before start).
+  const std::vector<std::string>& origins() const { return origins_; }
+  void add_origin(std::string origin) { origins_.push_back(std::move(origin)); }
+
   // The place of a new connection from `peer` (admission.h).
   ConnectionSlot admit(const boost::asio::ip::address& peer);
   // The client a request on a connection from `peer` comes from: behind a
-  // trusted proxy, the forwarded address (client_address.h), as its key.
-  std::string client_of(const boost::asio::ip::address& peer, std::string_view forwarded,
-                        std::string_view x_forwarded_for) const;
+  // trusted proxy, the forwarded address (client_address.h).
+  boost::asio::ip::address client_of(const boost::asio::ip::address& peer,
+                                     std::string_view forwarded,
+                                     std::string_view x_forwarded_for) const;
 
   // Whether `address` may start another conversation now
   // (conversations_per_address_per_minute); counts it if so.
@@ -110,6 +124,7 @@ class SharedState {
   Router router_;
 
   std::atomic<bool> shutting_down_{false};
+  std::vector<std::string> origins_;  // written only before the server starts
   const std::vector<Network> trusted_proxies_;
   Admission admission_;
   std::mutex address_mu_;  // guards new_conversations_

@@ -50,7 +50,7 @@ net::any_io_executor WebsocketSession::tracked() {
 void WebsocketSession::run(http::request<http::string_body> req) {
   const auto& cfg = state_->config();
   origin_ = std::string(req[http::field::origin]);
-  origin_ok_ = origin_allowed(origin_, req[http::field::host], cfg.allowed_origins);
+  origin_ok_ = origin_allowed(origin_, state_->origins());
   beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts below take over
   websocket::stream_base::timeout timeouts{kHandshakeTimeout,
                                            std::chrono::seconds(cfg.idle_timeout_seconds), true};

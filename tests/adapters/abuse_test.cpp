@@ -2,6 +2,7 @@
 // (docs/security.md): a flood of connections from one address and from a
 // few, request smuggling by ambiguous framing, and clients behind a proxy.
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -167,6 +168,116 @@ TEST(Abuse, BehindATrustedProxyEachClientHasItsOwnLimits) {
   EXPECT_EQ(start("198.51.100.1", "127.0.0.2"), 201);
   EXPECT_EQ(start("198.51.100.2", "127.0.0.2"), 201);
   EXPECT_EQ(start("198.51.100.3", "127.0.0.2"), 429);
+}
+
+TEST(Abuse, DatabaseFilesAreReadableByTheServersUserAlone) {
+  TempFolder dir;
+  {
+    ServerProcess server(base_env(dir));
+    EXPECT_EQ(http_request(server.port(), "POST", "/v1/conversations").status, 201);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat(dir.file(std::string("calfbot.db") + suffix).c_str(), &st), 0) << suffix;
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << "calfbot.db" << suffix;
+    }
+  }
+  // A file an earlier run left open to others is closed to them at start.
+  ::chmod(dir.file("calfbot.db").c_str(), 0644);
+  ServerProcess again(base_env(dir));
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("calfbot.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Abuse, MetricsAreForThisMachineOrTheTokenOnly) {
+  TempFolder dir;
+  {
+    ServerProcess server(base_env(dir));
+    EXPECT_EQ(http_request(server.port(), "GET", "/metrics").status, 200) << "from loopback";
+    auto other = http_request(server.port(), "GET", "/metrics", "", {}, "127.0.0.2");
+    EXPECT_EQ(other.status, 200) << "127.0.0.2 is this machine too";
+  }
+  auto env = base_env(dir);
+  env["CALFBOT_SERVER__METRICS_TOKEN"] = "a-long-metrics-secret";
+  ServerProcess server(env);
+  auto none = http_request(server.port(), "GET", "/metrics");
+  EXPECT_EQ(none.status, 403);
+  EXPECT_EQ(none.json()["code"], "forbidden");
+  EXPECT_EQ(http_request(server.port(), "GET", "/metrics", "",
+                         {{"Authorization", "Bearer a-long-metrics-secreX"}})
+                .status,
+            403);
+  EXPECT_EQ(http_request(server.port(), "GET", "/metrics", "",
+                         {{"Authorization", "Bearer a-long-metrics-secret"}})
+                .status,
+            200);
+}
+
+TEST(Abuse, OnlyJsonStartsAConversation) {
+  TempFolder dir;
+  ServerProcess server(base_env(dir));
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+    auto r = http_request(server.port(), "POST", "/v1/conversations", "x",
+                          {{"Content-Type", type}});
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_EQ(r.json()["code"], "unsupported_media_type") << type;
+  }
+  EXPECT_EQ(http_request(server.port(), "POST", "/v1/conversations", "{}",
+                         {{"Content-Type", "application/json; charset=utf-8"}})
+                .status,
+            201);
+}
+
+TEST(Abuse, EveryResponseCarriesTheSecurityHeaders) {
+  TempFolder dir;
+  ServerProcess server(base_env(dir));
+  for (const char* target : {"/", "/healthz", "/nowhere", "/widget.js"}) {
+    auto r = http_request(server.port(), "GET", target);
+    EXPECT_EQ(r.headers["x-content-type-options"], "nosniff") << target;
+    EXPECT_EQ(r.headers["referrer-policy"], "no-referrer") << target;
+    if (r.headers["content-type"].rfind("text/html", 0) == 0) {
+      EXPECT_NE(r.headers["content-security-policy"].find("frame-ancestors"), std::string::npos)
+          << target;
+    }
+  }
+}
+
+TEST(Abuse, TheServersOwnOriginComesFromItsAddressNotTheHostHeader) {
+  TempFolder dir;
+  ServerProcess server(base_env(dir));
+  const std::string port = std::to_string(server.port());
+  WsClient own(server.port(), "http://127.0.0.1:" + port);
+  own.send(json{{"type", "hello"}});
+  auto session = own.read();
+  ASSERT_TRUE(session);
+  EXPECT_EQ((*session)["type"], "session");
+  // A DNS-rebinding page: the attacker's name resolves to this server, and the
+  // browser sends Host and Origin with that name. Refused: close 1008.
+  WsClient rebound(server.port(), "http://rebind.evil.example:" + port);
+  rebound.send(json{{"type", "hello"}});
+  EXPECT_FALSE(rebound.read());
+  EXPECT_EQ(rebound.close_code(), 1008);
+}
+
+TEST(Abuse, AMessageNestedHundredsOfThousandsDeepIsRefusedAtAnyFrameSize) {
+  TempFolder dir;
+  auto env = base_env(dir);
+  env["CALFBOT_SERVER__MAX_FRAME_BYTES"] = std::to_string(16 << 20);
+  ServerProcess server(env);
+  WsClient ws(server.port());
+  ASSERT_TRUE(ws.connected());
+  ws.send(std::string(100000, '[') + std::string(100000, ']'));
+  auto r = ws.read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)["code"], "too_deep");
+  ws.send(json{{"type", "hello"}});
+  auto session = ws.read();
+  ASSERT_TRUE(session) << "the server is still there";
+  EXPECT_EQ((*session)["type"], "session");
+  auto rest = http_request(server.port(), "POST", "/v1/conversations",
+                           std::string(100000, '{') + std::string(100000, '}'));
+  EXPECT_EQ(rest.status, 400);
+  EXPECT_EQ(rest.json()["code"], "too_deep");
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "adapters/api/errors.h"
+#include "config/bounded_json.h"
+
 namespace calfbot::adapters {
 namespace {
 
@@ -71,6 +74,32 @@ TEST(ChatProtocol, SessionMessage) {
                             {"conversation_id", "id1"},
                             {"resumed", true},
                             {"last_seq", 9}}));
+}
+
+TEST(ChatProtocol, NestingIsBoundedBeforeAnythingWalksIt) {
+  // 100,000 deep: refused by a scan, before a tree is built or dumped.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto r = parse_chat_message(deep);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "too_deep");
+  EXPECT_EQ(error_spec("too_deep").code, "too_deep") << "a documented code";
+  auto objects = parse_input(std::string(50, '{') + "\"a\": 1" + std::string(50, '}'));
+  ASSERT_FALSE(objects);
+  EXPECT_EQ(objects.error().code, "too_deep");
+  // Brackets inside strings do not count; 32 levels are fine.
+  EXPECT_TRUE(parse_chat_message(R"({"text": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})"));
+  EXPECT_FALSE(config::nested_deeper_than(std::string(32, '[') + std::string(32, ']')));
+  EXPECT_TRUE(config::nested_deeper_than(std::string(33, '[') + std::string(33, ']')));
+  EXPECT_FALSE(config::nested_deeper_than(R"({"a": "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})", 2));
+}
+
+TEST(ChatProtocol, NumbersAreNotNarrowedBeforeTheirRangeIsChecked) {
+  auto r = parse_chat_message(R"({"text": "hi", "utc_offset_minutes": 4294967356})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "bad_message");
+  EXPECT_FALSE(parse_chat_message(R"({"text": "hi", "utc_offset_minutes": -4294967236})"));
+  EXPECT_FALSE(parse_chat_message(R"({"type": "resume", "token": "t", "last_seq": 18446744073709551615})"));
+  EXPECT_TRUE(parse_chat_message(R"({"text": "hi", "utc_offset_minutes": -840})"));
 }
 
 }  // namespace

@@ -128,7 +128,9 @@ HttpResult http_request(unsigned short port, const std::string& method, const st
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   for (const auto& [k, v] : headers) req.set(k, v);
   if (!body.empty() || method == "POST") {
-    req.set(http::field::content_type, "application/json");
+    if (req.find(http::field::content_type) == req.end()) {
+      req.set(http::field::content_type, "application/json");
+    }
     req.body() = body;
   }
   req.prepare_payload();
