@@ -830,7 +830,7 @@
     if (this.replaying || this.questionShown) return;
     var q = this.question;
     this.answer.textContent = '';
-    this.answer.classList.remove('cb-multi');
+    this.answer.classList.remove('cb-multi', 'cb-has-leg');
     if (this.numberMode) {
       this.numberMode = false;
       this.input.removeAttribute('inputmode');
@@ -970,6 +970,7 @@
       var figure = el('div', {'class': 'cb-leg'});
       figure.appendChild(leg.node);
       scroller.appendChild(figure);
+      this.answer.classList.add('cb-has-leg');
     } else {
       this.answer.appendChild(el('p', {'class': 'cb-answer-hint', text: 'Choose all that apply, then tap Done.'}));
     }
