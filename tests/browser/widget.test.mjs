@@ -109,10 +109,14 @@ const RUNNER = {
 
 test('a whole conversation: buttons, the leg picture, typed text, a reload, the outcome', async () => {
   // the widget under test is the one in this tree (calfbot embeds it at build time)
+  // (widget.js is served joined from its parts, adapters/web/widget/*.js, in name order)
   const served = await (await fetch(new URL('widget.js', base))).text();
-  const sourceUrl = new URL('../../adapters/web/static/widget.js', import.meta.url);
-  const source = fs.existsSync(sourceUrl) ? fs.readFileSync(sourceUrl, 'utf8') : served;
-  if (served !== source) console.log('warning: calfbot serves another widget.js than adapters/web/static/widget.js: rebuild calfbot');
+  const partsUrl = new URL('../../adapters/web/widget/', import.meta.url);
+  const source = fs.existsSync(partsUrl)
+    ? fs.readdirSync(partsUrl).filter((f) => f.endsWith('.js')).sort()
+        .map((f) => fs.readFileSync(new URL(f, partsUrl), 'utf8')).join('')
+    : served;
+  if (served !== source) console.log('warning: calfbot serves another widget.js than adapters/web/widget/*.js: rebuild calfbot');
 
   const page = await newPage();
   await page.goto(base);
