@@ -36,6 +36,16 @@ CREATE TABLE likelihoods (   -- denormalised for audit queries
   PRIMARY KEY (condition_id, finding_id));
 )sql";
 
+std::string hex(const unsigned char* bytes, unsigned len) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
+  }
+  return out;
+}
+
 std::string sha256_hex(const std::vector<DataFile>& files) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
@@ -49,13 +59,7 @@ std::string sha256_hex(const std::vector<DataFile>& files) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, md, &len);
   EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return hex(md, len);
 }
 
 // The entity kind a data file holds, from its name.
@@ -200,6 +204,13 @@ LoadResult read(SQLite::Database& db) {
 }
 
 }  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  return hex(md, len);
+}
 
 std::string LoadError::what() const {
   std::string out = file.empty() ? "knowledge" : file;

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -47,5 +48,8 @@ LoadResult load_directory(const std::string& dir, const std::string& db_path = "
 
 // Reads a knowledge database written by load_files (for replay and audit).
 LoadResult load_database(const std::string& db_path);
+
+// The SHA-256 of `bytes`, as 64 lower-case hex digits.
+std::string sha256_hex(std::string_view bytes);
 
 }  // namespace calfbot::knowledge

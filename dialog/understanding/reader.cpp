@@ -1,7 +1,5 @@
 #include "dialog/understanding/reader.h"
 
-#include <openssl/evp.h>
-
 #include <cstdint>
 #include <cstring>
 #include <sstream>
@@ -9,22 +7,11 @@
 
 #include <fasttext/fasttext.h>
 
+#include "knowledge/loader.h"
+
 namespace calfbot::dialog {
 
 namespace {
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 bool is_punct(char c) {
   return c == '.' || c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '(' ||
@@ -77,7 +64,7 @@ Reader::Reader(std::string_view model) {
   } catch (const std::exception& e) {
     throw std::invalid_argument(std::string("the reader's model does not load: ") + e.what());
   }
-  version_ = sha256_hex(model);
+  version_ = knowledge::sha256_hex(model);
 }
 
 Reader::~Reader() = default;
