@@ -3,6 +3,7 @@
 
 #include "dialog/understanding/lexicon_tables.h"
 #include "dialog/understanding/internal.h"
+#include "dialog/understanding/person.h"
 #include "knowledge/knowledge.h"
 
 namespace calfbot::dialog::internal {
@@ -46,7 +47,7 @@ class Analyser {
         side_settled_(n_, false),
         block_at_(n_, -1) {}
 
-  void run(Understanding& u) {
+  void run(Understanding& u, std::vector<bool>& used) {
     find_matches();
     find_sides();
     std::sort(matches_.begin(), matches_.end(),
@@ -54,6 +55,7 @@ class Analyser {
     make_blocks();
     assign_polarity(lex_, t_, blocks_, block_at_, cue_used_);
     findings_out(u);
+    person_out(u, used);
     sides_out(u);
     choices_out(u);
     reply_out(u);
@@ -253,6 +255,54 @@ class Analyser {
     }
   }
 
+  bool stated(const Understanding& u, int finding) const {
+    if (finding < 0) return true;
+    const std::string& id = lex_.finding_ids[static_cast<size_t>(finding)];
+    return std::any_of(u.findings.begin(), u.findings.end(),
+                       [&](const Observation& o) { return o.finding == id; });
+  }
+
+  std::string span_text(Span s) const {
+    if (s.empty() || s.end > n_) return std::string();
+    return std::string(message_.substr(t_[s.begin].begin, t_[s.end - 1].end - t_[s.begin].begin));
+  }
+
+  // The sentences that tell of someone else's history or of what might
+  // happen ("my dad had a clot in his leg"): the people in them are not
+  // whom the message is about.
+  std::vector<bool> reported() const {
+    std::vector<bool> out(n_, false);
+    for (const Block& b : blocks_) {
+      if (b.value != Value::unknown) continue;
+      size_t first = b.begin, last = b.end;
+      while (first > 0 && !t_[first - 1].clause_end()) --first;
+      while (last < n_ && !t_[last].clause_end()) ++last;
+      for (size_t k = first; k < last; ++k) out[k] = true;
+    }
+    return out;
+  }
+
+  // Who the message is about, their sex and age, unless a phrase said so.
+  void person_out(Understanding& u, std::vector<bool>& used) {
+    std::vector<SexWord> sex_words;
+    for (const auto& m : lex_.sex_words.match_all(t_)) {
+      sex_words.push_back({{m.begin, m.end}, m.targets->front()});
+    }
+    const bool number_q = q_ && (q_->type == knowledge::AnswerType::number ||
+                                 q_->type == knowledge::AnswerType::duration);
+    const Person p = read_person(t_, by_finding_, reported(), sex_words, !number_q);
+    if (p.other && !stated(u, lex_.person[0])) {
+      observe(u, lex_.person[0], Value::yes, span_text(p.other_at), p.other_at.begin);
+    }
+    if (p.sex >= 0 && !stated(u, lex_.person[1]) && !stated(u, lex_.person[2])) {
+      observe(u, lex_.person[1 + p.sex], Value::yes, span_text(p.sex_at), p.sex_at.begin);
+    }
+    if (p.age) {
+      u.age = p.age;
+      for (size_t k = p.age_at.begin; k < p.age_at.end && k < n_; ++k) used[k] = true;
+    }
+  }
+
   // One side stated: the other side and "both" are not; left and right
   // both stated: both legs.
   void sides_out(Understanding& u) {
@@ -399,9 +449,9 @@ class Analyser {
 
 void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
              const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
-             std::vector<bool>& events) {
+             std::vector<bool>& events, std::vector<bool>& used) {
   Analyser a(lex, message, tokens, current, choices);
-  a.run(u);
+  a.run(u, used);
   a.mark_events(events);
 }
 

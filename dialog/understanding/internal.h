@@ -52,6 +52,8 @@ struct LexiconData {
   std::unordered_map<std::string, std::vector<int>> replies_by_first, cues_by_first;
   std::unordered_map<std::string, Command> commands;
   std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
+  text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)
+  int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
 };
 
 inline constexpr size_t kNone = static_cast<size_t>(-1);
@@ -71,13 +73,14 @@ struct Block {
 void assign_polarity(const LexiconData& lex, const Tokens& tokens, std::vector<Block>& blocks,
                      const std::vector<int>& block_at, std::vector<bool>& cue_used);
 
-// Fills u.findings (with negation, uncertainty, sides), u.choices and
-// u.reply. choices may be null (no current question or no choices).
-// events: set to the tokens of clauses that state a past event
-// ("I had a clot 5 years ago"), whose time is not the onset.
+// Fills u.findings (with negation, uncertainty, sides, and who the message
+// is about), u.age, u.choices and u.reply. choices may be null (no current
+// question or no choices). events: set to the tokens of clauses that state a
+// past event ("I had a clot 5 years ago"), whose time is not the onset.
+// used: set for the tokens of the age, which are no other number.
 void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
              const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
-             std::vector<bool>& events);
+             std::vector<bool>& events, std::vector<bool>& used);
 
 // Fills u.severity and u.number, skipping tokens marked used (by time
 // expressions); marks what it reads as used.

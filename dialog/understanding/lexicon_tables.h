@@ -87,6 +87,26 @@ inline constexpr std::string_view kBlockers[] = {
     "flat footed",       "warm up",       "warming up",    "warmed up",
     "sticking plaster"};
 
+// Words that say the person is a woman or a man whoever they are ("I had a
+// baby ten days ago", "my prostate"); read only when not denied. Not the pill
+// or HRT, which people do not take as saying so.
+struct SexWord {
+  std::string_view phrase;
+  int sex;  // 0 female, 1 male
+};
+// clang-format off
+inline constexpr SexWord kSexWords[] = {
+    {"pregnant", 0}, {"pregnancy", 0}, {"expecting a baby", 0}, {"had a baby", 0},
+    {"had my baby", 0}, {"gave birth", 0}, {"given birth", 0}, {"c section", 0},
+    {"caesarean", 0}, {"cesarean", 0}, {"miscarriage", 0}, {"miscarried", 0},
+    {"menopause", 0}, {"menopausal", 0}, {"hysterectomy", 0}, {"breastfeeding", 0},
+    {"breast feeding", 0}, {"postpartum", 0}, {"post partum", 0}, {"maternity", 0},
+    {"midwife", 0}, {"womb", 0}, {"ovaries", 0}, {"ovarian", 0}, {"endometriosis", 0},
+    {"mum of", 0}, {"mom of", 0}, {"mother of", 0}, {"my periods", 0}, {"my period", 0},
+    {"prostate", 1}, {"vasectomy", 1}, {"testicle", 1}, {"testicles", 1}, {"testicular", 1},
+    {"father of", 1}, {"dad of", 1}};
+// clang-format on
+
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
 inline constexpr std::string_view kEventFindings[] = {

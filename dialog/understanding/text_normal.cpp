@@ -86,7 +86,8 @@ constexpr Pair kIrregular[] = {
     {"lying", "lie"},     {"feet", "foot"},   {"knees", "knee"},   {"sides", "sid"},
     {"does", "do"},       {"flew", "fly"},    {"flown", "fly"},    {"numbness", "numb"},
     {"thought", "think"}, {"went", "go"},     {"got", "get"},      {"gave", "giv"},
-    {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},
+    {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},    {"tore", "tear"},
+    {"torn", "tear"},
     // Kept apart from words the suffix rules would merge them with
     // (lunging/lung, plane/plan, hope/hop, winded/wind, pounds/pound).
     {"lunge", "lunge"}, {"lunges", "lunge"}, {"lunged", "lunge"}, {"lunging", "lunge"},

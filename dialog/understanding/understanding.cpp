@@ -7,6 +7,7 @@
 
 #include "dialog/understanding/language.h"
 #include "dialog/understanding/lexicon_tables.h"
+#include "dialog/understanding/person.h"
 #include "dialog/understanding/phrase_matcher.h"
 #include "dialog/understanding/text_normal.h"
 #include "dialog/understanding/time_expressions.h"
@@ -93,12 +94,18 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
                                    f.id) != std::end(tables::kEventFindings));
   }
   for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
+  for (const auto& w : tables::kSexWords) m.sex_words.add(w.phrase, w.sex);
+  auto index_of = [&m](const char* id) {
+    auto it = m.finding_index.find(id);
+    return it == m.finding_index.end() ? -1 : it->second;
+  };
   const char* sides[3] = {"side_left", "side_right", "bilateral"};
   for (int s = 0; s < 3; ++s) {
-    auto it = m.finding_index.find(sides[s]);
-    m.side[s] = it == m.finding_index.end() ? -1 : it->second;
+    m.side[s] = index_of(sides[s]);
     m.side_targets[s] = {m.side[s]};
   }
+  const char* person[3] = {"for_someone_else", "female", "male"};
+  for (int p = 0; p < 3; ++p) m.person[p] = index_of(person[p]);
   std::vector<std::string> vocabulary = m.findings.words();
   for (const auto& q : kb.questions) {
     if (q.choices.empty()) continue;
@@ -131,6 +138,7 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     vocabulary.insert(vocabulary.end(), r.words.begin(), r.words.end());
   for (std::string_view w : tables::kLegWords) vocabulary.emplace_back(w);
   for (std::string_view w : text::time_words()) vocabulary.emplace_back(w);
+  for (std::string_view w : internal::person_words()) vocabulary.emplace_back(w);
   for (const auto& w : vocabulary) {
     if (text::stem(w) != w) known.push_back(text::stem(w));
   }
@@ -207,10 +215,10 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
   }
 
   std::vector<bool> events(tokens.size(), false);
-  internal::analyse(m, message, tokens, current, choices, u, events);
+  std::vector<bool> used(tokens.size(), false);
+  internal::analyse(m, message, tokens, current, choices, u, events, used);
 
   // Time, severity and numbers.
-  std::vector<bool> used(tokens.size(), false);
   auto spans = text::find_time_expressions(tokens, today);
   for (auto& s : spans) {
     for (size_t k = s.begin; k < s.end; ++k) used[k] = true;
@@ -314,6 +322,7 @@ void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question
     u.number = u.duration_days;
   } else {
     u.number = first;
+    if (!first && q->number == "age") u.number = u.age;  // "I'm 78." read as the age
   }
 }
 
