@@ -250,9 +250,26 @@ class Analyser {
       const Value v = block_of(m).value;
       if (v == Value::unknown) continue;  // about someone else
       for (int f : *m.targets) {
-        if (f >= 0) observe(u, f, v, evidence(m), m.begin);  // f < 0: a blocker phrase
+        if (f >= 0) observe(u, f, v, evidence(m), m.begin);  // f == -1: a blocker phrase
+        if (f <= -2 && v == Value::no) observe(u, topic_finding(-2 - f), v, evidence(m), m.begin);
       }
     }
+  }
+
+  // A topic said to be fine ("my heart's grand") denies the finding of the
+  // question being asked that it may be about, else its first.
+  int topic_finding(int topic) const {
+    const std::vector<int>& findings = lex_.topics[static_cast<size_t>(topic)];
+    for (int f : findings) {
+      if (q_ && !q_->finding.empty() && lex_.finding_ids[static_cast<size_t>(f)] == q_->finding) {
+        return f;
+      }
+      for (size_t c = 0; ct_ && c < ct_->sets.size(); ++c) {
+        const auto& sets = ct_->sets[c];
+        if (std::find(sets.begin(), sets.end(), f) != sets.end()) return f;
+      }
+    }
+    return findings.front();
   }
 
   bool stated(const Understanding& u, int finding) const {
@@ -426,6 +443,33 @@ class Analyser {
         return;
       }
     }
+    if (said_normal(u)) u.reply = Value::no;
+  }
+
+  // "Same size.", "they feel exactly the same", "it looks normal", "no
+  // different": to a yes/no question about something wrong, a no. Not to
+  // one whose finding is itself being normal ("fine in between attacks").
+  bool said_normal(const Understanding& u) const {
+    if (!q_ || q_->type != knowledge::AnswerType::yes_no) return false;
+    auto it = lex_.finding_index.find(q_->finding);
+    if (it == lex_.finding_index.end() || lex_.normal_is_yes[static_cast<size_t>(it->second)]) {
+      return false;
+    }
+    if (stated(u, it->second)) return false;
+    for (size_t i = 0; i < n_; ++i) {
+      if (by_finding_[i] || t_[i].punct()) continue;
+      const std::string_view w = t_[i].text;
+      const bool before_no = i > 0 && (t_[i - 1].is("no") || t_[i - 1].is("nothing"));
+      const bool normal = in(tables::kNormal, w) || w == "same" ||
+                          (before_no && (w == "different" || w == "difference" || w == "wrong"));
+      if (!normal) continue;
+      bool denied = false;
+      for (size_t k = 1; k <= 2 && k <= i && !t_[i - k].punct(); ++k) {
+        denied |= t_[i - k].is("not") || t_[i - k].is("never");
+      }
+      if (!denied) return true;
+    }
+    return false;
   }
 
   const LexiconData& lex_;

@@ -41,7 +41,8 @@ struct CuePhrase {
 struct LexiconData {
   std::vector<std::string> finding_ids;
   std::unordered_map<std::string, int> finding_index;
-  text::PhraseTrie findings;                             // targets: finding index
+  // targets: finding index; -1 a blocker; -2 - i the topic i of topics
+  text::PhraseTrie findings;
   std::unordered_map<std::string, ChoiceTable> choices;  // by question slot
   std::optional<text::Speller> speller;
   int side[3] = {-1, -1, -1};  // finding indexes of side_left, side_right, bilateral
@@ -52,6 +53,8 @@ struct LexiconData {
   std::unordered_map<std::string, std::vector<int>> replies_by_first, cues_by_first;
   std::unordered_map<std::string, Command> commands;
   std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
+  std::vector<bool> normal_is_yes;  // by finding index: a synonym says all is well ("fine in between")
+  std::vector<std::vector<int>> topics;  // finding indexes (tables::kTopics)
   text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)
   int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
 };

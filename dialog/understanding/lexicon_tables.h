@@ -71,6 +71,13 @@ inline constexpr Reply kReplies[] = {
     {"hard to say", Value::unsure, true}, {"hard to tell", Value::unsure, true},
     {"i think maybe", Value::unsure, true}, {"might be", Value::unsure, true},
     {"could be", Value::unsure, true}, {"not too sure", Value::unsure, true},
+    {"can't say", Value::unsure, true}, {"i can't say", Value::unsure, true},
+    {"couldn't say", Value::unsure, true}, {"i couldn't say", Value::unsure, true},
+    {"couldn't tell you", Value::unsure, true}, {"i couldn't tell you", Value::unsure, true},
+    {"can't tell you", Value::unsure, true}, {"haven't checked", Value::unsure, true},
+    {"i haven't checked", Value::unsure, true}, {"haven't looked", Value::unsure, true},
+    {"i haven't looked", Value::unsure, true}, {"haven't tried", Value::unsure, true},
+    {"i haven't tried", Value::unsure, true},
     {"not really sure", Value::unsure, true}, {"i don't remember", Value::unsure, true},
     {"can't remember", Value::unsure, true}, {"who knows", Value::unsure, true},
 };
@@ -105,6 +112,30 @@ inline constexpr SexWord kSexWords[] = {
     {"mum of", 0}, {"mom of", 0}, {"mother of", 0}, {"my periods", 0}, {"my period", 0},
     {"prostate", 1}, {"vasectomy", 1}, {"testicle", 1}, {"testicles", 1}, {"testicular", 1},
     {"father of", 1}, {"dad of", 1}};
+// clang-format on
+
+// What a finding is about, named without saying it is wrong ("my breathing",
+// "the waterworks"): read only when said to be fine or denied ("breathing's
+// fine", "no problems with the waterworks"). When a topic may mean several
+// findings, the current question's is taken, else the first.
+struct Topic {
+  std::string_view phrase;
+  std::string_view findings[2];
+};
+// clang-format off
+inline constexpr Topic kTopics[] = {
+    {"breathing", {"breathless"}}, {"breath", {"breathless"}}, {"lungs", {"breathless"}},
+    {"chest", {"chest_pain"}}, {"heart", {"fast_heartbeat", "vascular_disease"}},
+    {"heartbeat", {"fast_heartbeat"}}, {"heart rate", {"fast_heartbeat"}},
+    {"pulse", {"fast_heartbeat"}}, {"waterworks", {"saddle_or_bladder"}},
+    {"bladder", {"saddle_or_bladder"}}, {"bowels", {"saddle_or_bladder"}},
+    {"bowel", {"saddle_or_bladder"}}, {"toilet", {"saddle_or_bladder"}},
+    {"peeing", {"saddle_or_bladder"}}, {"weeing", {"saddle_or_bladder"}},
+    {"sugar", {"diabetes"}}, {"sugars", {"diabetes"}}, {"blood sugar", {"diabetes"}},
+    {"pressure", {"vascular_disease"}}, {"blood pressure", {"vascular_disease"}},
+    {"colour", {"cold_pale_foot", "redness"}}, {"color", {"cold_pale_foot", "redness"}},
+    {"knee", {"knee_arthritis"}}, {"my back", {"radiates_from_back"}},
+    {"lower back", {"radiates_from_back"}}};
 // clang-format on
 
 // Findings that are past events; a time said with one dates the event, not
@@ -180,6 +211,8 @@ inline constexpr Cue kCues[] = {
     {"deny", Value::no, 3, false}, {"denied", Value::no, 3, false},
     {"neither", Value::no, 3, false}, {"nor", Value::no, 3, false}, {"none", Value::no, 3, false},
     {"negative for", Value::no, 3, false}, {"non", Value::no, 0, false},
+    // "why would my chest hurt": a rhetorical question denies.
+    {"why would", Value::no, 4, false}, {"how would", Value::no, 4, false},
     // Family history is not the patient's own ("my mum had a clot").
     {"mum had", Value::unknown, 3, false}, {"mom had", Value::unknown, 3, false},
     {"mother had", Value::unknown, 3, false}, {"dad had", Value::unknown, 3, false},
@@ -203,12 +236,24 @@ inline constexpr std::string_view kModifiers[] = {
     "new",     "recent",   "significant", "noticeable", "visible", "major",    "actual",
     "further", "other",    "sudden",      "longer",     "problem", "problems", "issue",
     "issues",  "evidence", "kind",        "sort",       "such",    "serious",  "unusual",
-    "bad",     "previous", "known",       "episodes",   "episode"};
+    "bad",     "previous", "known",       "episodes",   "episode",  "with",     "probs",
+    "trouble", "bother",   "worries",     "complaints", "concerns", "bothers",  "change",
+    "changes", "difference"};
 
 // End a negation's reach.
 inline constexpr std::string_view kScopeBreakers[] = {
     "but", "though",  "although", "however", "except",    "apart",   "yet", "whereas",
     "and", "because", "while",    "whilst",  "otherwise", "instead", "then"};
+
+// After a phrase, words that say it is as it should be ("breathing's fine",
+// "sugar's grand"): the finding is absent.
+inline constexpr std::string_view kNormal[] = {
+    "fine", "normal", "ok", "okay", "alright", "grand", "good", "great", "perfect", "healthy",
+    "steady", "sound", "behaving", "unchanged"};
+
+// May stand between a phrase and what is said of it ("chest seems fine").
+inline constexpr std::string_view kLinkingVerbs[] = {"r", "seems", "seem", "feels", "feel",
+                                                     "looks", "look", "s", "still", "all"};
 
 // Words that make "left"/"right"/"both" a side of the body.
 inline constexpr std::string_view kLegWords[] = {

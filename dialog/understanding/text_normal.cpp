@@ -101,7 +101,10 @@ constexpr std::string_view kFillers[] = {
     "a",     "an",     "the",      "my",       "his",    "her",      "your",   "their",
     "our",   "really", "very",     "so",       "quite",  "slightly", "pretty", "extremely",
     "badly", "super",  "totally",  "bit",      "little", "some",     "any",    "just",
-    "also",  "too",    "actually", "somewhat", "fairly", "rather"};
+    "also",  "too",    "actually", "somewhat", "fairly", "rather",
+    // Copulas, so that "heart has been racing" matches "heart racing".
+    "is",    "are",    "am",       "was",      "were",   "be",       "been",   "being",
+    "has"};
 
 struct WordInfo {
   std::string_view rewrite;  // normal form, possibly several words ("dont" -> "do not")
@@ -343,6 +346,18 @@ std::string stem_rules(std::string_view w) {
   return s;
 }
 
+// Texting's one-letter words between two words: "swollen n red" (and),
+// "w the swelling" (with). Alone, "n" stays a reply ("n" = no).
+void join_letters(std::vector<Token>& out) {
+  for (size_t i = 1; i + 1 < out.size(); ++i) {
+    Token& t = out[i];
+    if (t.punct() || out[i - 1].punct() || out[i + 1].punct()) continue;
+    if (t.text != "n" && t.text != "w") continue;
+    t.text = t.text == "n" ? "and" : "with";
+    apply(t, info_of(t.text));
+  }
+}
+
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view in) {
@@ -418,6 +433,7 @@ std::vector<Token> tokenize(std::string_view in) {
     }
   }
   flush(n);
+  join_letters(out);
   return out;
 }
 

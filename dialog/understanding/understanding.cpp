@@ -88,13 +88,28 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     const auto& f = kb.findings[i];
     m.finding_ids.push_back(f.id);
     m.finding_index[f.id] = static_cast<int>(i);
-    for (const auto& s : f.synonyms) m.findings.add(s, static_cast<int>(i));
+    bool normal = false;
+    for (const auto& s : f.synonyms) {
+      m.findings.add(s, static_cast<int>(i));
+      for (const auto& w : words_of(s)) normal |= in(tables::kNormal, w);
+    }
+    m.normal_is_yes.push_back(normal);
     m.is_event.push_back(std::find(std::begin(tables::kEventFindings),
                                    std::end(tables::kEventFindings),
                                    f.id) != std::end(tables::kEventFindings));
   }
   for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
   for (const auto& w : tables::kSexWords) m.sex_words.add(w.phrase, w.sex);
+  for (const auto& topic : tables::kTopics) {
+    std::vector<int> findings;
+    for (std::string_view f : topic.findings) {
+      auto it = f.empty() ? m.finding_index.end() : m.finding_index.find(std::string(f));
+      if (it != m.finding_index.end()) findings.push_back(it->second);
+    }
+    if (findings.empty()) continue;
+    m.topics.push_back(std::move(findings));
+    m.findings.add(topic.phrase, -1 - static_cast<int>(m.topics.size()));
+  }
   auto index_of = [&m](const char* id) {
     auto it = m.finding_index.find(id);
     return it == m.finding_index.end() ? -1 : it->second;

@@ -1,0 +1,56 @@
+// Denials that are not plain: a denial of a denial, a denial hedged and taken
+// back, a phrase said to be fine, a topic said to be fine, a rhetorical
+// question, and a reply that only says all is as it should be.
+#include <gtest/gtest.h>
+
+#include "tests/dialog/understanding/understanding_fixture.h"
+
+namespace calfbot::dialog::test_support {
+namespace {
+
+TEST_F(UnderstandingTest, DenialOfADenial) {
+  expect_all({
+      {"I couldn't honestly say it isn't puffy", "calf_swelling=yes"},
+      {"I wouldn't claim there's no redness", "redness=yes"},
+      {"it's not not warm", "warmth=yes"},
+      {"I'm not without chest pain", "chest_pain=yes"},
+      {"it isn't as if I can't push off", "cannot_push_off=no"},
+      // A lone "no" answers; a second "not" after it still denies.
+      {"no not swollen", "calf_swelling=no reply=no"},
+      {"not swollen, not red", "calf_swelling=no redness=no"},
+  });
+}
+
+TEST_F(UnderstandingTest, HedgedDenial) {
+  expect_all({
+      {"not breathless as such, but the stairs leave me gasping", "breathless=yes"},
+      {"not a fever exactly, though I keep getting the shivers", "fever=yes"},
+      {"it's not really swollen", "calf_swelling=no"},
+  });
+}
+
+TEST_F(UnderstandingTest, SaidToBeFine) {
+  expect_all({
+      {"my breathing seems fine", "breathless=no"},
+      {"heart and chest are ok", "fast_heartbeat=no chest_pain=no"},
+      {"no bother with the waterworks", "saddle_or_bladder=no"},
+      {"the swelling is not there anymore", "calf_swelling=no"},
+      {"chest pain also not present", "chest_pain=no"},
+      {"why would I be coughing blood", "coughing_blood=no"},
+      // Not when the calf is said to be swollen and then "ok?" is asked.
+      {"my calf is swollen, ok?", "calf_swelling=yes"},
+  });
+  expect_all({{"they look exactly the same to me", "reply=no"},
+              {"both normal", "reply=no"},
+              {"no different from the good one", "reply=no"}},
+             "calf_bigger");
+  // Being back to normal is the finding itself.
+  expect_all({{"fine in between, totally normal", "resolves_fully=yes reply=yes"}}, "resolves_fully");
+}
+
+TEST_F(UnderstandingTest, TextingLetters) {
+  expect_all({{"swollen n red", "calf_swelling=yes redness=yes"}, {"n", "reply=no"}});
+}
+
+}  // namespace
+}  // namespace calfbot::dialog::test_support
