@@ -55,6 +55,11 @@ constexpr std::string_view kKinVerbs[] = {
     "tore", "injects", "complains", "complaining", "went", "hurt", "hurts", "woke", "seems",
     "gets",
     "needs", "limps", "limping"};
+// Before "for my ..." or "about my ...": the message is written for them.
+constexpr std::string_view kAsking[] = {
+    "asking", "ask", "writing", "write", "typing", "messaging", "message", "enquiring",
+    "inquiring", "checking", "texting", "chatting", "contacting", "here", "is", "this",
+    "question", "query", "worried", "concerned", "advice", "help", "calling", "worrying"};
 // After a number, words that make it something other than an age.
 constexpr std::string_view kNotAge[] = {
     "week", "weeks", "day", "days", "month", "months", "hour", "hours", "minute", "minutes",
@@ -172,7 +177,12 @@ class Reader {
     if (det != "my" && det != "our" && w(i) == "baby") return false;  // "trying for a baby"
     const std::string_view before = d > 0 ? w(d - 1) : std::string_view();
     const bool it_is = before == "is" && d >= 2 && (w(d - 2) == "it" || w(d - 2) == "this");
-    if (before != "for" && before != "of" && before != "about" && !it_is) return false;
+    const bool behalf = before == "of" && d >= 2 && w(d - 2) == "behalf";
+    // "writing for my dad", "For my son.", "asking about a patient"; not
+    // "digging the garden for my sister".
+    const bool asking = (before == "for" || before == "about") && d >= 1 &&
+                        (start(d - 1) || (d >= 2 && in(kAsking, w(d - 2))));
+    if (!it_is && !behalf && !asking) return false;
     refer(sex, i, i + 1);
     other_at_ = {d - 1, i + 1};
     return true;

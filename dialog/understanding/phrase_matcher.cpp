@@ -160,6 +160,8 @@ Speller::Speller(const std::vector<std::string>& vocabulary, const std::vector<s
 
 std::optional<std::string> Speller::correct(std::string_view word) const {
   if (word.size() < 5 || known_.count(std::string(word))) return std::nullopt;
+  // An inflection of a known word is spelled right ("swells" is no "spells").
+  if (known_.count(stem(word))) return std::nullopt;
   if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return std::nullopt;
   }

@@ -11,7 +11,7 @@ TEST_F(UnderstandingTest, SomeoneElse) {
   expect_all({
       // A relative or another person owns the leg, or is written for.
       {"I'm typing this for my grandad, his ankle is puffy",
-       "calf_swelling=yes for_someone_else=yes male=yes"},
+       "for_someone_else=yes calf_swelling=yes male=yes"},
       {"our daughter gets cramp every night",
        "cramping_tight=yes night_or_rest_pain=yes for_someone_else=yes female=yes"},
       {"she collapsed in the kitchen", "fainting=yes for_someone_else=yes female=yes"},
@@ -23,7 +23,7 @@ TEST_F(UnderstandingTest, SomeoneElse) {
       // someone else did something to the writer.
       {"my brother had a DVT in his thigh once", ""},
       {"my wife reckons my calf looks fatter", "calf_bigger=yes"},
-      {"he tackled me and now my calf is numb", "numb_tingling=yes"},
+      {"he tackled me and now my calf is numb", "direct_blow=yes numb_tingling=yes"},
   });
 }
 

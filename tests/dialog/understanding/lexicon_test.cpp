@@ -1,0 +1,40 @@
+// Lay, figurative and hedged words for the warning signs, and words that must
+// not be over-read, in phrasings of our own.
+#include <gtest/gtest.h>
+
+#include "tests/dialog/understanding/understanding_fixture.h"
+
+namespace calfbot::dialog::test_support {
+namespace {
+
+TEST_F(UnderstandingTest, WarningSignsInLayWords) {
+  expect_all({
+      {"I get winded just walking to the car", "breathless=yes"},
+      {"can't get enough air in", "breathless=yes"},
+      {"there's a weight on my chest", "chest_pain=yes"},
+      {"the phlegm had pink froth in it", "coughing_blood=yes"},
+      {"the room went swimmy and I nearly went down", "fainting=yes"},
+      {"my heart has been hammering", "fast_heartbeat=yes"},
+      {"the foot is icy and a bit grey", "cold_pale_foot=yes"},
+      {"calf is tight as a drum", "tense_calf=yes"},
+      {"my cast feels far too tight", "tense_calf=yes cast_or_paralysis=yes"},
+      {"the painkillers are doing nothing", "pain_out_of_proportion=yes"},
+      {"numb down below and I can't start peeing", "saddle_or_bladder=yes"},
+      {"my shin is bent at a funny angle", "deformity=yes"},
+      {"I'm shaking like a leaf and burning up", "fever=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, NotOverRead) {
+  expect_all({
+      // A cold foot is not pain in the foot; "foot" in passing is no site.
+      {"my foot feels cold", "cold_pale_foot=yes"},
+      {"I was on my feet all day", ""},
+      {"a hot poker in my calf", "burning_shooting=yes"},
+      // Inflections are not taken for other words one letter away.
+      {"it swells up by evening", "calf_swelling=yes"},
+  });
+}
+
+}  // namespace
+}  // namespace calfbot::dialog::test_support
