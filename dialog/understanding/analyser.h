@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,7 +66,7 @@ class Analyser {
   void findings_out(Understanding& u);
   // A topic said to be fine ("my heart's grand") denies the finding of the
   // question being asked that it may be about, else its first.
-  int topic_finding(int topic) const;
+  int topic_finding(const std::vector<int>& findings) const;
   bool stated(const Understanding& u, int finding) const;
   std::string span_text(Span s) const;
   // The sentences that tell of someone else's history or of what might
@@ -85,6 +86,7 @@ class Analyser {
   // different": to a yes/no question about something wrong, a no. Not to
   // one whose finding is itself being normal ("fine in between attacks").
   bool said_normal(const Understanding& u) const;
+  std::optional<Value> closing_reply() const;
   const LexiconData& lex_;
   const std::string_view message_;
   const Tokens& t_;

@@ -213,13 +213,26 @@ void Analyser::findings_out(Understanding& u) {
     if (v == Value::unknown) continue;  // about someone else
     for (int f : *m.targets) {
       if (f >= 0) observe(u, f, v, evidence(m), m.begin);  // f == -1: a blocker phrase
-      if (f <= -2 && v == Value::no) observe(u, topic_finding(-2 - f), v, evidence(m), m.begin);
+      if (f > -2) continue;
+      const auto& topic = lex_.topics[static_cast<size_t>(-2 - f)];
+      if (topic.inverse) {
+        // Denied by a cue ("not able to walk"), present; said to be fine
+        // ("can walk fine") or stated, absent.
+        const bool denied = v == Value::no && block_of(m).cue != kNone;
+        const Value inverse = denied ? Value::yes : v == Value::unsure ? v : Value::no;
+        observe(u, topic.findings.front(), inverse, evidence(m), m.begin);
+        continue;
+      }
+      if (v != Value::no) continue;
+      if (!topic.all) observe(u, topic_finding(topic.findings), v, evidence(m), m.begin);
+      for (size_t k = 0; topic.all && k < topic.findings.size(); ++k) {
+        observe(u, topic.findings[k], v, evidence(m), m.begin);
+      }
     }
   }
 }
 
-int Analyser::topic_finding(int topic) const {
-  const std::vector<int>& findings = lex_.topics[static_cast<size_t>(topic)];
+int Analyser::topic_finding(const std::vector<int>& findings) const {
   for (int f : findings) {
     if (q_ && !q_->finding.empty() && lex_.finding_ids[static_cast<size_t>(f)] == q_->finding) {
       return f;

@@ -54,7 +54,12 @@ struct LexiconData {
   std::unordered_map<std::string, Command> commands;
   std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
   std::vector<bool> normal_is_yes;  // by finding index: a synonym says all is well ("fine in between")
-  std::vector<std::vector<int>> topics;  // finding indexes (tables::kTopics)
+  struct TopicFindings {
+    std::vector<int> findings;
+    bool all = false;
+    bool inverse = false;  // an ability ("I can walk"): stated, the finding is absent
+  };
+  std::vector<TopicFindings> topics;  // tables::kTopics
   text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)
   int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
 };

@@ -78,6 +78,12 @@ inline constexpr Reply kReplies[] = {
     {"i haven't checked", Value::unsure, true}, {"haven't looked", Value::unsure, true},
     {"i haven't looked", Value::unsure, true}, {"haven't tried", Value::unsure, true},
     {"i haven't tried", Value::unsure, true},
+    {"i don't believe so", Value::no, true}, {"don't believe so", Value::no, true},
+    {"i don't reckon", Value::no, true}, {"don't reckon", Value::no, true},
+    {"i doubt it", Value::no, true}, {"doubt it", Value::no, true},
+    {"not that i'm aware of", Value::no, true}, {"i wouldn't say so", Value::no, true},
+    {"wouldn't say so", Value::no, true}, {"i'd say so", Value::yes, true},
+    {"i would say so", Value::yes, true}, {"i reckon so", Value::yes, true},
     {"not really sure", Value::unsure, true}, {"i don't remember", Value::unsure, true},
     {"can't remember", Value::unsure, true}, {"who knows", Value::unsure, true},
 };
@@ -117,10 +123,12 @@ inline constexpr SexWord kSexWords[] = {
 // What a finding is about, named without saying it is wrong ("my breathing",
 // "the waterworks"): read only when said to be fine or denied ("breathing's
 // fine", "no problems with the waterworks"). When a topic may mean several
-// findings, the current question's is taken, else the first.
+// findings, the current question's is taken, else the first; a topic that
+// covers them all ("no injury": no blow, no accident) denies them all.
 struct Topic {
   std::string_view phrase;
   std::string_view findings[2];
+  bool all = false;
 };
 // clang-format off
 inline constexpr Topic kTopics[] = {
@@ -135,7 +143,13 @@ inline constexpr Topic kTopics[] = {
     {"pressure", {"vascular_disease"}}, {"blood pressure", {"vascular_disease"}},
     {"colour", {"cold_pale_foot", "redness"}}, {"color", {"cold_pale_foot", "redness"}},
     {"knee", {"knee_arthritis"}}, {"my back", {"radiates_from_back"}},
-    {"lower back", {"radiates_from_back"}}};
+    {"lower back", {"radiates_from_back"}},
+    {"injury", {"direct_blow", "major_trauma"}, true},
+    {"injuries", {"direct_blow", "major_trauma"}, true},
+    {"trauma", {"direct_blow", "major_trauma"}, true},
+    {"fall", {"major_trauma", "direct_blow"}, true}, {"fell", {"major_trauma", "direct_blow"}, true},
+    {"falls", {"major_trauma", "direct_blow"}, true},
+    {"bump", {"direct_blow"}}, {"bumps", {"direct_blow"}}, {"knocks", {"direct_blow"}}};
 // clang-format on
 
 // Findings that are past events; a time said with one dates the event, not
@@ -210,6 +224,10 @@ inline constexpr Cue kCues[] = {
     {"without", Value::no, 3, false}, {"denies", Value::no, 3, false},
     {"deny", Value::no, 3, false}, {"denied", Value::no, 3, false},
     {"neither", Value::no, 3, false}, {"nor", Value::no, 3, false}, {"none", Value::no, 3, false},
+    {"nothing", Value::no, 2, false}, {"nobody", Value::no, 2, false},
+    {"no one", Value::no, 2, false}, {"noone", Value::no, 2, false},
+    {"no longer", Value::no, 3, false}, {"came off", Value::no, 2, false},
+    {"stopped taking", Value::no, 2, false},
     {"negative for", Value::no, 3, false}, {"non", Value::no, 0, false},
     // "why would my chest hurt": a rhetorical question denies.
     {"why would", Value::no, 4, false}, {"how would", Value::no, 4, false},
@@ -227,6 +245,9 @@ inline constexpr Cue kCues[] = {
     {"if there is", Value::unknown, 3, false}, {"if i have", Value::unknown, 3, false},
     {"what if", Value::unknown, 4, false}, {"in case", Value::unknown, 4, false},
     {"look out for", Value::unknown, 3, false}, {"watch out for", Value::unknown, 3, false},
+    {"look for", Value::unknown, 3, false}, {"check for", Value::unknown, 3, false},
+    {"watch for", Value::unknown, 3, false}, {"lookout for", Value::unknown, 3, false},
+    {"eye out for", Value::unknown, 3, false},
 };
 // clang-format on
 
@@ -243,7 +264,10 @@ inline constexpr std::string_view kModifiers[] = {
 // End a negation's reach.
 inline constexpr std::string_view kScopeBreakers[] = {
     "but", "though",  "although", "however", "except",    "apart",   "yet", "whereas",
-    "and", "because", "while",    "whilst",  "otherwise", "instead", "then"};
+    "and", "because", "while",    "whilst",  "otherwise", "instead", "then",
+    // A doubt about a time or a cause is no doubt about what happened
+    // ("maybe ten days ago after a long drive", "possibly related to the flight").
+    "ago", "related", "connected", "linked", "due", "caused"};
 
 // After a phrase, words that say it is as it should be ("breathing's fine",
 // "sugar's grand"): the finding is absent.

@@ -162,6 +162,11 @@ std::optional<std::string> Speller::correct(std::string_view word) const {
   if (word.size() < 5 || known_.count(std::string(word))) return std::nullopt;
   // An inflection of a known word is spelled right ("swells" is no "spells").
   if (known_.count(stem(word))) return std::nullopt;
+  // A dropped g: "poundin", "achin", "nothin".
+  if (word.size() > 5 && word.substr(word.size() - 2) == "in") {
+    std::string with_g = std::string(word) + "g";
+    if (known_.count(with_g) || known_.count(stem(with_g))) return with_g;
+  }
   if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return std::nullopt;
   }

@@ -72,7 +72,9 @@ class PhraseTrie {
 // Spelling correction against a vocabulary: a word of 5 or more letters that
 // is not known is replaced by the only vocabulary word at Damerau-Levenshtein
 // distance 1 (deletion, insertion, substitution or transposition). When no
-// word or several words are that close, nothing is corrected.
+// word or several words are that close, nothing is corrected. An inflection
+// of a known word is left alone; a known word with its g dropped ("achin")
+// gets it back.
 class Speller {
  public:
   // vocabulary: words corrections may produce; known: further words that are

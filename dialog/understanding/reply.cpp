@@ -6,6 +6,8 @@
 
 namespace calfbot::dialog::internal {
 
+using text::Token;
+
 void Analyser::choices_out(Understanding& u) {
   if (!ct_) return;
   std::vector<std::pair<size_t, int>> named;  // token position, choice index
@@ -102,7 +104,26 @@ void Analyser::reply_out(Understanding& u) {
       return;
     }
   }
-  if (said_normal(u)) u.reply = Value::no;
+  if (auto last = closing_reply()) {
+    u.reply = last;
+  } else if (said_normal(u)) {
+    u.reply = Value::no;
+  }
+}
+
+// "I'm 63, so no.", "... so I'd say yes": a reply closing the message.
+std::optional<Value> Analyser::closing_reply() const {
+  size_t e = n_;
+  while (e > 0 && t_[e - 1].punct()) --e;
+  if (e < 2) return std::nullopt;
+  const Token& last = t_[e - 1];
+  const Token& before = t_[e - 2];
+  if (!(before.is("so") || before.is("say") || before.is("then"))) return std::nullopt;
+  static constexpr std::string_view kYes[] = {"yes", "yeah", "yep", "yup", "definitely"};
+  static constexpr std::string_view kNo[] = {"no", "nope", "nah", "not"};
+  if (in(kYes, last.text)) return Value::yes;
+  if (in(kNo, last.text)) return Value::no;
+  return std::nullopt;
 }
 
 bool Analyser::said_normal(const Understanding& u) const {

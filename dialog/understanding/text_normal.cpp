@@ -20,6 +20,10 @@ constexpr Pair kRewrites[] = {
     {"cannot", "can not"}, {"wont", "will not"}, {"isnt", "is not"}, {"wasnt", "was not"},
     {"arent", "are not"}, {"werent", "were not"}, {"havent", "have not"}, {"hasnt", "has not"},
     {"hadnt", "had not"}, {"couldnt", "could not"}, {"wouldnt", "would not"},
+    {"dosent", "does not"}, {"doesent", "does not"}, {"dosnt", "does not"},
+    {"doesn", "does not"}, {"havnt", "have not"}, {"hasent", "has not"},
+    {"cudnt", "could not"}, {"wudnt", "would not"}, {"isent", "is not"}, {"didint", "did not"},
+    {"hart", "heart"}, {"thier", "their"},
     {"shouldnt", "should not"}, {"aint", "is not"}, {"im", "i am"}, {"ive", "i have"},
     {"its", "it is"}, {"thats", "that is"}, {"theres", "there is"}, {"whats", "what is"},
     {"youre", "you are"}, {"u", "you"}, {"ur", "your"}, {"pls", "please"}, {"plz", "please"},
@@ -86,6 +90,8 @@ constexpr Pair kIrregular[] = {
     {"lying", "lie"},     {"feet", "foot"},   {"knees", "knee"},   {"sides", "sid"},
     {"does", "do"},       {"flew", "fly"},    {"flown", "fly"},    {"numbness", "numb"},
     {"thought", "think"}, {"went", "go"},     {"got", "get"},      {"gave", "giv"},
+    {"himself", "myself"}, {"herself", "myself"}, {"themselves", "myself"},
+    {"themself", "myself"}, {"yourself", "myself"},
     {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},    {"tore", "tear"},
     {"torn", "tear"},
     // Kept apart from words the suffix rules would merge them with
@@ -104,7 +110,7 @@ constexpr std::string_view kFillers[] = {
     "also",  "too",    "actually", "somewhat", "fairly", "rather",
     // Copulas, so that "heart has been racing" matches "heart racing".
     "is",    "are",    "am",       "was",      "were",   "be",       "been",   "being",
-    "has"};
+    "has",   "still"};
 
 struct WordInfo {
   std::string_view rewrite;  // normal form, possibly several words ("dont" -> "do not")

@@ -82,8 +82,11 @@ bool same_choices(const internal::ChoiceTable& table, const knowledge::Question&
 
 }  // namespace
 
-Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(kb)) {
-  Impl& m = *impl_;
+namespace {
+
+using internal::LexiconData;
+
+void add_findings(LexiconData& m, const knowledge::Knowledge& kb) {
   for (size_t i = 0; i < kb.findings.size(); ++i) {
     const auto& f = kb.findings[i];
     m.finding_ids.push_back(f.id);
@@ -100,35 +103,54 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
   }
   for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
   for (const auto& w : tables::kSexWords) m.sex_words.add(w.phrase, w.sex);
+}
+
+// A topic: phrases that speak of findings without stating them.
+void add_topic(LexiconData& m, std::vector<int> findings, bool all, bool inverse,
+               const std::vector<std::string_view>& phrases) {
+  if (findings.empty()) return;
+  m.topics.push_back({std::move(findings), all, inverse});
+  for (std::string_view p : phrases) {
+    m.findings.add(p, -1 - static_cast<int>(m.topics.size()));
+  }
+}
+
+void add_topics(LexiconData& m) {
   for (const auto& topic : tables::kTopics) {
     std::vector<int> findings;
     for (std::string_view f : topic.findings) {
       auto it = f.empty() ? m.finding_index.end() : m.finding_index.find(std::string(f));
       if (it != m.finding_index.end()) findings.push_back(it->second);
     }
-    if (findings.empty()) continue;
-    m.topics.push_back(std::move(findings));
-    m.findings.add(topic.phrase, -1 - static_cast<int>(m.topics.size()));
+    add_topic(m, std::move(findings), topic.all, false, {topic.phrase});
   }
-  auto index_of = [&m](const char* id) {
-    auto it = m.finding_index.find(id);
-    return it == m.finding_index.end() ? -1 : it->second;
-  };
-  const char* sides[3] = {"side_left", "side_right", "bilateral"};
-  for (int s = 0; s < 3; ++s) {
-    m.side[s] = index_of(sides[s]);
-    m.side_targets[s] = {m.side[s]};
+}
+
+// "I can walk", "able to push off": the ability a "can't ..." phrase of a
+// finding denies says the finding is absent. Not "can feel", "can see",
+// which say nothing of the finding ("I can feel a lump").
+void add_abilities(LexiconData& m, const knowledge::Knowledge& kb) {
+  static constexpr std::string_view kNotAbility[] = {"feel", "see", "tell", "remember", "say",
+                                                     "think", "hear", "notice", "sleep"};
+  for (size_t i = 0; i < kb.findings.size(); ++i) {
+    std::vector<std::string> abilities;
+    for (const auto& s : kb.findings[i].synonyms) {
+      std::vector<std::string> w = words_of(s);
+      size_t skip = 0;
+      if (w.size() > 2 && w[0] == "can" && w[1] == "not") skip = 2;
+      if (w.size() > 2 && w[0] == "unable" && w[1] == "to") skip = 2;
+      if (skip == 0 || in(kNotAbility, w[skip])) continue;
+      std::string rest;
+      for (size_t k = skip; k < w.size(); ++k) rest += " " + w[k];
+      abilities.push_back("can" + rest);
+      abilities.push_back("able to" + rest);
+    }
+    add_topic(m, {static_cast<int>(i)}, false, true,
+              std::vector<std::string_view>(abilities.begin(), abilities.end()));
   }
-  const char* person[3] = {"for_someone_else", "female", "male"};
-  for (int p = 0; p < 3; ++p) m.person[p] = index_of(person[p]);
-  std::vector<std::string> vocabulary = m.findings.words();
-  for (const auto& q : kb.questions) {
-    if (q.choices.empty()) continue;
-    internal::ChoiceTable& table = m.choices[q.slot];
-    add_choice_phrases(table, q, m.finding_index);
-    const auto& w = table.trie.words();
-    vocabulary.insert(vocabulary.end(), w.begin(), w.end());
-  }
+}
+
+void add_controls(LexiconData& m, std::vector<std::string>& vocabulary) {
   for (const auto& r : tables::kReplies) {
     m.replies.push_back({words_of(r.phrase), r.value, r.strong});
   }
@@ -148,12 +170,42 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     for (auto& w : words_of(c.phrase)) vocabulary.push_back(std::move(w));
   }
   // Control words are vocabulary too, so "tusday" and "brething" get fixed.
-  std::vector<std::string> known(std::begin(tables::kCommonWords), std::end(tables::kCommonWords));
-  for (const auto& r : m.replies)
+  for (const auto& r : m.replies) {
     vocabulary.insert(vocabulary.end(), r.words.begin(), r.words.end());
+  }
   for (std::string_view w : tables::kLegWords) vocabulary.emplace_back(w);
   for (std::string_view w : text::time_words()) vocabulary.emplace_back(w);
   for (std::string_view w : internal::person_words()) vocabulary.emplace_back(w);
+}
+
+}  // namespace
+
+Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(kb)) {
+  Impl& m = *impl_;
+  add_findings(m, kb);
+  add_topics(m);
+  add_abilities(m, kb);
+  auto index_of = [&m](const char* id) {
+    auto it = m.finding_index.find(id);
+    return it == m.finding_index.end() ? -1 : it->second;
+  };
+  const char* sides[3] = {"side_left", "side_right", "bilateral"};
+  for (int s = 0; s < 3; ++s) {
+    m.side[s] = index_of(sides[s]);
+    m.side_targets[s] = {m.side[s]};
+  }
+  const char* person[3] = {"for_someone_else", "female", "male"};
+  for (int p = 0; p < 3; ++p) m.person[p] = index_of(person[p]);
+  std::vector<std::string> vocabulary = m.findings.words();
+  for (const auto& q : kb.questions) {
+    if (q.choices.empty()) continue;
+    internal::ChoiceTable& table = m.choices[q.slot];
+    add_choice_phrases(table, q, m.finding_index);
+    const auto& w = table.trie.words();
+    vocabulary.insert(vocabulary.end(), w.begin(), w.end());
+  }
+  add_controls(m, vocabulary);
+  std::vector<std::string> known(std::begin(tables::kCommonWords), std::end(tables::kCommonWords));
   for (const auto& w : vocabulary) {
     if (text::stem(w) != w) known.push_back(text::stem(w));
   }

@@ -48,8 +48,30 @@ TEST_F(UnderstandingTest, SaidToBeFine) {
   expect_all({{"fine in between, totally normal", "resolves_fully=yes reply=yes"}}, "resolves_fully");
 }
 
+TEST_F(UnderstandingTest, AbilitiesAndDeniedTopics) {
+  expect_all({
+      // An ability a "can't ..." phrase denies says the finding is absent.
+      {"I can still walk on it", "cannot_bear_weight=no"},
+      {"able to push off ok", "cannot_push_off=no"},
+      {"I'm not able to walk", "cannot_bear_weight=yes"},
+      {"I can feel a knot", "cramping_tight=yes muscle_knot=yes"},
+      // A topic that covers several findings denies them all.
+      {"there was no injury", "direct_blow=no major_trauma=no"},
+      {"nobody kicked me", "direct_blow=no"},
+      {"nothing snapped", "heard_pop=no"},
+      // A doubt about when or why is no doubt about what happened.
+      {"maybe a week ago after a long flight", "long_travel=yes reply=unsure days=7"},
+  });
+  expect_all({{"I'm 70, so no.", "reply=no age=70"}, {"so I'd say yes", "reply=yes"}}, "pregnancy");
+}
+
 TEST_F(UnderstandingTest, TextingLetters) {
-  expect_all({{"swollen n red", "calf_swelling=yes redness=yes"}, {"n", "reply=no"}});
+  expect_all({{"swollen n red", "calf_swelling=yes redness=yes"},
+              {"n", "reply=no"},
+              // A dropped g, a misspelt "doesn't", "himself" as "myself".
+              {"my heart's been poundin", "fast_heartbeat=yes"},
+              {"it dosent feel hot", "warmth=no"},
+              {"he wet himself", "saddle_or_bladder=yes for_someone_else=yes male=yes"}});
 }
 
 }  // namespace

@@ -276,6 +276,7 @@ TEST_F(UnderstandingTest, TimeExpressions) {
       {"8 weeks into basic training", ""},
       {"my cramps last a few minutes", "cramping_tight=yes"},
       {"walking for 10 minutes", ""},
+      {"it came on over a day or so", ""},
       {"I'm 54 years old", "age=54"},
   });
   EXPECT_DOUBLE_EQ(*understand("an hour ago").duration_days, 1.0 / 24);
