@@ -67,6 +67,8 @@ class Analyser {
   // A topic said to be fine ("my heart's grand") denies the finding of the
   // question being asked that it may be about, else its first.
   int topic_finding(const std::vector<int>& findings) const;
+  // What a finding stated present states too (tables::kImplications).
+  void implied_out(Understanding& u);
   bool stated(const Understanding& u, int finding) const;
   std::string span_text(Span s) const;
   // The sentences that tell of someone else's history or of what might

@@ -26,6 +26,7 @@ void Analyser::run(Understanding& u, std::vector<bool>& used) {
   make_blocks();
   assign_polarity(lex_, t_, blocks_, block_at_, cue_used_);
   findings_out(u);
+  implied_out(u);
   person_out(u, used);
   sides_out(u);
   choices_out(u);
@@ -243,6 +244,19 @@ int Analyser::topic_finding(const std::vector<int>& findings) const {
     }
   }
   return findings.front();
+}
+
+void Analyser::implied_out(Understanding& u) {
+  for (const auto& [finding, implied] : lex_.implications) {
+    auto at = yes_at_.find(finding);
+    if (at == yes_at_.end() || stated(u, implied)) continue;
+    const std::string& id = lex_.finding_ids[static_cast<size_t>(finding)];
+    std::string ev;
+    for (const auto& o : u.findings) {
+      if (o.finding == id) ev = o.evidence;
+    }
+    observe(u, implied, Value::yes, std::move(ev), at->second);
+  }
 }
 
 bool Analyser::stated(const Understanding& u, int finding) const {

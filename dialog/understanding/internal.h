@@ -62,6 +62,7 @@ struct LexiconData {
   std::vector<TopicFindings> topics;  // tables::kTopics
   text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)
   int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
+  std::vector<std::pair<int, int>> implications;  // finding index -> the one it implies
 };
 
 inline constexpr size_t kNone = static_cast<size_t>(-1);

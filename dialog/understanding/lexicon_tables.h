@@ -152,6 +152,17 @@ inline constexpr Topic kTopics[] = {
     {"bump", {"direct_blow"}}, {"bumps", {"direct_blow"}}, {"knocks", {"direct_blow"}}};
 // clang-format on
 
+// A finding stated present that states another too, as people use the
+// words: numbness on top of the foot is numbness, easing pain by hanging the
+// leg down is pain at rest, a dent left by a finger is swelling.
+struct Implication {
+  std::string_view finding, implies;
+};
+inline constexpr Implication kImplications[] = {
+    {"numb_top_of_foot", "numb_tingling"},
+    {"rest_pain_eased_hanging", "night_or_rest_pain"},
+    {"pitting_oedema", "calf_swelling"}};
+
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
 inline constexpr std::string_view kEventFindings[] = {

@@ -353,13 +353,23 @@ std::string stem_rules(std::string_view w) {
 }
 
 // Texting's one-letter words between two words: "swollen n red" (and),
-// "w the swelling" (with). Alone, "n" stays a reply ("n" = no).
+// "w the swelling" (with). Alone, "n" stays a reply ("n" = no). And "me"
+// before a part of the body, as many say "my" ("done me calf in").
 void join_letters(std::vector<Token>& out) {
-  for (size_t i = 1; i + 1 < out.size(); ++i) {
+  static constexpr std::string_view kBody[] = {
+      "calf", "calves", "leg", "legs", "foot", "feet", "heel", "heels", "knee", "knees",
+      "ankle", "shin", "toes", "back", "chest", "heart", "achilles", "thigh", "hip", "bum"};
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
     Token& t = out[i];
-    if (t.punct() || out[i - 1].punct() || out[i + 1].punct()) continue;
-    if (t.text != "n" && t.text != "w") continue;
-    t.text = t.text == "n" ? "and" : "with";
+    if (t.is("me") && std::find(std::begin(kBody), std::end(kBody), out[i + 1].text) !=
+                          std::end(kBody)) {
+      t.text = "my";
+    } else if (i == 0 || t.punct() || out[i - 1].punct() || out[i + 1].punct() ||
+               (t.text != "n" && t.text != "w")) {
+      continue;
+    } else {
+      t.text = t.text == "n" ? "and" : "with";
+    }
     apply(t, info_of(t.text));
   }
 }

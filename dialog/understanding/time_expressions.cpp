@@ -199,6 +199,7 @@ class Scanner {
     } else {
       return std::nullopt;
     }
+    if (is(j, "ish")) ++j;  // "7ish months"
     if (is(j, "of")) ++j;
     if (is(j, "and") && is(j + 1, "a") && is(j + 2, "half")) v += 0.5, j += 3;
     return std::make_pair(v, j - i);
@@ -316,7 +317,11 @@ class Scanner {
   // "since the 3rd", "on the twenty first", "3rd of March", "March 3", "since June".
   std::optional<TimeSpan> date_at(size_t i) const {
     const std::string_view w = word(i);
-    const std::string_view prev = i > 0 ? word(i - 1) : std::string_view();
+    std::string_view prev = i > 0 ? word(i - 1) : std::string_view();
+    // "since like April", "since about June".
+    if ((prev == "like" || prev == "about" || prev == "around") && i > 1 && word(i - 2) == "since") {
+      prev = "since";
+    }
     int month = index_in(kMonths, w) + 1;
     if (month > 0) {
       if (auto n = parse_number(t_, i + 1); n && n->value >= 1 && n->value <= 31) {

@@ -196,6 +196,11 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
   }
   const char* person[3] = {"for_someone_else", "female", "male"};
   for (int p = 0; p < 3; ++p) m.person[p] = index_of(person[p]);
+  for (const auto& imp : tables::kImplications) {
+    const int a = index_of(std::string(imp.finding).c_str());
+    const int b = index_of(std::string(imp.implies).c_str());
+    if (a >= 0 && b >= 0) m.implications.emplace_back(a, b);
+  }
   std::vector<std::string> vocabulary = m.findings.words();
   for (const auto& q : kb.questions) {
     if (q.choices.empty()) continue;

@@ -276,7 +276,9 @@ TEST_F(UnderstandingTest, TimeExpressions) {
       {"8 weeks into basic training", ""},
       {"my cramps last a few minutes", "cramping_tight=yes"},
       {"walking for 10 minutes", ""},
-      {"it came on over a day or so", ""},
+      {"it came on over a day or so", "onset_gradual=yes"},
+      {"since like june", "days=284"},
+      {"for 5ish weeks", "days=35"},
       {"I'm 54 years old", "age=54"},
   });
   EXPECT_DOUBLE_EQ(*understand("an hour ago").duration_days, 1.0 / 24);
