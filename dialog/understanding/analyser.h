@@ -69,6 +69,7 @@ class Analyser {
   int topic_finding(const std::vector<int>& findings) const;
   // What a finding stated present states too (tables::kImplications).
   void implied_out(Understanding& u);
+  void temperature_out(Understanding& u, const std::vector<bool>& used);
   bool stated(const Understanding& u, int finding) const;
   std::string span_text(Span s) const;
   // The sentences that tell of someone else's history or of what might

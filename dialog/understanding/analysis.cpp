@@ -28,6 +28,7 @@ void Analyser::run(Understanding& u, std::vector<bool>& used) {
   findings_out(u);
   implied_out(u);
   person_out(u, used);
+  temperature_out(u, used);
   sides_out(u);
   choices_out(u);
   reply_out(u);
@@ -256,6 +257,32 @@ void Analyser::implied_out(Understanding& u) {
       if (o.finding == id) ev = o.evidence;
     }
     observe(u, implied, Value::yes, std::move(ev), at->second);
+  }
+}
+
+// "39.2 on the ear thermometer", "temp was 38.6", "36.9": a body temperature
+// in Celsius (or 96-108 Fahrenheit with "F" or a temperature word) says
+// whether there is a fever, unless words said so.
+void Analyser::temperature_out(Understanding& u, const std::vector<bool>& used) {
+  if (lex_.fever < 0 || stated(u, lex_.fever)) return;
+  static constexpr std::string_view kTemperatureWords[] = {
+      "temp", "temperature", "thermometer", "fever", "degrees", "c", "f", "fahrenheit"};
+  for (size_t i = 0; i < n_; ++i) {
+    if (t_[i].kind != Token::Kind::number || used[i]) continue;  // not "36F", an age
+    auto num = text::parse_number(t_, i);
+    if (!num || num->ordinal) continue;
+    bool named = false;
+    for (size_t k = i > 3 ? i - 3 : 0; k < n_ && k <= i + 2; ++k) {
+      named |= k != i && in(kTemperatureWords, t_[k].text);
+    }
+    const bool decimal = t_[i].text.find('.') != std::string::npos;
+    double c = num->value;
+    if (c >= 96 && c <= 108 && named) c = (c - 32) * 5 / 9;
+    if (c < 35 || c > 43 || !(decimal || named)) continue;
+    if (c > 37.4 && c < 37.8) continue;  // neither
+    const std::string ev(message_.substr(t_[i].begin, t_[i].end - t_[i].begin));
+    observe(u, lex_.fever, c >= 37.8 ? Value::yes : Value::no, ev, i);
+    return;
   }
 }
 

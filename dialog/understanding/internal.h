@@ -61,7 +61,9 @@ struct LexiconData {
   };
   std::vector<TopicFindings> topics;  // tables::kTopics
   text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)
+  text::PhraseTrie severity_words;  // targets: a 0-10 score (tables::kSeverityWords)
   int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
+  int fever = -1;                // finding index of fever, read from a temperature too
   std::vector<std::pair<int, int>> implications;  // finding index -> the one it implies
 };
 
@@ -90,6 +92,10 @@ void assign_polarity(const LexiconData& lex, const Tokens& tokens, std::vector<B
 void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
              const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
              std::vector<bool>& events, std::vector<bool>& used);
+
+// A 0-10 score said in words ("unbearable", "worst pain of my life",
+// "really bad"), not denied; nullopt when there is none.
+std::optional<double> severity_in_words(const LexiconData& lex, const Tokens& tokens);
 
 // Fills u.severity and u.number, skipping tokens marked used (by time
 // expressions); marks what it reads as used.

@@ -98,7 +98,7 @@ inline constexpr std::string_view kBlockers[] = {
     "pill for the pain", "pill for pain", "sleeping pill", "left over",
     "left it",           "right away",    "right now",     "all right",
     "flat footed",       "warm up",       "warming up",    "warmed up",
-    "sticking plaster"};
+    "sticking plaster",  "same temperature", "room temperature"};
 
 // Words that say the person is a woman or a man whoever they are ("I had a
 // baby ten days ago", "my prostate"); read only when not denied. Not the pill
@@ -162,6 +162,25 @@ inline constexpr Implication kImplications[] = {
     {"numb_top_of_foot", "numb_tingling"},
     {"rest_pain_eased_hanging", "night_or_rest_pain"},
     {"pitting_oedema", "calf_swelling"}};
+
+// How bad the pain is, said in words, as a 0-10 score: read when no number
+// is given. The first phrase found counts. Only severe pain: a milder word
+// ("moderate", "mild") would stop the score being asked and could hide a
+// severe pain the number would show.
+struct SeverityWord {
+  std::string_view phrase;
+  int severity;
+};
+// clang-format off
+inline constexpr SeverityWord kSeverityWords[] = {
+    {"worst pain of my life", 10}, {"worst pain i have ever had", 10},
+    {"worst pain ever", 10}, {"worst pain i have ever", 10}, {"off the scale", 10},
+    {"off the charts", 10}, {"through the roof", 9}, {"unbearable", 9}, {"excruciating", 9},
+    {"agony", 9}, {"agonising", 9}, {"agonizing", 9}, {"unreal", 9}, {"horrendous", 9},
+    {"can't bear it", 9}, {"killing me", 8}, {"really bad", 8}, {"very bad", 8},
+    {"terrible", 8}, {"awful", 8}, {"severe", 8}, {"really painful", 8},
+    {"very painful", 8}, {"so painful", 8}, {"so bad", 8}, {"pretty bad", 7}, {"quite bad", 7}};
+// clang-format on
 
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.

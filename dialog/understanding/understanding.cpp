@@ -103,6 +103,7 @@ void add_findings(LexiconData& m, const knowledge::Knowledge& kb) {
   }
   for (std::string_view b : tables::kBlockers) m.findings.add(b, -1);
   for (const auto& w : tables::kSexWords) m.sex_words.add(w.phrase, w.sex);
+  for (const auto& w : tables::kSeverityWords) m.severity_words.add(w.phrase, w.severity);
 }
 
 // A topic: phrases that speak of findings without stating them.
@@ -196,6 +197,7 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
   }
   const char* person[3] = {"for_someone_else", "female", "male"};
   for (int p = 0; p < 3; ++p) m.person[p] = index_of(person[p]);
+  m.fever = index_of("fever");
   for (const auto& imp : tables::kImplications) {
     const int a = index_of(std::string(imp.finding).c_str());
     const int b = index_of(std::string(imp.implies).c_str());
@@ -299,6 +301,11 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
   }
   if (const text::TimeSpan* s = text::onset(spans)) u.duration_days = s->days;
   internal::numbers(tokens, used, current, u);
+  // Words score the pain only in answer to the severity question: said in
+  // passing they would stop it being asked, and the patient's number is surer.
+  if (current && current->number == "severity" && !u.number) {
+    u.number = u.severity = internal::severity_in_words(m, tokens);
+  }
   return u;
 }
 
@@ -316,9 +323,24 @@ constexpr std::string_view kSeverityAfter[] = {
     "i",  "though", "tonight", "most", "right", "when", "on",  "if",
     "so", "ish",    "it",      "the",  "pain",  "in",   "by"};
 
+// Between "a" and a score ("a solid 8", "a good 7").
+constexpr std::string_view kSeverityAdjectives[] = {"solid", "good", "strong", "high",
+                                                    "low",   "firm", "easy",   "definite"};
+
 bool is_number(const std::optional<text::Number>& n) { return n && !n->ordinal; }
 
 }  // namespace
+
+std::optional<double> severity_in_words(const LexiconData& lex, const Tokens& t) {
+  for (const auto& m : lex.severity_words.match_all(t)) {
+    bool denied = false;
+    for (size_t k = 1; k <= 2 && k <= m.begin && !t[m.begin - k].punct(); ++k) {
+      denied |= t[m.begin - k].is("not") || t[m.begin - k].is("no");
+    }
+    if (!denied) return static_cast<double>(m.targets->front());
+  }
+  return std::nullopt;
+}
 
 void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question* q,
              Understanding& u) {
@@ -357,7 +379,12 @@ void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question
       break;
     }
     if (num->value > 10) continue;
-    const bool after_a = i > 0 && (t[i - 1].is("a") || t[i - 1].is("an"));
+    // "a 7", "an eight maybe", "a solid 8"; not "a deep one".
+    auto is_a = [&](size_t k) { return t[k].is("a") || t[k].is("an"); };
+    const bool after_a = (i > 0 && is_a(i - 1)) ||
+                         (i > 1 && is_a(i - 2) && !t[i].is("one") &&
+                          std::find(std::begin(kSeverityAdjectives), std::end(kSeverityAdjectives),
+                                    t[i - 1].text) != std::end(kSeverityAdjectives));
     bool keyword = false;
     for (size_t k = 1; k <= 3 && k <= i && !t[i - k].clause_end(); ++k) {
       keyword |= std::find(std::begin(kSeverityBefore), std::end(kSeverityBefore), t[i - k].text) !=

@@ -35,6 +35,23 @@ TEST_F(UnderstandingTest, ImplicationsAndDialect) {
   });
 }
 
+TEST_F(UnderstandingTest, TemperaturesAndSeverityInWords) {
+  expect_all({
+      {"thermometer says 38.9", "fever=yes"},
+      {"he was 36.7 this morning", "for_someone_else=yes male=yes fever=no days=0.2"},
+      {"temp 101 F", "fever=yes"},
+      // An age with a sex letter is no temperature.
+      {"37f with a sore calf", "female=yes age=37"},
+  });
+  // In answer to the severity question, words score the pain; in passing
+  // they do not, so that the number is still asked.
+  expect_all({{"honestly unbearable", "number=9 severity=9"},
+              {"not really bad, no", "reply=no"},
+              {"a solid 8", "number=8 severity=8"}},
+             "severity");
+  expect_all({{"the pain is unbearable", ""}});
+}
+
 TEST_F(UnderstandingTest, NotOverRead) {
   expect_all({
       // A cold foot is not pain in the foot; "foot" in passing is no site.
