@@ -212,7 +212,12 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
     vocabulary.insert(vocabulary.end(), w.begin(), w.end());
   }
   add_controls(m, vocabulary);
+  // Words the reading turns on are spelled right: "apart" is no "part".
   std::vector<std::string> known(std::begin(tables::kCommonWords), std::end(tables::kCommonWords));
+  known.insert(known.end(), std::begin(tables::kScopeBreakers), std::end(tables::kScopeBreakers));
+  known.insert(known.end(), std::begin(tables::kModifiers), std::end(tables::kModifiers));
+  known.insert(known.end(), std::begin(tables::kNormal), std::end(tables::kNormal));
+  for (const auto& c : m.cues) known.insert(known.end(), c.words.begin(), c.words.end());
   for (const auto& w : vocabulary) {
     if (text::stem(w) != w) known.push_back(text::stem(w));
   }
