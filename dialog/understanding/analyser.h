@@ -26,6 +26,7 @@ struct Match {
   const std::vector<int>* targets = nullptr;
   bool choice = false;     // targets are choice indexes of the current question
   bool cue_words = false;  // a choice phrase made only of cue words ("none", "no")
+  size_t denial = kNone;   // a denial inside the phrase ("thigh is not swollen")
 };
 
 class Analyser {
@@ -67,6 +68,8 @@ class Analyser {
   // A topic said to be fine ("my heart's grand") denies the finding of the
   // question being asked that it may be about, else its first.
   int topic_finding(const std::vector<int>& findings) const;
+  // "I was on apixaban but stopped it" (tables::kStoppable).
+  void stopped_out(Understanding& u);
   // What a finding stated present states too (tables::kImplications).
   void implied_out(Understanding& u);
   void temperature_out(Understanding& u, const std::vector<bool>& used);

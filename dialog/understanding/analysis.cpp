@@ -26,6 +26,7 @@ void Analyser::run(Understanding& u, std::vector<bool>& used) {
   make_blocks();
   assign_polarity(lex_, t_, blocks_, block_at_, cue_used_);
   findings_out(u);
+  stopped_out(u);
   implied_out(u);
   person_out(u, used);
   temperature_out(u, used);
@@ -66,7 +67,7 @@ void Analyser::mark_events(std::vector<bool>& events) const {
 
 void Analyser::find_matches() {
   for (const auto& m : lex_.findings.match_all(t_)) {
-    matches_.push_back({m.begin, m.end, m.targets, false, false});
+    matches_.push_back({m.begin, m.end, m.targets, false, false, m.denial});
     // Phrases naming a side, and blockers ("right now"), settle the side
     // words they hold; other phrases may skip one ("left" in "lower part
     // of my left calf").
@@ -162,18 +163,23 @@ void Analyser::find_sides() {
 void Analyser::make_blocks() {
   for (const Match& m : matches_) {
     if (m.cue_words) continue;
-    bool side = !m.choice;
+    bool side = !m.choice, topic = !m.choice;
     for (int f : *m.targets) {
       side &= f >= 0 && (f == lex_.side[0] || f == lex_.side[1] || f == lex_.side[2]);
+      topic &= f <= -2 && !lex_.topics[static_cast<size_t>(-2 - f)].inverse;
     }
     if (!blocks_.empty() && m.begin < blocks_.back().end) {
       blocks_.back().end = std::max(blocks_.back().end, m.end);
       blocks_.back().side_only &= side;
+      blocks_.back().topic_only &= topic;
+      if (m.denial != kNone) blocks_.back().denial = m.denial;
     } else {
       Block b;
       b.begin = m.begin;
       b.end = m.end;
       b.side_only = side;
+      b.topic_only = topic;
+      b.denial = m.denial;
       blocks_.push_back(b);
     }
   }
@@ -245,6 +251,25 @@ int Analyser::topic_finding(const std::vector<int>& findings) const {
     }
   }
   return findings.front();
+}
+
+void Analyser::stopped_out(Understanding& u) {
+  for (std::string_view id : tables::kStoppable) {
+    auto f = lex_.finding_index.find(std::string(id));
+    if (f == lex_.finding_index.end()) continue;
+    auto at = yes_at_.find(f->second);
+    if (at == yes_at_.end()) continue;
+    bool stopped = false;
+    for (size_t k = at->second; k < n_ && !t_[k].clause_end() && !stopped; ++k) {
+      stopped = t_[k].is("stopped") || t_[k].is("finished") || t_[k].is("quit") ||
+                (t_[k].is("came") && k + 1 < n_ && t_[k + 1].is("off"));
+    }
+    if (!stopped) continue;
+    for (auto& o : u.findings) {
+      if (o.finding == id) o.value = Value::no;
+    }
+    yes_at_.erase(at);
+  }
 }
 
 void Analyser::implied_out(Understanding& u) {

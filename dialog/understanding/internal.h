@@ -74,8 +74,10 @@ struct Block {
   size_t begin = 0, end = 0;
   Value value = Value::yes;  // unknown: about someone else or hypothetical
   bool side_only = false;    // only left/right/both
+  bool topic_only = false;   // only topics ("colour"): "a normal colour" denies them
   size_t cue = kNone;        // token of the cue that negated it or made it unsure
   size_t post = kNone;       // token of a trailing "no" ("chest pain: no")
+  size_t denial = kNone;     // a denial inside the phrase ("foot does not change colour")
 };
 
 // Negation and doubt: sets each block's value, cue and post from the cues

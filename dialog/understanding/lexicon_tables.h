@@ -149,7 +149,8 @@ inline constexpr Topic kTopics[] = {
     {"trauma", {"direct_blow", "major_trauma"}, true},
     {"fall", {"major_trauma", "direct_blow"}, true}, {"fell", {"major_trauma", "direct_blow"}, true},
     {"falls", {"major_trauma", "direct_blow"}, true},
-    {"bump", {"direct_blow"}}, {"bumps", {"direct_blow"}}, {"knocks", {"direct_blow"}}};
+    {"bump", {"direct_blow"}}, {"bumps", {"direct_blow"}}, {"knocks", {"direct_blow"}},
+    {"size", {"calf_bigger", "calf_swelling"}}, {"shape", {"deformity"}}, {"blood", {"coughing_blood"}}};
 // clang-format on
 
 // A finding stated present that states another too, as people use the
@@ -181,6 +182,10 @@ inline constexpr SeverityWord kSeverityWords[] = {
     {"terrible", 8}, {"awful", 8}, {"severe", 8}, {"really painful", 8},
     {"very painful", 8}, {"so painful", 8}, {"so bad", 8}, {"pretty bad", 7}, {"quite bad", 7}};
 // clang-format on
+
+// Findings of something taken now, which "stopped", "came off" or "finished"
+// after them in the sentence deny ("I was on apixaban but stopped it").
+inline constexpr std::string_view kStoppable[] = {"on_anticoagulants", "hormones"};
 
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
@@ -304,6 +309,12 @@ inline constexpr std::string_view kScopeBreakers[] = {
 inline constexpr std::string_view kNormal[] = {
     "fine", "normal", "ok", "okay", "alright", "grand", "good", "great", "perfect", "healthy",
     "steady", "sound", "behaving", "unchanged"};
+
+// May follow a word of normality and still end what is said ("heart's fine
+// as far as I know", "breathing's ok btw").
+inline constexpr std::string_view kAfterNormal[] = {"as", "i", "thanks", "thank", "tbh", "btw",
+                                                    "though", "too", "otherwise", "now",
+                                                    "mostly", "apparently", "so", "really"};
 
 // May stand between a phrase and what is said of it ("chest seems fine").
 inline constexpr std::string_view kLinkingVerbs[] = {"r", "seems", "seem", "feels", "feel",

@@ -62,14 +62,38 @@ class Polarity {
     bool next_to_cue = true;
     for (size_t k = sc_.cue_end; sc_.on && k < b.begin; ++k) next_to_cue &= t_[k].filler;
     if (sc_.on && b.side_only && !next_to_cue) return;
+    if (b.denial != kNone) {
+      // Denied inside ("thigh is not swollen"), unless a denial before denies
+      // that ("I wouldn't say the thigh isn't swollen").
+      const bool twice = sc_.on && sc_.value == Value::no;
+      b.value = twice ? Value::yes : sc_.on ? sc_.value : Value::no;
+      b.cue = sc_.on ? sc_.cue : b.denial;
+      cue_used_[b.cue] = true;
+      sc_.after_hit = sc_.on;
+      return;
+    }
     if (sc_.on) {
       b.value = sc_.value;
       b.cue = sc_.cue;
       cue_used_[sc_.cue] = true;
       sc_.after_hit = true;
-    } else {
+    } else if (!normal_before(b)) {
       post_position(b);
     }
+  }
+
+  // "a normal colour", "the same size": a topic said to be as usual.
+  bool normal_before(Block& b) {
+    if (!b.topic_only) return false;
+    size_t k = b.begin;
+    while (k > 0 && t_[k - 1].filler) --k;
+    static constexpr std::string_view kUsual[] = {"normal", "same", "usual", "healthy",
+                                                  "regular", "good"};
+    if (k == 0 || !in(kUsual, t_[k - 1].text)) return false;
+    b.value = Value::no;
+    b.cue = k - 1;
+    cue_used_[k - 1] = true;
+    return true;
   }
 
   // Returns the token after the one (or the cue) read.
@@ -202,7 +226,10 @@ class Polarity {
     size_t j = b.end;
     const bool comma = j < n_ && (t_[j].is(":") || t_[j].is("?") || t_[j].is(","));
     if (comma) ++j;
-    while (j < n_ && !comma && (t_[j].filler || in(tables::kLinkingVerbs, t_[j].text))) ++j;
+    while (j < n_ && !comma && (t_[j].filler || in(tables::kLinkingVerbs, t_[j].text) ||
+                                t_[j].is("does") || t_[j].is("do") || t_[j].is("did"))) {
+      ++j;
+    }
     if (j >= n_ || block_at_[j] >= 0) return;
     size_t last = j;
     const Value v = post_value(j, last, !comma);
@@ -229,9 +256,12 @@ class Polarity {
     auto ends = [&](size_t k) {
       return k >= n_ || t_[k].punct() || t_[k].is("but") || t_[k].is("and");
     };
+    // "fine as far as I know", "fine btw", "ok thanks".
+    auto ends_loosely = [&](size_t k) { return ends(k) || in(tables::kAfterNormal, t_[k].text); };
     static constexpr std::string_view kNo[] = {"no", "none", "nope", "nah", "negative", "nil"};
-    static constexpr std::string_view kAbsent[] = {"there", "present", "really", "noticed",
-                                                   "happening", "anymore", "either"};
+    static constexpr std::string_view kAbsent[] = {
+        "there", "present", "really", "noticed", "happening", "anymore", "either", "bother",
+        "bothers", "hurt", "hurts", "matter", "it", "me", "at", "all", "much", "any"};
     if (in(kNo, t_[j].text) && ends(j + 1)) return Value::no;
     if ((t_[j].is("not") && j + 1 < n_ && t_[j + 1].is("sure") && ends(j + 2)) ||
         ((t_[j].is("maybe") || t_[j].is("unsure")) && ends(j + 1))) {
@@ -241,13 +271,13 @@ class Polarity {
     if (!state) return Value::unknown;
     if (t_[j].is("not")) {
       size_t k = j + 1;
-      while (k < n_ && k < j + 3 && in(kAbsent, t_[k].text)) ++k;
+      while (k < n_ && k < j + 5 && in(kAbsent, t_[k].text)) ++k;
       if (k > j + 1 && ends(k)) {
         last = k - 1;
         return Value::no;
       }
     }
-    if (in(tables::kNormal, t_[j].text) && ends(j + 1)) return Value::no;
+    if (in(tables::kNormal, t_[j].text) && ends_loosely(j + 1)) return Value::no;
     return Value::unknown;
   }
 

@@ -4,6 +4,15 @@
 
 namespace calfbot::dialog::text {
 
+namespace {
+
+bool is_denial(std::string_view w) {
+  return w == "not" || w == "no" || w == "never" || w == "nothing" || w == "none" ||
+         w == "without" || w == "nor";
+}
+
+}  // namespace
+
 PhraseTrie::PhraseTrie() { nodes_.emplace_back(); }
 
 int PhraseTrie::child(int node, int id) const {
@@ -60,8 +69,12 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
     }
     node = next;
   }
-  auto& targets = nodes_[static_cast<size_t>(node)].targets;
-  if (std::find(targets.begin(), targets.end(), target) == targets.end()) targets.push_back(target);
+  auto& end_node = nodes_[static_cast<size_t>(node)];
+  if (std::find(end_node.targets.begin(), end_node.targets.end(), target) ==
+      end_node.targets.end()) {
+    end_node.targets.push_back(target);
+  }
+  for (const std::string& st : stems) end_node.denies = end_node.denies || is_denial(st);
   return true;
 }
 
@@ -100,7 +113,13 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
     size_t end = 0;
     int node = -1;
     advance(w, 0, i, end, node);
-    if (node >= 0) found.push_back({i, end, &nodes_[static_cast<size_t>(node)].targets});
+    if (node < 0) continue;
+    const Node& hit = nodes_[static_cast<size_t>(node)];
+    Match m{i, end, &hit.targets};
+    for (size_t k = i + 1; k + 1 < end && !hit.denies; ++k) {
+      if (is_denial(tokens[k].text)) m.denial = k;
+    }
+    found.push_back(m);
   }
   if (found.size() <= 1) return found;
   std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {

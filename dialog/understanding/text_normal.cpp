@@ -110,7 +110,7 @@ constexpr std::string_view kFillers[] = {
     "also",  "too",    "actually", "somewhat", "fairly", "rather",
     // Copulas, so that "heart has been racing" matches "heart racing".
     "is",    "are",    "am",       "was",      "were",   "be",       "been",   "being",
-    "has",   "still"};
+    "has",   "still",  "do",       "does",     "did"};
 
 struct WordInfo {
   std::string_view rewrite;  // normal form, possibly several words ("dont" -> "do not")

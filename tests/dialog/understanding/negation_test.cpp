@@ -65,6 +65,18 @@ TEST_F(UnderstandingTest, AbilitiesAndDeniedTopics) {
   expect_all({{"I'm 70, so no.", "reply=no age=70"}, {"so I'd say yes", "reply=yes"}}, "pregnancy");
 }
 
+TEST_F(UnderstandingTest, DenialInsideAPhrase) {
+  expect_all({
+      // A word a "*" of a phrase takes may be a denial: the phrase is denied.
+      {"the foot does not look pale", "cold_pale_foot=no"},
+      {"my heart is not racing", "fast_heartbeat=no"},
+      {"I wouldn't say my heart isn't racing", "fast_heartbeat=yes"},
+      // "a normal colour", "the same size": a topic as usual.
+      {"toes a normal colour", "cold_pale_foot=no"},
+      {"I was on warfarin but I stopped it", "on_anticoagulants=no"},
+  });
+}
+
 TEST_F(UnderstandingTest, TextingLetters) {
   expect_all({{"swollen n red", "calf_swelling=yes redness=yes"},
               {"n", "reply=no"},
