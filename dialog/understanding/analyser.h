@@ -92,7 +92,7 @@ class Analyser {
   // different": to a yes/no question about something wrong, a no. Not to
   // one whose finding is itself being normal ("fine in between attacks").
   bool said_normal(const Understanding& u) const;
-  std::optional<Value> closing_reply() const;
+  std::optional<Value> closing_reply(const Understanding& u) const;
   const LexiconData& lex_;
   const std::string_view message_;
   const Tokens& t_;

@@ -231,7 +231,7 @@ void Analyser::findings_out(Understanding& u) {
         observe(u, topic.findings.front(), inverse, evidence(m), m.begin);
         continue;
       }
-      if (v != Value::no) continue;
+      if (v != Value::no && !topic.states) continue;
       if (!topic.all) observe(u, topic_finding(topic.findings), v, evidence(m), m.begin);
       for (size_t k = 0; topic.all && k < topic.findings.size(); ++k) {
         observe(u, topic.findings[k], v, evidence(m), m.begin);

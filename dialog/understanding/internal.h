@@ -58,6 +58,7 @@ struct LexiconData {
     std::vector<int> findings;
     bool all = false;
     bool inverse = false;  // an ability ("I can walk"): stated, the finding is absent
+    bool states = false;   // states the question's finding or its first ("a dent")
   };
   std::vector<TopicFindings> topics;  // tables::kTopics
   text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)

@@ -84,6 +84,13 @@ inline constexpr Reply kReplies[] = {
     {"not that i'm aware of", Value::no, true}, {"i wouldn't say so", Value::no, true},
     {"wouldn't say so", Value::no, true}, {"i'd say so", Value::yes, true},
     {"i would say so", Value::yes, true}, {"i reckon so", Value::yes, true},
+    {"ye", Value::yes, true}, {"yh", Value::yes, true}, {"yas", Value::yes, true},
+    {"hard to judge", Value::unsure, true}, {"too early to tell", Value::unsure, true},
+    {"too hard to tell", Value::unsure, true}, {"can't really tell", Value::unsure, true},
+    {"i can't really tell", Value::unsure, true}, {"can't really say", Value::unsure, true},
+    {"i couldn't honestly say", Value::unsure, true}, {"not sure really", Value::unsure, true},
+    {"i don't know really", Value::unsure, true}, {"we can't tell", Value::unsure, true},
+    {"no way of knowing", Value::unsure, true},
     {"not really sure", Value::unsure, true}, {"i don't remember", Value::unsure, true},
     {"can't remember", Value::unsure, true}, {"who knows", Value::unsure, true},
 };
@@ -124,11 +131,13 @@ inline constexpr SexWord kSexWords[] = {
 // "the waterworks"): read only when said to be fine or denied ("breathing's
 // fine", "no problems with the waterworks"). When a topic may mean several
 // findings, the current question's is taken, else the first; a topic that
-// covers them all ("no injury": no blow, no accident) denies them all.
+// covers them all ("no injury": no blow, no accident) denies them all; a
+// word that states one of its findings ("a dent") states the question's.
 struct Topic {
   std::string_view phrase;
   std::string_view findings[2];
   bool all = false;
+  bool states = false;  // a word that states one of its findings ("a dent"), present or not
 };
 // clang-format off
 inline constexpr Topic kTopics[] = {
@@ -150,19 +159,22 @@ inline constexpr Topic kTopics[] = {
     {"fall", {"major_trauma", "direct_blow"}, true}, {"fell", {"major_trauma", "direct_blow"}, true},
     {"falls", {"major_trauma", "direct_blow"}, true},
     {"bump", {"direct_blow"}}, {"bumps", {"direct_blow"}}, {"knocks", {"direct_blow"}},
-    {"size", {"calf_bigger", "calf_swelling"}}, {"shape", {"deformity"}}, {"blood", {"coughing_blood"}}};
+    {"size", {"calf_bigger", "calf_swelling"}}, {"shape", {"deformity"}}, {"blood", {"coughing_blood"}},
+    {"dent", {"calf_dent", "pitting_oedema"}, false, true},
+    {"a dip", {"calf_dent", "pitting_oedema"}, false, true},
+    {"a hollow", {"calf_dent", "pitting_oedema"}, false, true},
+    {"dimple", {"pitting_oedema", "calf_dent"}, false, true}};
 // clang-format on
 
 // A finding stated present that states another too, as people use the
 // words: numbness on top of the foot is numbness, easing pain by hanging the
-// leg down is pain at rest, a dent left by a finger is swelling.
+// leg down is pain at rest.
 struct Implication {
   std::string_view finding, implies;
 };
 inline constexpr Implication kImplications[] = {
     {"numb_top_of_foot", "numb_tingling"},
-    {"rest_pain_eased_hanging", "night_or_rest_pain"},
-    {"pitting_oedema", "calf_swelling"}};
+    {"rest_pain_eased_hanging", "night_or_rest_pain"}};
 
 // How bad the pain is, said in words, as a 0-10 score: read when no number
 // is given. The first phrase found counts. Only severe pain: a milder word
@@ -186,6 +198,29 @@ inline constexpr SeverityWord kSeverityWords[] = {
 // Findings of something taken now, which "stopped", "came off" or "finished"
 // after them in the sentence deny ("I was on apixaban but stopped it").
 inline constexpr std::string_view kStoppable[] = {"on_anticoagulants", "hormones"};
+
+// Phrases that say a finding is absent by saying its opposite ("on the
+// mend": not getting worse; "only when I walk": no pain at rest). Not "warm
+// and pink", which may be the foot's good colour or the calf's inflammation.
+struct Opposite {
+  std::string_view phrase, finding;
+};
+// clang-format off
+inline constexpr Opposite kOpposites[] = {
+    {"getting better", "getting_worse"}, {"on the mend", "getting_worse"},
+    {"improving", "getting_worse"}, {"easing off", "getting_worse"},
+    {"settling down", "getting_worse"}, {"better than it was", "getting_worse"},
+    {"only when i walk", "night_or_rest_pain"}, {"only when walking", "night_or_rest_pain"},
+    {"only when i am walking", "night_or_rest_pain"}, {"fine at night", "night_or_rest_pain"},
+    {"sleep fine", "night_or_rest_pain"}, {"fine when i rest", "night_or_rest_pain"},
+    {"never fully goes", "resolves_fully"}, {"always a bit left", "resolves_fully"},
+    {"always some ache left", "resolves_fully"}, {"never goes completely", "resolves_fully"},
+    {"walking fine", "cannot_bear_weight"}, {"walking ok", "cannot_bear_weight"},
+    {"walking normally", "cannot_bear_weight"}, {"walk normally", "cannot_bear_weight"},
+    {"perfectly straight", "deformity"}, {"looks straight", "deformity"},
+    {"lift it fine", "foot_drop"}, {"lifts fine", "foot_drop"}, {"lifts up properly", "foot_drop"},
+    {"tiptoe fine", "cannot_push_off"}, {"up on my toes fine", "cannot_push_off"}};
+// clang-format on
 
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
@@ -232,8 +267,10 @@ inline constexpr std::string_view kCommandNoise[] = {
     "actually", "thanks", "thank", "you",  "erm",   "hey", "hi"};
 
 // Said before a reply without changing it ("well, yes").
-inline constexpr std::string_view kInterjections[] = {"well", "oh", "um", "umm",  "erm", "hmm",
-                                                      "ah",   "uh", "ok", "okay", "so",  "hmmm"};
+inline constexpr std::string_view kInterjections[] = {
+    "well", "oh",    "um",    "umm",   "erm",    "hmm",  "ah",  "uh",  "ok",   "okay", "so",
+    "hmmm", "goodness", "gosh", "golly", "blimey", "crikey", "ach", "och", "jeez", "lol", "haha",
+    "look", "honestly", "right", "hey"};
 
 struct Cue {
   std::string_view phrase;

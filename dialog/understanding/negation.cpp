@@ -136,6 +136,7 @@ class Polarity {
     if (c.value == Value::unknown && sc_.on) return;
     const bool denial_of_denial = sc_.on && !sc_.after_hit && c.value == Value::no &&
                                   sc_.cue != kNone && frames_denial(sc_.cue);
+    if (denial_of_denial) cue_used_[sc_.cue] = true;  // "I couldn't say" is then no reply
     sc_ = Scope{true, denial_of_denial ? Value::yes : c.value, i, i + len, c.budget,
                 c.modifiers && !denial_of_denial, false};
   }
@@ -261,7 +262,8 @@ class Polarity {
     static constexpr std::string_view kNo[] = {"no", "none", "nope", "nah", "negative", "nil"};
     static constexpr std::string_view kAbsent[] = {
         "there", "present", "really", "noticed", "happening", "anymore", "either", "bother",
-        "bothers", "hurt", "hurts", "matter", "it", "me", "at", "all", "much", "any"};
+        "bothers", "hurt", "hurts", "matter", "it", "me", "at", "all", "much", "any", "make",
+        "makes", "difference", "change", "affect", "help", "helps", "worse"};
     if (in(kNo, t_[j].text) && ends(j + 1)) return Value::no;
     if ((t_[j].is("not") && j + 1 < n_ && t_[j + 1].is("sure") && ends(j + 2)) ||
         ((t_[j].is("maybe") || t_[j].is("unsure")) && ends(j + 1))) {
@@ -271,7 +273,7 @@ class Polarity {
     if (!state) return Value::unknown;
     if (t_[j].is("not")) {
       size_t k = j + 1;
-      while (k < n_ && k < j + 5 && in(kAbsent, t_[k].text)) ++k;
+      while (k < n_ && k < j + 6 && in(kAbsent, t_[k].text)) ++k;
       if (k > j + 1 && ends(k)) {
         last = k - 1;
         return Value::no;

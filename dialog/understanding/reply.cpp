@@ -104,25 +104,35 @@ void Analyser::reply_out(Understanding& u) {
       return;
     }
   }
-  if (auto last = closing_reply()) {
+  if (auto last = closing_reply(u)) {
     u.reply = last;
   } else if (said_normal(u)) {
     u.reply = Value::no;
   }
 }
 
-// "I'm 63, so no.", "... so I'd say yes": a reply closing the message.
-std::optional<Value> Analyser::closing_reply() const {
+// "I'm 63, so no.", "... so I'd say yes", "Dent, yes.", "..., so I couldn't
+// say": a reply closing the message, after "so", "say", "then" or a comma.
+std::optional<Value> Analyser::closing_reply(const Understanding& u) const {
   size_t e = n_;
   while (e > 0 && t_[e - 1].punct()) --e;
   if (e < 2) return std::nullopt;
-  const Token& last = t_[e - 1];
-  const Token& before = t_[e - 2];
-  if (!(before.is("so") || before.is("say") || before.is("then"))) return std::nullopt;
-  static constexpr std::string_view kYes[] = {"yes", "yeah", "yep", "yup", "definitely"};
-  static constexpr std::string_view kNo[] = {"no", "nope", "nah", "not"};
-  if (in(kYes, last.text)) return Value::yes;
-  if (in(kNo, last.text)) return Value::no;
+  for (const ReplyPhrase& r : lex_.replies) {
+    const size_t len = r.words.size();
+    if (len >= e) continue;
+    const size_t b = e - len;
+    const Token& before = t_[b - 1];
+    if (!(before.is("so") || before.is("say") || before.is("then") || before.is(","))) continue;
+    bool same = true;
+    for (size_t k = 0; k < len && same; ++k) same = t_[b + k].is(r.words[k]) && !by_finding_[b + k];
+    if (!same || (!r.strong && !before.is(","))) continue;
+    // A doubt at the end does not take back a warning sign stated before it.
+    if (r.value == Value::unsure && q_ && !q_->finding.empty()) {
+      auto f = lex_.finding_index.find(q_->finding);
+      if (f != lex_.finding_index.end() && stated(u, f->second)) return std::nullopt;
+    }
+    return r.value;
+  }
   return std::nullopt;
 }
 

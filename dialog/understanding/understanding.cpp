@@ -108,11 +108,19 @@ void add_findings(LexiconData& m, const knowledge::Knowledge& kb) {
 
 // A topic: phrases that speak of findings without stating them.
 void add_topic(LexiconData& m, std::vector<int> findings, bool all, bool inverse,
-               const std::vector<std::string_view>& phrases) {
+               const std::vector<std::string_view>& phrases, bool states = false) {
   if (findings.empty()) return;
-  m.topics.push_back({std::move(findings), all, inverse});
+  m.topics.push_back({std::move(findings), all, inverse, states});
   for (std::string_view p : phrases) {
     m.findings.add(p, -1 - static_cast<int>(m.topics.size()));
+  }
+}
+
+// A phrase saying a finding's opposite states it absent, as an ability does.
+void add_opposites(LexiconData& m) {
+  for (const auto& o : tables::kOpposites) {
+    auto it = m.finding_index.find(std::string(o.finding));
+    if (it != m.finding_index.end()) add_topic(m, {it->second}, false, true, {o.phrase});
   }
 }
 
@@ -123,7 +131,7 @@ void add_topics(LexiconData& m) {
       auto it = f.empty() ? m.finding_index.end() : m.finding_index.find(std::string(f));
       if (it != m.finding_index.end()) findings.push_back(it->second);
     }
-    add_topic(m, std::move(findings), topic.all, false, {topic.phrase});
+    add_topic(m, std::move(findings), topic.all, false, {topic.phrase}, topic.states);
   }
 }
 
@@ -185,6 +193,7 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb) : impl_(std::make_unique<Impl>(
   Impl& m = *impl_;
   add_findings(m, kb);
   add_topics(m);
+  add_opposites(m);
   add_abilities(m, kb);
   auto index_of = [&m](const char* id) {
     auto it = m.finding_index.find(id);

@@ -77,6 +77,20 @@ TEST_F(UnderstandingTest, DenialInsideAPhrase) {
   });
 }
 
+TEST_F(UnderstandingTest, OppositesAndClosingReplies) {
+  expect_all({
+      // A finding's opposite says it is absent.
+      {"it's on the mend now", "getting_worse=no"},
+      {"I'm walking normally", "cannot_bear_weight=no"},
+      // A word that states one of several findings states the question's.
+      {"a small dent, yes", "calf_dent=yes reply=yes"},
+  });
+  expect_all({{"a small dent, yes", "pitting_oedema=yes reply=yes"},
+              {"I haven't pressed it, so I couldn't say", "reply=unsure"},
+              {"not that it bothers me, no", "reply=no"}},
+             "pitting_oedema");
+}
+
 TEST_F(UnderstandingTest, TextingLetters) {
   expect_all({{"swollen n red", "calf_swelling=yes redness=yes"},
               {"n", "reply=no"},
