@@ -94,7 +94,8 @@ void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, i
   if (w.ids[j] >= 0) {
     if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best_end, best);
   }
-  if (n.wild >= 0) walk(w, n.wild, j + 1, best_end, best);
+  // A "*" never takes "of": "bottoms of my feet tingle" is no "bottom * tingling".
+  if (n.wild >= 0 && !w.tokens[j].is("of")) walk(w, n.wild, j + 1, best_end, best);
   if ((w.tokens[j].filler || w.tokens[j].side) && node != 0 && skipped < kMaxSkip) {
     advance(w, node, j + 1, best_end, best, skipped + 1);
   }

@@ -291,11 +291,13 @@ class Scanner {
     if (is(e, "of") && is(e + 1, "age")) return std::nullopt;
     bool ago = is(e, "ago");
     if (ago) ++e;
-    // "came on over a day or so" says how fast, not when; "for over a week" when.
-    if (!ago && i > 0 && word(i - 1) == "over") {
-      const std::string_view p2 = i > 1 ? word(i - 2) : std::string_view();
-      if (p2 != "for" && p2 != "been" && p2 != "just" && p2 != "is" && p2 != "now") {
-        return std::nullopt;
+    // "came on over a day or so" says how fast, not when; "for over a week",
+    // ", over a month now" when.
+    if (!ago && i > 1 && word(i - 1) == "over") {
+      static constexpr std::string_view kManner[] = {"on", "up", "worse", "developed", "gradually",
+                                                     "slowly", "crept", "built", "grew", "spread"};
+      for (size_t k = 2; k <= 3 && k <= i; ++k) {
+        if (index_in(kManner, word(i - k)) >= 0) return std::nullopt;
       }
     }
     if (*unit < 1 && !ago) {

@@ -254,6 +254,22 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The current question's choices, prepared at construction when it is one
+// of the knowledge's questions, else in adhoc; null without choices.
+const internal::ChoiceTable* choices_of(const internal::LexiconData& m,
+                                        const knowledge::Question* current,
+                                        internal::ChoiceTable& adhoc) {
+  if (!current || current->choices.empty()) return nullptr;
+  auto it = m.choices.find(current->slot);
+  if (it != m.choices.end() && same_choices(it->second, *current)) return &it->second;
+  add_choice_phrases(adhoc, *current, m.finding_index);
+  return &adhoc;
+}
+
+}  // namespace
+
 Understanding Lexicon::understand(std::string_view message, const knowledge::Question* current,
                                   const LocalDate& today) const {
   const Impl& m = *impl_;
@@ -288,20 +304,8 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
     return u;
   }
 
-  // The current question's choices, prepared at construction when it is one
-  // of the knowledge's questions.
-  const internal::ChoiceTable* choices = nullptr;
   internal::ChoiceTable adhoc;
-  if (current && !current->choices.empty()) {
-    auto it = m.choices.find(current->slot);
-    if (it != m.choices.end() && same_choices(it->second, *current)) {
-      choices = &it->second;
-    } else {
-      add_choice_phrases(adhoc, *current, m.finding_index);
-      choices = &adhoc;
-    }
-  }
-
+  const internal::ChoiceTable* choices = choices_of(m, current, adhoc);
   std::vector<bool> events(tokens.size(), false);
   std::vector<bool> used(tokens.size(), false);
   internal::analyse(m, message, tokens, current, choices, u, events, used);
@@ -356,40 +360,51 @@ std::optional<double> severity_in_words(const LexiconData& lex, const Tokens& t)
   return std::nullopt;
 }
 
-void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question* q,
-             Understanding& u) {
+namespace {
+
+void mark(std::vector<bool>& used, size_t b, size_t e) {
+  for (size_t k = b; k < e && k < used.size(); ++k) used[k] = true;
+}
+
+// "/10", "out of 10", "of ten" ("/5", "out of 5") from token e: the scale, or
+// 0; end is set past it.
+double out_of_ten(const Tokens& t, size_t e, size_t& end) {
   const size_t n = t.size();
-  auto mark = [&](size_t b, size_t e) {
-    for (size_t k = b; k < e && k < n; ++k) used[k] = true;
-  };
-  auto out_of_ten = [&](size_t e, size_t& end) -> double {
-    // "/10", "out of 10", "of ten" ("/5", "out of 5"); returns the scale or 0.
-    size_t k = e;
-    bool of = false;
-    if (k < n && t[k].is("/")) {
-      ++k;
-    } else if (k + 1 < n && t[k].is("out") && t[k + 1].is("of")) {
-      k += 2;
-    } else if (k < n && t[k].is("of")) {
-      ++k;
-      of = true;  // "one of 5 children" is no score
-    } else {
-      return 0;
-    }
-    auto d = text::parse_number(t, k);
-    if (!is_number(d) || (d->value != 10 && (d->value != 5 || of))) return 0;
-    end = k + static_cast<size_t>(d->len);
-    return d->value;
-  };
+  size_t k = e;
+  bool of = false;
+  if (k < n && t[k].is("/")) {
+    ++k;
+  } else if (k + 1 < n && t[k].is("out") && t[k + 1].is("of")) {
+    k += 2;
+  } else if (k < n && t[k].is("of")) {
+    ++k;
+    of = true;  // "one of 5 children" is no score
+  } else {
+    return 0;
+  }
+  auto d = text::parse_number(t, k);
+  if (!is_number(d) || (d->value != 10 && (d->value != 5 || of))) return 0;
+  end = k + static_cast<size_t>(d->len);
+  return d->value;
+}
+
+template <size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view w) {
+  return std::find(std::begin(list), std::end(list), w) != std::end(list);
+}
+
+// A 0-10 score stated anywhere ("7/10", "pain is about 7", "a solid 8").
+void read_severity(const Tokens& t, std::vector<bool>& used, Understanding& u) {
+  const size_t n = t.size();
   for (size_t i = 0; i < n && !u.severity; ++i) {
     if (used[i]) continue;
     auto num = text::parse_number(t, i);
     if (!is_number(num)) continue;
     const size_t e = i + static_cast<size_t>(num->len);
     size_t end = e;
-    if (double scale = out_of_ten(e, end); scale > 0) {
+    if (double scale = out_of_ten(t, e, end); scale > 0) {
       u.severity = std::clamp(num->value * 10 / scale, 0.0, 10.0);
-      mark(i, end);
+      mark(used, i, end);
       break;
     }
     if (num->value > 10) continue;
@@ -397,34 +412,37 @@ void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question
     auto is_a = [&](size_t k) { return t[k].is("a") || t[k].is("an"); };
     const bool after_a = (i > 0 && is_a(i - 1)) ||
                          (i > 1 && is_a(i - 2) && !t[i].is("one") &&
-                          std::find(std::begin(kSeverityAdjectives), std::end(kSeverityAdjectives),
-                                    t[i - 1].text) != std::end(kSeverityAdjectives));
+                          listed(kSeverityAdjectives, t[i - 1].text));
     bool keyword = false;
     for (size_t k = 1; k <= 3 && k <= i && !t[i - k].clause_end(); ++k) {
-      keyword |= std::find(std::begin(kSeverityBefore), std::end(kSeverityBefore), t[i - k].text) !=
-                 std::end(kSeverityBefore);
+      keyword |= listed(kSeverityBefore, t[i - k].text);
     }
-    const bool tail = e >= n || t[e].punct() ||
-                      std::find(std::begin(kSeverityAfter), std::end(kSeverityAfter), t[e].text) !=
-                          std::end(kSeverityAfter);
+    const bool tail = e >= n || t[e].punct() || listed(kSeverityAfter, t[e].text);
     if ((after_a || keyword) && tail) {
       u.severity = num->value;
-      mark(i, e);
+      mark(used, i, e);
     }
   }
+}
+
+}  // namespace
+
+void numbers(const Tokens& t, std::vector<bool>& used, const knowledge::Question* q,
+             Understanding& u) {
+  read_severity(t, used, u);
   if (!q ||
       (q->type != knowledge::AnswerType::number && q->type != knowledge::AnswerType::duration)) {
     return;
   }
   // The first number not already read as something else answers.
   std::optional<double> first;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < t.size(); ++i) {
     if (used[i]) continue;
     auto num = text::parse_number(t, i);
     if (!is_number(num)) continue;
     if (q->max > q->min && (num->value < q->min || num->value > q->max)) continue;
     first = num->value;
-    mark(i, i + static_cast<size_t>(num->len));
+    mark(used, i, i + static_cast<size_t>(num->len));
     break;
   }
   if (q->number == "severity") {

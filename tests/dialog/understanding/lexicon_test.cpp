@@ -58,6 +58,8 @@ TEST_F(UnderstandingTest, NotOverRead) {
       {"my foot feels cold", "cold_pale_foot=yes"},
       {"I was on my feet all day", ""},
       {"a hot poker in my calf", "burning_shooting=yes"},
+      // A "*" never takes "of": the bottoms of the feet are not the bottom.
+      {"the bottoms of my feet tingle", "numb_tingling=yes"},
       // Inflections are not taken for other words one letter away.
       {"it swells up by evening", "calf_swelling=yes"},
   });

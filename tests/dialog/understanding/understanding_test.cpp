@@ -277,6 +277,7 @@ TEST_F(UnderstandingTest, TimeExpressions) {
       {"my cramps last a few minutes", "cramping_tight=yes"},
       {"walking for 10 minutes", ""},
       {"it came on over a day or so", "onset_gradual=yes"},
+      {"won't go away, over a month now", "days=30"},
       {"since like june", "days=284"},
       {"for 5ish weeks", "days=35"},
       {"I'm 54 years old", "age=54"},
