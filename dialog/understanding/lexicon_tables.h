@@ -105,7 +105,7 @@ inline constexpr std::string_view kBlockers[] = {
     "pill for the pain", "pill for pain", "sleeping pill", "left over",
     "left it",           "right away",    "right now",     "all right",
     "flat footed",       "warm up",       "warming up",    "warmed up",
-    "sticking plaster",  "same temperature", "room temperature"};
+    "sticking plaster",  "same temperature", "room temperature", "hot yoga"};
 
 // Words that say the person is a woman or a man whoever they are ("I had a
 // baby ten days ago", "my prostate"); read only when not denied. Not the pill

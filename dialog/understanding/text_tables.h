@@ -91,8 +91,7 @@ inline constexpr Pair kIrregular[] = {
     {"thought", "think"}, {"went", "go"},     {"got", "get"},      {"gave", "giv"},
     {"himself", "myself"}, {"herself", "myself"}, {"themselves", "myself"},
     {"themself", "myself"}, {"yourself", "myself"},
-    {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},    {"tore", "tear"},
-    {"torn", "tear"},
+    {"given", "giv"},     {"took", "tak"},    {"taken", "tak"},
     // Kept apart from words the suffix rules would merge them with
     // (lunging/lung, plane/plan, hope/hop, winded/wind, pounds/pound).
     {"lunge", "lunge"}, {"lunges", "lunge"}, {"lunged", "lunge"}, {"lunging", "lunge"},
