@@ -41,7 +41,8 @@ struct CuePhrase {
 struct LexiconData {
   std::vector<std::string> finding_ids;
   std::unordered_map<std::string, int> finding_index;
-  text::PhraseTrie findings;                             // targets: finding index
+  // targets: finding index; -1 a blocker; -2 - i the topic i of topics
+  text::PhraseTrie findings;
   std::unordered_map<std::string, ChoiceTable> choices;  // by question slot
   std::optional<text::Speller> speller;
   int side[3] = {-1, -1, -1};  // finding indexes of side_left, side_right, bilateral
@@ -52,6 +53,19 @@ struct LexiconData {
   std::unordered_map<std::string, std::vector<int>> replies_by_first, cues_by_first;
   std::unordered_map<std::string, Command> commands;
   std::vector<bool> is_event;  // by finding index: a past event (a flight, an operation)
+  std::vector<bool> normal_is_yes;  // by finding index: a synonym says all is well ("fine in between")
+  struct TopicFindings {
+    std::vector<int> findings;
+    bool all = false;
+    bool inverse = false;  // an ability ("I can walk"): stated, the finding is absent
+    bool states = false;   // states the question's finding or its first ("a dent")
+  };
+  std::vector<TopicFindings> topics;  // tables::kTopics
+  text::PhraseTrie sex_words;  // targets: 0 female, 1 male (tables::kSexWords)
+  text::PhraseTrie severity_words;  // targets: a 0-10 score (tables::kSeverityWords)
+  int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
+  int fever = -1;                // finding index of fever, read from a temperature too
+  std::vector<std::pair<int, int>> implications;  // finding index -> the one it implies
 };
 
 inline constexpr size_t kNone = static_cast<size_t>(-1);
@@ -61,8 +75,10 @@ struct Block {
   size_t begin = 0, end = 0;
   Value value = Value::yes;  // unknown: about someone else or hypothetical
   bool side_only = false;    // only left/right/both
+  bool topic_only = false;   // only topics ("colour"): "a normal colour" denies them
   size_t cue = kNone;        // token of the cue that negated it or made it unsure
   size_t post = kNone;       // token of a trailing "no" ("chest pain: no")
+  size_t denial = kNone;     // a denial inside the phrase ("foot does not change colour")
 };
 
 // Negation and doubt: sets each block's value, cue and post from the cues
@@ -71,13 +87,18 @@ struct Block {
 void assign_polarity(const LexiconData& lex, const Tokens& tokens, std::vector<Block>& blocks,
                      const std::vector<int>& block_at, std::vector<bool>& cue_used);
 
-// Fills u.findings (with negation, uncertainty, sides), u.choices and
-// u.reply. choices may be null (no current question or no choices).
-// events: set to the tokens of clauses that state a past event
-// ("I had a clot 5 years ago"), whose time is not the onset.
+// Fills u.findings (with negation, uncertainty, sides, and who the message
+// is about), u.age, u.choices and u.reply. choices may be null (no current
+// question or no choices). events: set to the tokens of clauses that state a
+// past event ("I had a clot 5 years ago"), whose time is not the onset.
+// used: set for the tokens of the age, which are no other number.
 void analyse(const LexiconData& lex, std::string_view message, const Tokens& tokens,
              const knowledge::Question* current, const ChoiceTable* choices, Understanding& u,
-             std::vector<bool>& events);
+             std::vector<bool>& events, std::vector<bool>& used);
+
+// A 0-10 score said in words ("unbearable", "worst pain of my life",
+// "really bad"), not denied; nullopt when there is none.
+std::optional<double> severity_in_words(const LexiconData& lex, const Tokens& tokens);
 
 // Fills u.severity and u.number, skipping tokens marked used (by time
 // expressions); marks what it reads as used.

@@ -71,6 +71,26 @@ inline constexpr Reply kReplies[] = {
     {"hard to say", Value::unsure, true}, {"hard to tell", Value::unsure, true},
     {"i think maybe", Value::unsure, true}, {"might be", Value::unsure, true},
     {"could be", Value::unsure, true}, {"not too sure", Value::unsure, true},
+    {"can't say", Value::unsure, true}, {"i can't say", Value::unsure, true},
+    {"couldn't say", Value::unsure, true}, {"i couldn't say", Value::unsure, true},
+    {"couldn't tell you", Value::unsure, true}, {"i couldn't tell you", Value::unsure, true},
+    {"can't tell you", Value::unsure, true}, {"haven't checked", Value::unsure, true},
+    {"i haven't checked", Value::unsure, true}, {"haven't looked", Value::unsure, true},
+    {"i haven't looked", Value::unsure, true}, {"haven't tried", Value::unsure, true},
+    {"i haven't tried", Value::unsure, true},
+    {"i don't believe so", Value::no, true}, {"don't believe so", Value::no, true},
+    {"i don't reckon", Value::no, true}, {"don't reckon", Value::no, true},
+    {"i doubt it", Value::no, true}, {"doubt it", Value::no, true},
+    {"not that i'm aware of", Value::no, true}, {"i wouldn't say so", Value::no, true},
+    {"wouldn't say so", Value::no, true}, {"i'd say so", Value::yes, true},
+    {"i would say so", Value::yes, true}, {"i reckon so", Value::yes, true},
+    {"ye", Value::yes, true}, {"yh", Value::yes, true}, {"yas", Value::yes, true},
+    {"hard to judge", Value::unsure, true}, {"too early to tell", Value::unsure, true},
+    {"too hard to tell", Value::unsure, true}, {"can't really tell", Value::unsure, true},
+    {"i can't really tell", Value::unsure, true}, {"can't really say", Value::unsure, true},
+    {"i couldn't honestly say", Value::unsure, true}, {"not sure really", Value::unsure, true},
+    {"i don't know really", Value::unsure, true}, {"we can't tell", Value::unsure, true},
+    {"no way of knowing", Value::unsure, true},
     {"not really sure", Value::unsure, true}, {"i don't remember", Value::unsure, true},
     {"can't remember", Value::unsure, true}, {"who knows", Value::unsure, true},
 };
@@ -85,7 +105,122 @@ inline constexpr std::string_view kBlockers[] = {
     "pill for the pain", "pill for pain", "sleeping pill", "left over",
     "left it",           "right away",    "right now",     "all right",
     "flat footed",       "warm up",       "warming up",    "warmed up",
-    "sticking plaster"};
+    "sticking plaster",  "same temperature", "room temperature", "hot yoga"};
+
+// Words that say the person is a woman or a man whoever they are ("I had a
+// baby ten days ago", "my prostate"); read only when not denied. Not the pill
+// or HRT, which people do not take as saying so.
+struct SexWord {
+  std::string_view phrase;
+  int sex;  // 0 female, 1 male
+};
+// clang-format off
+inline constexpr SexWord kSexWords[] = {
+    {"pregnant", 0}, {"pregnancy", 0}, {"expecting a baby", 0}, {"had a baby", 0},
+    {"had my baby", 0}, {"gave birth", 0}, {"given birth", 0}, {"c section", 0},
+    {"caesarean", 0}, {"cesarean", 0}, {"miscarriage", 0}, {"miscarried", 0},
+    {"menopause", 0}, {"menopausal", 0}, {"hysterectomy", 0}, {"breastfeeding", 0},
+    {"breast feeding", 0}, {"postpartum", 0}, {"post partum", 0}, {"maternity", 0},
+    {"midwife", 0}, {"womb", 0}, {"ovaries", 0}, {"ovarian", 0}, {"endometriosis", 0},
+    {"mum of", 0}, {"mom of", 0}, {"mother of", 0}, {"my periods", 0}, {"my period", 0},
+    {"prostate", 1}, {"vasectomy", 1}, {"testicle", 1}, {"testicles", 1}, {"testicular", 1},
+    {"father of", 1}, {"dad of", 1}};
+// clang-format on
+
+// What a finding is about, named without saying it is wrong ("my breathing",
+// "the waterworks"): read only when said to be fine or denied ("breathing's
+// fine", "no problems with the waterworks"). When a topic may mean several
+// findings, the current question's is taken, else the first; a topic that
+// covers them all ("no injury": no blow, no accident) denies them all; a
+// word that states one of its findings ("a dent") states the question's.
+struct Topic {
+  std::string_view phrase;
+  std::string_view findings[2];
+  bool all = false;
+  bool states = false;  // a word that states one of its findings ("a dent"), present or not
+};
+// clang-format off
+inline constexpr Topic kTopics[] = {
+    {"breathing", {"breathless"}}, {"breath", {"breathless"}}, {"lungs", {"breathless"}},
+    {"chest", {"chest_pain"}}, {"heart", {"fast_heartbeat", "vascular_disease"}},
+    {"heartbeat", {"fast_heartbeat"}}, {"heart rate", {"fast_heartbeat"}},
+    {"pulse", {"fast_heartbeat"}}, {"waterworks", {"saddle_or_bladder"}},
+    {"bladder", {"saddle_or_bladder"}}, {"bowels", {"saddle_or_bladder"}},
+    {"bowel", {"saddle_or_bladder"}}, {"toilet", {"saddle_or_bladder"}},
+    {"peeing", {"saddle_or_bladder"}}, {"weeing", {"saddle_or_bladder"}},
+    {"sugar", {"diabetes"}}, {"sugars", {"diabetes"}}, {"blood sugar", {"diabetes"}},
+    {"pressure", {"vascular_disease"}}, {"blood pressure", {"vascular_disease"}},
+    {"colour", {"cold_pale_foot", "redness"}}, {"color", {"cold_pale_foot", "redness"}},
+    {"knee", {"knee_arthritis"}}, {"my back", {"radiates_from_back"}},
+    {"lower back", {"radiates_from_back"}},
+    {"injury", {"direct_blow", "major_trauma"}, true},
+    {"injuries", {"direct_blow", "major_trauma"}, true},
+    {"trauma", {"direct_blow", "major_trauma"}, true},
+    {"fall", {"major_trauma", "direct_blow"}, true}, {"fell", {"major_trauma", "direct_blow"}, true},
+    {"falls", {"major_trauma", "direct_blow"}, true},
+    {"bump", {"direct_blow"}}, {"bumps", {"direct_blow"}}, {"knocks", {"direct_blow"}},
+    {"size", {"calf_bigger", "calf_swelling"}}, {"shape", {"deformity"}}, {"blood", {"coughing_blood"}},
+    {"dent", {"calf_dent", "pitting_oedema"}, false, true},
+    {"a dip", {"calf_dent", "pitting_oedema"}, false, true},
+    {"a hollow", {"calf_dent", "pitting_oedema"}, false, true},
+    {"dimple", {"pitting_oedema", "calf_dent"}, false, true}};
+// clang-format on
+
+// A finding stated present that states another too, as people use the
+// words: numbness on top of the foot is numbness, easing pain by hanging the
+// leg down is pain at rest.
+struct Implication {
+  std::string_view finding, implies;
+};
+inline constexpr Implication kImplications[] = {
+    {"numb_top_of_foot", "numb_tingling"},
+    {"rest_pain_eased_hanging", "night_or_rest_pain"}};
+
+// How bad the pain is, said in words, as a 0-10 score: read when no number
+// is given. The first phrase found counts. Only severe pain: a milder word
+// ("moderate", "mild") would stop the score being asked and could hide a
+// severe pain the number would show.
+struct SeverityWord {
+  std::string_view phrase;
+  int severity;
+};
+// clang-format off
+inline constexpr SeverityWord kSeverityWords[] = {
+    {"worst pain of my life", 10}, {"worst pain i have ever had", 10},
+    {"worst pain ever", 10}, {"worst pain i have ever", 10}, {"off the scale", 10},
+    {"off the charts", 10}, {"through the roof", 9}, {"unbearable", 9}, {"excruciating", 9},
+    {"agony", 9}, {"agonising", 9}, {"agonizing", 9}, {"unreal", 9}, {"horrendous", 9},
+    {"can't bear it", 9}, {"killing me", 8}, {"really bad", 8}, {"very bad", 8},
+    {"terrible", 8}, {"awful", 8}, {"severe", 8}, {"really painful", 8},
+    {"very painful", 8}, {"so painful", 8}, {"so bad", 8}, {"pretty bad", 7}, {"quite bad", 7}};
+// clang-format on
+
+// Findings of something taken now, which "stopped", "came off" or "finished"
+// after them in the sentence deny ("I was on apixaban but stopped it").
+inline constexpr std::string_view kStoppable[] = {"on_anticoagulants", "hormones"};
+
+// Phrases that say a finding is absent by saying its opposite ("on the
+// mend": not getting worse; "only when I walk": no pain at rest). Not "warm
+// and pink", which may be the foot's good colour or the calf's inflammation.
+struct Opposite {
+  std::string_view phrase, finding;
+};
+// clang-format off
+inline constexpr Opposite kOpposites[] = {
+    {"getting better", "getting_worse"}, {"on the mend", "getting_worse"},
+    {"improving", "getting_worse"}, {"easing off", "getting_worse"},
+    {"settling down", "getting_worse"}, {"better than it was", "getting_worse"},
+    {"only when i walk", "night_or_rest_pain"}, {"only when walking", "night_or_rest_pain"},
+    {"only when i am walking", "night_or_rest_pain"}, {"fine at night", "night_or_rest_pain"},
+    {"sleep fine", "night_or_rest_pain"}, {"fine when i rest", "night_or_rest_pain"},
+    {"never fully goes", "resolves_fully"}, {"always a bit left", "resolves_fully"},
+    {"always some ache left", "resolves_fully"}, {"never goes completely", "resolves_fully"},
+    {"walking fine", "cannot_bear_weight"}, {"walking ok", "cannot_bear_weight"},
+    {"walking normally", "cannot_bear_weight"}, {"walk normally", "cannot_bear_weight"},
+    {"perfectly straight", "deformity"}, {"looks straight", "deformity"},
+    {"lift it fine", "foot_drop"}, {"lifts fine", "foot_drop"}, {"lifts up properly", "foot_drop"},
+    {"tiptoe fine", "cannot_push_off"}, {"up on my toes fine", "cannot_push_off"}};
+// clang-format on
 
 // Findings that are past events; a time said with one dates the event, not
 // the calf pain ("I had a clot 5 years ago"), unless the pain came after it.
@@ -132,8 +267,10 @@ inline constexpr std::string_view kCommandNoise[] = {
     "actually", "thanks", "thank", "you",  "erm",   "hey", "hi"};
 
 // Said before a reply without changing it ("well, yes").
-inline constexpr std::string_view kInterjections[] = {"well", "oh", "um", "umm",  "erm", "hmm",
-                                                      "ah",   "uh", "ok", "okay", "so",  "hmmm"};
+inline constexpr std::string_view kInterjections[] = {
+    "well", "oh",    "um",    "umm",   "erm",    "hmm",  "ah",  "uh",  "ok",   "okay", "so",
+    "hmmm", "goodness", "gosh", "golly", "blimey", "crikey", "ach", "och", "jeez", "lol", "haha",
+    "look", "honestly", "right", "hey"};
 
 struct Cue {
   std::string_view phrase;
@@ -159,7 +296,13 @@ inline constexpr Cue kCues[] = {
     {"without", Value::no, 3, false}, {"denies", Value::no, 3, false},
     {"deny", Value::no, 3, false}, {"denied", Value::no, 3, false},
     {"neither", Value::no, 3, false}, {"nor", Value::no, 3, false}, {"none", Value::no, 3, false},
+    {"nothing", Value::no, 2, false}, {"nobody", Value::no, 2, false},
+    {"no one", Value::no, 2, false}, {"noone", Value::no, 2, false},
+    {"no longer", Value::no, 3, false}, {"came off", Value::no, 2, false},
+    {"stopped taking", Value::no, 2, false},
     {"negative for", Value::no, 3, false}, {"non", Value::no, 0, false},
+    // "why would my chest hurt": a rhetorical question denies.
+    {"why would", Value::no, 4, false}, {"how would", Value::no, 4, false},
     // Family history is not the patient's own ("my mum had a clot").
     {"mum had", Value::unknown, 3, false}, {"mom had", Value::unknown, 3, false},
     {"mother had", Value::unknown, 3, false}, {"dad had", Value::unknown, 3, false},
@@ -174,6 +317,9 @@ inline constexpr Cue kCues[] = {
     {"if there is", Value::unknown, 3, false}, {"if i have", Value::unknown, 3, false},
     {"what if", Value::unknown, 4, false}, {"in case", Value::unknown, 4, false},
     {"look out for", Value::unknown, 3, false}, {"watch out for", Value::unknown, 3, false},
+    {"look for", Value::unknown, 3, false}, {"check for", Value::unknown, 3, false},
+    {"watch for", Value::unknown, 3, false}, {"lookout for", Value::unknown, 3, false},
+    {"eye out for", Value::unknown, 3, false},
 };
 // clang-format on
 
@@ -183,12 +329,33 @@ inline constexpr std::string_view kModifiers[] = {
     "new",     "recent",   "significant", "noticeable", "visible", "major",    "actual",
     "further", "other",    "sudden",      "longer",     "problem", "problems", "issue",
     "issues",  "evidence", "kind",        "sort",       "such",    "serious",  "unusual",
-    "bad",     "previous", "known",       "episodes",   "episode"};
+    "bad",     "previous", "known",       "episodes",   "episode",  "with",     "probs",
+    "trouble", "bother",   "worries",     "complaints", "concerns", "bothers",  "change",
+    "changes", "difference"};
 
 // End a negation's reach.
 inline constexpr std::string_view kScopeBreakers[] = {
     "but", "though",  "although", "however", "except",    "apart",   "yet", "whereas",
-    "and", "because", "while",    "whilst",  "otherwise", "instead", "then"};
+    "and", "because", "while",    "whilst",  "otherwise", "instead", "then",
+    // A doubt about a time or a cause is no doubt about what happened
+    // ("maybe ten days ago after a long drive", "possibly related to the flight").
+    "ago", "related", "connected", "linked", "due", "caused"};
+
+// After a phrase, words that say it is as it should be ("breathing's fine",
+// "sugar's grand"): the finding is absent.
+inline constexpr std::string_view kNormal[] = {
+    "fine", "normal", "ok", "okay", "alright", "grand", "good", "great", "perfect", "healthy",
+    "steady", "sound", "behaving", "unchanged"};
+
+// May follow a word of normality and still end what is said ("heart's fine
+// as far as I know", "breathing's ok btw").
+inline constexpr std::string_view kAfterNormal[] = {"as", "i", "thanks", "thank", "tbh", "btw",
+                                                    "though", "too", "otherwise", "now",
+                                                    "mostly", "apparently", "so", "really"};
+
+// May stand between a phrase and what is said of it ("chest seems fine").
+inline constexpr std::string_view kLinkingVerbs[] = {"r", "seems", "seem", "feels", "feel",
+                                                     "looks", "look", "s", "still", "all"};
 
 // Words that make "left"/"right"/"both" a side of the body.
 inline constexpr std::string_view kLegWords[] = {

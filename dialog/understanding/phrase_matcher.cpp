@@ -4,6 +4,15 @@
 
 namespace calfbot::dialog::text {
 
+namespace {
+
+bool is_denial(std::string_view w) {
+  return w == "not" || w == "no" || w == "never" || w == "nothing" || w == "none" ||
+         w == "without" || w == "nor";
+}
+
+}  // namespace
+
 PhraseTrie::PhraseTrie() { nodes_.emplace_back(); }
 
 int PhraseTrie::child(int node, int id) const {
@@ -60,8 +69,12 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
     }
     node = next;
   }
-  auto& targets = nodes_[static_cast<size_t>(node)].targets;
-  if (std::find(targets.begin(), targets.end(), target) == targets.end()) targets.push_back(target);
+  auto& end_node = nodes_[static_cast<size_t>(node)];
+  if (std::find(end_node.targets.begin(), end_node.targets.end(), target) ==
+      end_node.targets.end()) {
+    end_node.targets.push_back(target);
+  }
+  for (const std::string& st : stems) end_node.denies = end_node.denies || is_denial(st);
   return true;
 }
 
@@ -81,7 +94,8 @@ void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, i
   if (w.ids[j] >= 0) {
     if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best_end, best);
   }
-  if (n.wild >= 0) walk(w, n.wild, j + 1, best_end, best);
+  // A "*" never takes "of": "bottoms of my feet tingle" is no "bottom * tingling".
+  if (n.wild >= 0 && !w.tokens[j].is("of")) walk(w, n.wild, j + 1, best_end, best);
   if ((w.tokens[j].filler || w.tokens[j].side) && node != 0 && skipped < kMaxSkip) {
     advance(w, node, j + 1, best_end, best, skipped + 1);
   }
@@ -100,7 +114,13 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
     size_t end = 0;
     int node = -1;
     advance(w, 0, i, end, node);
-    if (node >= 0) found.push_back({i, end, &nodes_[static_cast<size_t>(node)].targets});
+    if (node < 0) continue;
+    const Node& hit = nodes_[static_cast<size_t>(node)];
+    Match m{i, end, &hit.targets};
+    for (size_t k = i + 1; k + 1 < end && !hit.denies; ++k) {
+      if (is_denial(tokens[k].text)) m.denial = k;
+    }
+    found.push_back(m);
   }
   if (found.size() <= 1) return found;
   std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
@@ -160,6 +180,13 @@ Speller::Speller(const std::vector<std::string>& vocabulary, const std::vector<s
 
 std::optional<std::string> Speller::correct(std::string_view word) const {
   if (word.size() < 5 || known_.count(std::string(word))) return std::nullopt;
+  // An inflection of a known word is spelled right ("swells" is no "spells").
+  if (known_.count(stem(word))) return std::nullopt;
+  // A dropped g: "poundin", "achin", "nothin".
+  if (word.size() > 5 && word.substr(word.size() - 2) == "in") {
+    std::string with_g = std::string(word) + "g";
+    if (known_.count(with_g) || known_.count(stem(with_g))) return with_g;
+  }
   if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return std::nullopt;
   }

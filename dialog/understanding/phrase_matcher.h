@@ -23,7 +23,8 @@ namespace calfbot::dialog::text {
 // match ("pain in chest" = "pain in my chest" = "pain in the chest"), except
 // in a phrase they would leave with one word ("bit by bit", "a little").
 // A side word is skipped too ("lower part of my left calf"), so that the
-// caller can read it as a side.
+// caller can read it as a side. A denial a "*" takes is reported, so that the
+// phrase is read as denied ("thigh is not swollen" for "thigh * swollen").
 class PhraseTrie {
  public:
   PhraseTrie();
@@ -36,6 +37,8 @@ class PhraseTrie {
     size_t begin = 0;  // tokens [begin, end)
     size_t end = 0;
     const std::vector<int>* targets = nullptr;
+    // A denial a "*" took ("foot does not change colour"), or npos.
+    size_t denial = static_cast<size_t>(-1);
   };
   // Non-overlapping matches, chosen longest first (ties: leftmost), returned
   // in message order.
@@ -49,6 +52,7 @@ class PhraseTrie {
     std::vector<std::pair<int, int>> next;  // stem id -> node, sorted by id
     int wild = -1;
     std::vector<int> targets;
+    bool denies = false;  // a phrase ending here has a denial of its own ("leg does not move")
   };
   // The words of one message: stem ids (-1: in no phrase) and skippability.
   struct Words {
@@ -72,7 +76,9 @@ class PhraseTrie {
 // Spelling correction against a vocabulary: a word of 5 or more letters that
 // is not known is replaced by the only vocabulary word at Damerau-Levenshtein
 // distance 1 (deletion, insertion, substitution or transposition). When no
-// word or several words are that close, nothing is corrected.
+// word or several words are that close, nothing is corrected. An inflection
+// of a known word is left alone; a known word with its g dropped ("achin")
+// gets it back.
 class Speller {
  public:
   // vocabulary: words corrections may produce; known: further words that are

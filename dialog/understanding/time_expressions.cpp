@@ -199,6 +199,7 @@ class Scanner {
     } else {
       return std::nullopt;
     }
+    if (is(j, "ish")) ++j;  // "7ish months"
     if (is(j, "of")) ++j;
     if (is(j, "and") && is(j + 1, "a") && is(j + 2, "half")) v += 0.5, j += 3;
     return std::make_pair(v, j - i);
@@ -290,6 +291,15 @@ class Scanner {
     if (is(e, "of") && is(e + 1, "age")) return std::nullopt;
     bool ago = is(e, "ago");
     if (ago) ++e;
+    // "came on over a day or so" says how fast, not when; "for over a week",
+    // ", over a month now" when.
+    if (!ago && i > 1 && word(i - 1) == "over") {
+      static constexpr std::string_view kManner[] = {"on", "up", "worse", "developed", "gradually",
+                                                     "slowly", "crept", "built", "grew", "spread"};
+      for (size_t k = 2; k <= 3 && k <= i; ++k) {
+        if (index_in(kManner, word(i - k)) >= 0) return std::nullopt;
+      }
+    }
     if (*unit < 1 && !ago) {
       // Minutes and hours without "ago" usually measure an episode
       // ("walking for 10 minutes"), unless the onset is named.
@@ -309,7 +319,11 @@ class Scanner {
   // "since the 3rd", "on the twenty first", "3rd of March", "March 3", "since June".
   std::optional<TimeSpan> date_at(size_t i) const {
     const std::string_view w = word(i);
-    const std::string_view prev = i > 0 ? word(i - 1) : std::string_view();
+    std::string_view prev = i > 0 ? word(i - 1) : std::string_view();
+    // "since like April", "since about June".
+    if ((prev == "like" || prev == "about" || prev == "around") && i > 1 && word(i - 2) == "since") {
+      prev = "since";
+    }
     int month = index_in(kMonths, w) + 1;
     if (month > 0) {
       if (auto n = parse_number(t_, i + 1); n && n->value >= 1 && n->value <= 31) {
