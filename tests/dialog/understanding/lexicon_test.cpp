@@ -32,6 +32,9 @@ TEST_F(UnderstandingTest, ImplicationsAndDialect) {
       {"my finger leaves a dent", "pitting_oedema=yes"},
       // "me" for "my" before a part of the body.
       {"I've done me achilles", "loc_lower_calf=yes"},
+      // An object pronoun matches a phrase written with "me"; short misspellings.
+      {"the cramp wakes him up", "cramping_tight=yes woke_at_night=yes for_someone_else=yes male=yes"},
+      {"sudden pain in my rite calf", "onset_sudden=yes side_right=yes side_left=no bilateral=no"},
   });
 }
 
