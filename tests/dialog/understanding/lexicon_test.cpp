@@ -22,6 +22,9 @@ TEST_F(UnderstandingTest, WarningSignsInLayWords) {
       {"numb down below and I can't start peeing", "saddle_or_bladder=yes"},
       {"my shin is bent at a funny angle", "deformity=yes"},
       {"I'm shaking like a leaf and burning up", "fever=yes"},
+      {"a catch on the left side of my chest", "chest_pain=yes"},
+      {"like I'd sat on a hard saddle for hours, but not numb",
+       "saddle_or_bladder=yes numb_tingling=no"},
   });
 }
 
