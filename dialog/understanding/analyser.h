@@ -57,6 +57,8 @@ class Analyser {
   // "my left calf", "on the right", "both legs"; "left" alone when the
   // question is which side. Not "I left work" nor "right now".
   void find_sides();
+  // "side of" a part that is no part of the leg ("the left side of my chest").
+  bool side_of_other(size_t k) const;
   void make_blocks();
   const Block& block_of(const Match& m) const {
     return blocks_[static_cast<size_t>(block_at_[m.begin])];

@@ -132,6 +132,7 @@ void Analyser::find_sides() {
     size_t k = i + 1;
     while (k < n_ && (t_[k].filler || (s == 2 && t_[k].is("of")))) ++k;
     const std::string_view next = k < n_ ? std::string_view(t_[k].text) : "";
+    if (side_of_other(k)) continue;  // "the left side of my chest"
     const bool leg = k < n_ && !t_[k].punct() && in(tables::kLegWords, next);
     bool fire = leg;
     if (!fire && s < 2 && (prev == "the" || prev == "my" || prev == "his" || prev == "her")) {
@@ -158,6 +159,13 @@ void Analyser::find_sides() {
     side_word_[i] = true;
     for (size_t j = i; j < end; ++j) covered_[j] = by_finding_[j] = true;
   }
+}
+
+bool Analyser::side_of_other(size_t k) const {
+  if (k + 1 >= n_ || !(t_[k].is("side") || t_[k].is("sides")) || !t_[k + 1].is("of")) return false;
+  size_t j = k + 2;
+  while (j < n_ && t_[j].filler) ++j;
+  return j < n_ && !t_[j].punct() && !in(tables::kLegWords, t_[j].text);
 }
 
 void Analyser::make_blocks() {

@@ -221,7 +221,9 @@ class Reader {
     }
     if ((pw == "his" || pw == "her") && body_within(i + 1, 2)) third(ps, i);
     if ((pw == "he" || pw == "she") && finding_within(i + 1, 3)) third(ps, i);
-    if (pw == "he" || pw == "she") {
+    // "he", "she", and "him" or "her" as the one things happen to ("the
+    // cramp wakes him up") tell of someone else when nothing tells of the writer.
+    if (pw == "he" || pw == "she" || pw == "him" || pw == "her") {
       weak_ = true;
       if (weak_at_.empty()) weak_at_ = {i, i + 1};
       if (weak_sex_ < 0) weak_sex_ = ps;

@@ -248,6 +248,7 @@ class Scanner {
       return span(static_cast<double>(back_to_weekday(6)), i - 1, i + 1);
     }
     if (auto d = date_at(i)) return d;
+    if (auto d = named_day(i)) return d;
     if (is_plural_unit(w) && (prev == "for" || is(i + 1, "ago"))) {
       double days = w == "days" ? 3 : w == "weeks" ? 14 : w == "months" ? 60 : 730;
       bool ago = is(i + 1, "ago");
@@ -314,6 +315,26 @@ class Scanner {
       if (!named) return std::nullopt;
     }
     return span(v * *unit, i, e, ago ? 1 : 0);
+  }
+
+  // "since Halloween", "after Christmas", "on bonfire night": a day with a name.
+  std::optional<TimeSpan> named_day(size_t i) const {
+    struct Named {
+      std::string_view first, second;
+      int month, day;
+    };
+    static constexpr Named kNamed[] = {
+        {"halloween", "", 10, 31}, {"christmas", "", 12, 25}, {"xmas", "", 12, 25},
+        {"hogmanay", "", 12, 31},  {"valentines", "", 2, 14}, {"boxing", "day", 12, 26},
+        {"bonfire", "night", 11, 5}, {"guy", "fawkes", 11, 5}, {"new", "year", 1, 1},
+        {"new", "years", 1, 1}};
+    for (const Named& d : kNamed) {
+      if (!is(i, d.first) || (!d.second.empty() && !is(i + 1, d.second))) continue;
+      auto back = back_to_date(d.day, d.month);
+      if (!back) return std::nullopt;
+      return span(*back, i, i + (d.second.empty() ? 1 : 2));
+    }
+    return std::nullopt;
   }
 
   // "since the 3rd", "on the twenty first", "3rd of March", "March 3", "since June".

@@ -22,6 +22,9 @@ TEST_F(UnderstandingTest, WarningSignsInLayWords) {
       {"numb down below and I can't start peeing", "saddle_or_bladder=yes"},
       {"my shin is bent at a funny angle", "deformity=yes"},
       {"I'm shaking like a leaf and burning up", "fever=yes"},
+      {"a catch on the left side of my chest", "chest_pain=yes"},
+      {"like I'd sat on a hard saddle for hours, but not numb",
+       "saddle_or_bladder=yes numb_tingling=no"},
   });
 }
 
@@ -32,6 +35,9 @@ TEST_F(UnderstandingTest, ImplicationsAndDialect) {
       {"my finger leaves a dent", "pitting_oedema=yes"},
       // "me" for "my" before a part of the body.
       {"I've done me achilles", "loc_lower_calf=yes"},
+      // An object pronoun matches a phrase written with "me"; short misspellings.
+      {"the cramp wakes him up", "cramping_tight=yes woke_at_night=yes for_someone_else=yes male=yes"},
+      {"sudden pain in my rite calf", "onset_sudden=yes side_right=yes side_left=no bilateral=no"},
   });
 }
 

@@ -278,6 +278,7 @@ TEST_F(UnderstandingTest, TimeExpressions) {
       {"walking for 10 minutes", ""},
       {"it came on over a day or so", "onset_gradual=yes"},
       {"won't go away, over a month now", "days=30"},
+      {"aching since christmas", "aching_dull=yes days=77"},
       {"since like june", "days=284"},
       {"for 5ish weeks", "days=35"},
       {"I'm 54 years old", "age=54"},
