@@ -32,6 +32,15 @@ std::vector<int> findings_of(const knowledge::Knowledge& kb, const knowledge::Mo
   return out;
 }
 
+// The finding indexes a predicate reads, each once.
+void read_findings(const knowledge::Predicate& p, std::vector<int>& out) {
+  if (p.kind == knowledge::Predicate::Kind::finding && p.finding >= 0 &&
+      std::find(out.begin(), out.end(), p.finding) == out.end()) {
+    out.push_back(p.finding);
+  }
+  for (const auto& c : p.children) read_findings(c, out);
+}
+
 }  // namespace
 
 int questions_asked(const State& s) {
@@ -58,6 +67,37 @@ Planner::Planner(const knowledge::Knowledge& kb, const knowledge::Model& model)
     a.informs = findings_of(kb, model, q);
     asks_.push_back(std::move(a));
   }
+  asking_.resize(kb.findings.size());
+  for (size_t i = 0; i < asks_.size(); ++i) {
+    for (const Read& r : asks_[i].reads) {
+      if (r.index >= 0) asking_[static_cast<size_t>(r.index)].push_back(i);
+    }
+  }
+  for (const auto& rule : kb.red_flags) {
+    if (rule.level != knowledge::Triage::emergency) continue;
+    EmergencyRule e{&rule, {}};
+    read_findings(rule.when, e.findings);
+    emergencies_.push_back(std::move(e));
+  }
+}
+
+std::vector<bool> Planner::one_short(const Facts& facts) const {
+  std::vector<bool> out(kb_.questions.size(), false);
+  Facts trial = facts;
+  for (const auto& e : emergencies_) {
+    const bool started = std::any_of(e.findings.begin(), e.findings.end(),
+                                     [&](int f) { return facts.at(f) == Value::yes; });
+    if (!started || holds(e.rule->when, facts, false)) continue;
+    for (int f : e.findings) {
+      if (facts.at(f) != Value::unknown) continue;
+      trial.set(f, Value::yes);
+      const bool would = holds(e.rule->when, trial, false);
+      trial.set(f, Value::unknown);
+      if (!would) continue;
+      for (size_t q : asking_[static_cast<size_t>(f)]) out[q] = true;
+    }
+  }
+  return out;
 }
 
 bool Planner::answered(size_t i, const Facts& facts) const {
@@ -104,10 +144,12 @@ Plan Planner::next(const Facts& facts, const EngineSettings& settings) const {
     if (e < 0) e = !answered(i, facts) && holds(kb.questions[i].ask_if, facts, false) ? 1 : 0;
     return e == 1;
   };
-  // A must: asked in every conversation (always_ask), or once its must_if holds.
+  // A must: asked in every conversation (always_ask), once its must_if
+  // holds, or when an emergency rule is one finding short on it.
+  const std::vector<bool> short_on = one_short(facts);
   auto must = [&](size_t i) {
     const Question& q = kb.questions[i];
-    return q.always_ask || (q.must_if && holds(*q.must_if, facts, false));
+    return q.always_ask || short_on[i] || (q.must_if && holds(*q.must_if, facts, false));
   };
   int must_ask = 0;
   for (size_t i = 0; i < kb.questions.size(); ++i) {

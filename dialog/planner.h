@@ -47,6 +47,20 @@ class Planner {
   // Whether what the patient has said already answers question i.
   bool answered(size_t i, const Facts& facts) const;
 
+  // The questions an emergency rule is one finding short on: the rule would
+  // hold were that unknown finding present, and the story already has
+  // another of the rule's findings. Such a question is a must, whatever its
+  // must_if says: a warning sign the story points at is always asked.
+  std::vector<bool> one_short(const Facts& facts) const;
+
+  // Per emergency rule: the finding indexes it reads.
+  struct EmergencyRule {
+    const knowledge::RedFlagRule* rule;
+    std::vector<int> findings;
+  };
+  std::vector<EmergencyRule> emergencies_;
+  std::vector<std::vector<size_t>> asking_;  // finding index -> questions that ask about it
+
   const knowledge::Knowledge& kb_;
   const knowledge::Model& model_;
   std::vector<Asks> asks_;  // per Knowledge::questions
