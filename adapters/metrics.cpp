@@ -67,9 +67,9 @@ void Metrics::record_turn(double seconds, const std::vector<nlohmann::json>& out
   }
 }
 
-void Metrics::record_error(const std::string& code) {
+void Metrics::record_error(bot::Code code) {
   std::lock_guard lock(mu_);
-  errors_[code]++;
+  errors_[std::string(bot::to_string(code))]++;
 }
 
 void Metrics::record_commit(size_t writes, double seconds) {

@@ -10,7 +10,7 @@ namespace {
 
 constexpr size_t kMaxTokenBytes = 256;
 
-bot::Error bad(const std::string& detail) { return bot::Error{"bad_message", detail}; }
+bot::Error bad(const std::string& detail) { return bot::Error{bot::Code::bad_message, detail}; }
 
 }  // namespace
 
@@ -98,7 +98,7 @@ bot::Result<ClientMessage> parse_chat_message(std::string_view text) {
     if (!input) return input.error();
     return ClientMessage(ClientInput{std::move(*input)});
   }
-  return bot::Error{"unknown_type", ""};
+  return bot::Error{bot::Code::unknown_type, ""};
 }
 
 json session_message(const std::string& token, const std::string& session_id, bool resumed,

@@ -37,7 +37,7 @@ bool RestApi::owns(const HttpRequest& req) {
 void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
   const std::string prefix = kPrefix;
   if (req.path == prefix) {
-    if (req.method != "POST") return done(error_response("method_not_allowed"));
+    if (req.method != "POST") return done(error_response(bot::Code::method_not_allowed));
     return start(req, std::move(done));
   }
   // /v1/conversations/{id} or /v1/conversations/{id}/messages
@@ -45,18 +45,18 @@ void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> d
   size_t slash = rest.find('/');
   std::string id = rest.substr(0, slash);
   std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
-  if (id.empty() || (tail != "" && tail != "/messages")) return done(error_response("not_found"));
+  if (id.empty() || (tail != "" && tail != "/messages")) return done(error_response(bot::Code::not_found));
   bool messages = tail == "/messages";
   bool get = req.method == "GET" || req.method == "HEAD";  // HEAD: the same, without the body
   if (!get && !(messages && req.method == "POST")) {
-    return done(error_response("method_not_allowed"));
+    return done(error_response(bot::Code::method_not_allowed));
   }
   std::string token = bearer_token(req);
-  if (token.empty()) return done(error_response("missing_token"));
+  if (token.empty()) return done(error_response(bot::Code::missing_token));
   // The token is the authority; the id in the path must name the same session.
   auto actual = service_.session_id(token);
   if (!actual) return done(from_error(actual.error()));
-  if (*actual != id) return done(error_response("unknown_session"));
+  if (*actual != id) return done(error_response(bot::Code::unknown_session));
   if (req.method == "POST") return post(id, token, req, std::move(done));
   done(messages ? transcript(id, token, req) : summary(id, token));
 }
@@ -66,14 +66,14 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
   if (!req.body.empty()) {
     json j = json::parse(req.body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-      return done(error_response("bad_message", "the body must be a JSON object (or empty)"));
+      return done(error_response(bot::Code::bad_message, "the body must be a JSON object (or empty)"));
     }
     for (const auto& [k, v] : j.items()) {
       if (k != "external_user") {
-        return done(error_response("bad_message", "unknown field '" + k + "'"));
+        return done(error_response(bot::Code::bad_message, "unknown field '" + k + "'"));
       }
       if (!v.is_string() || v.get<std::string>().size() > kMaxExternalUser) {
-        return done(error_response("bad_message",
+        return done(error_response(bot::Code::bad_message,
                                    "'external_user' must be a string of at most 200 bytes"));
       }
       channel.external_user = v.get<std::string>();
@@ -81,7 +81,7 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
   }
   if (allow_new_conversation_ && !allow_new_conversation_(req.remote_address)) {
     log_.warn("too_many_conversations", {{"address", req.remote_address}});
-    return done(error_response("too_many_conversations"));
+    return done(error_response(bot::Code::too_many_conversations));
   }
   service_.start(channel, [this, done = std::move(done)](bot::Result<bot::Started> r) {
     if (!r) {
@@ -147,7 +147,7 @@ HttpResponse RestApi::transcript(const std::string& id, const std::string& token
   std::string a = query_value(req.query, "after");
   if (!a.empty()) {
     if (a.size() > 9 || a.find_first_not_of("0123456789") != std::string::npos) {
-      return error_response("bad_message", "'after' must be a whole number from 0");
+      return error_response(bot::Code::bad_message, "'after' must be a whole number from 0");
     }
     after = std::stoi(a);
   }

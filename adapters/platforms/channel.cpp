@@ -213,8 +213,9 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
   }
   service_.post(w->state.token, input, [this, w](auto r) {
     if (r) return finish(w, std::move(r->messages));
-    const std::string& code = r.error().code;
-    if ((code == "session_expired" || code == "unknown_session") && w->messages.empty()) {
+    const bot::Code code = r.error().code;
+    if ((code == bot::Code::session_expired || code == bot::Code::unknown_session) &&
+        w->messages.empty()) {
       bool fresh_start = is_command(w->e, "start") || is_command(w->e, "restart");
       return start_session(w, !fresh_start);
     }

@@ -60,7 +60,7 @@ json keyboard(const json& question) {
 bot::Result<Parsed> parse_update(const std::string& body) {
   json u = json::parse(body, nullptr, false);
   if (!u.is_object() || !u.contains("update_id") || !u["update_id"].is_number_integer()) {
-    return bot::Error("bad_payload", "not a Telegram Update (no integer update_id)");
+    return bot::Error(bot::Code::bad_payload, "not a Telegram Update (no integer update_id)");
   }
   Parsed p;
   Inbound e;
@@ -111,7 +111,7 @@ bot::Result<Parsed> parse_update(const std::string& body) {
     }
     return p;
   }
-  if (e.user.empty()) return bot::Error("bad_payload", "the update names no chat");
+  if (e.user.empty()) return bot::Error(bot::Code::bad_payload, "the update names no chat");
   p.events.push_back(std::move(e));
   return p;
 }

@@ -47,7 +47,7 @@ bot::Result<Parsed> parse_webhook(const Params& form) {
     if (k == "OptOutType") opt_out = v;
   }
   if (sid.empty() || from.empty()) {
-    return bot::Error("bad_payload", "not a Twilio message webhook (no MessageSid or From)");
+    return bot::Error(bot::Code::bad_payload, "not a Twilio message webhook (no MessageSid or From)");
   }
   Inbound e;
   e.event_id = sid;

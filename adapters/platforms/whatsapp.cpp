@@ -90,7 +90,7 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
   json w = json::parse(body, nullptr, false);
   if (!w.is_object() || text_field(w, "object") != "whatsapp_business_account" ||
       !w.contains("entry") || !w["entry"].is_array()) {
-    return bot::Error("bad_payload", "not a WhatsApp Business Account webhook");
+    return bot::Error(bot::Code::bad_payload, "not a WhatsApp Business Account webhook");
   }
   Parsed p;
   for (const auto& entry : w["entry"]) {
@@ -136,7 +136,7 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
           e.kind = Inbound::Kind::unsupported;
         }
         if (e.event_id.empty() || e.user.empty()) {
-          return bot::Error("bad_payload", "a message without id or from");
+          return bot::Error(bot::Code::bad_payload, "a message without id or from");
         }
         p.events.push_back(std::move(e));
       }

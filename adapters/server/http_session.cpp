@@ -80,14 +80,14 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit || ec == http::error::header_limit ||
       ec == http::error::buffer_overflow) {
     closing_ = true;
-    return send(error_response("too_large"));
+    return send(error_response(bot::Code::too_large));
   }
   if (ec) return;  // timeout, reset, cancelled by go_away: the connection ends
   Request req = parser_->release();
   if (!slot_.admitted()) {
     version_ = req.version();
     head_ = false;
-    return send(error_response(state_->shutting_down() ? "shutting_down" : "server_busy"));
+    return send(error_response(state_->shutting_down() ? bot::Code::shutting_down : bot::Code::server_busy));
   }
   if (beast::websocket::is_upgrade(req)) {
     bool chat = req.target().substr(0, req.target().find('?')) == "/v1/chat";
@@ -99,7 +99,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     version_ = req.version();
     head_ = false;
     closing_ = true;
-    return send(error_response(chat ? "shutting_down" : "not_found"));
+    return send(error_response(chat ? bot::Code::shutting_down : bot::Code::not_found));
   }
   handle(std::move(req));
 }
@@ -109,8 +109,8 @@ void HttpSession::handle(Request&& req) {
   keep_alive_ = req.keep_alive();
   head_ = req.method() == http::verb::head;
   if (!limiter_.allow(RateLimiter::Clock::now())) {
-    state_->metrics().record_error("rate_limited");
-    return send(error_response("rate_limited"));
+    state_->metrics().record_error(bot::Code::rate_limited);
+    return send(error_response(bot::Code::rate_limited));
   }
   HttpRequest r;
   // HEAD goes to the routes as HEAD (each answers it like GET; a clinic link

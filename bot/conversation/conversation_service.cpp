@@ -178,14 +178,14 @@ size_t ConversationService::cached_sessions() const {
 void ConversationService::start(const Channel& channel, Callback<Started> done) {
   auto token_bytes = random_bytes(32);
   auto id_bytes = random_bytes(16);
-  if (!token_bytes || !id_bytes) return done(Error{"internal_error", "RAND_bytes failed"});
+  if (!token_bytes || !id_bytes) return done(Error{Code::internal_error, "RAND_bytes failed"});
   std::string token = base64url(*token_bytes);
   int64_t t = now();
   dialog::StepResult step;
   try {
     step = engine_.start(t);
   } catch (const std::exception& e) {
-    return done(Error{"internal_error", std::string("engine start: ") + e.what()});
+    return done(Error{Code::internal_error, std::string("engine start: ") + e.what()});
   }
   SessionRecord r;
   r.id = hex(*id_bytes);
@@ -222,16 +222,16 @@ Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_f
   }
   auto found = store_.find_by_token_hash(token_hash);
   if (!found) return found.error();
-  if (!*found) return Error{"unknown_session", "no session has this token"};
+  if (!*found) return Error{Code::unknown_session, "no session has this token"};
   SessionRecord& r = **found;
   if (r.phase == "expired" && !allow_expired) {
-    return Error{"session_expired", "session " + r.id + " has expired"};
+    return Error{Code::session_expired, "session " + r.id + " has expired"};
   }
   auto entry = std::make_shared<Entry>();
   try {
     entry->state = dialog::state_from_json(json::parse(r.state_json));
   } catch (const std::exception& e) {
-    return Error{"internal_error", "session " + r.id + ": stored state unreadable: " + e.what()};
+    return Error{Code::internal_error, "session " + r.id + ": stored state unreadable: " + e.what()};
   }
   r.state_json = {};
   entry->record = std::move(r);
@@ -263,7 +263,7 @@ void ConversationService::enqueue(const std::shared_ptr<Entry>& entry, Job job) 
     std::lock_guard lock(entry->mu);
     if (job.kind == Job::Kind::input &&
         entry->jobs.size() >= static_cast<size_t>(options_.max_pending_per_session)) {
-      job.done(Error{"rate_limited", "too many messages waiting in session " + entry->record.id});
+      job.done(Error{Code::rate_limited, "too many messages waiting in session " + entry->record.id});
       return;
     }
     entry->jobs.push_back(std::move(job));
@@ -313,7 +313,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
   if (r.phase == "expired") {
-    job.done(Error{"session_expired", "session " + r.id + " has expired"});
+    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
     return finish_job(entry);
   }
   int64_t t = now();
@@ -322,7 +322,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   try {
     step = engine_.step(state, job.input);
   } catch (const std::exception& e) {
-    job.done(Error{"internal_error", "session " + r.id + ": engine step: " + e.what()});
+    job.done(Error{Code::internal_error, "session " + r.id + ": engine step: " + e.what()});
     return finish_job(entry);
   }
   r.inputs += 1;
@@ -367,7 +367,7 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
     r = entry->record;
   }
   if (r.phase == "expired") {
-    job.done(Error{"session_expired", "session " + r.id + " has expired"});
+    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
   } else {
     auto messages = job.with_patient
                         ? with_patient_messages(store_.messages(r.id, job.last_seq, true))
@@ -387,7 +387,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   dialog::State& state = snapshot.second;
   int64_t t = now();
   if (r.phase == "expired" || r.expires_unix > t) {  // touched since the sweep looked
-    job.done(Error{"not_due", ""});
+    job.done(Error{Code::not_due, ""});
     return finish_job(entry);
   }
   std::vector<dialog::Message> messages;

@@ -60,7 +60,7 @@ constexpr const char* kSessionColumns =
     "triage, knowledge_version, last_seq, inputs";
 
 Error unavailable(const std::string& what, const std::exception& e) {
-  return Error{"store_unavailable", what + ": " + e.what()};
+  return Error{Code::store_unavailable, what + ": " + e.what()};
 }
 
 SessionRecord read_session(SQLite::Statement& q) {
@@ -137,7 +137,7 @@ class SqliteSessionStore final : public SessionStore {
         return;
       }
     }
-    done(Error{"store_overloaded", "the write queue is full or the store is closing"});
+    done(Error{Code::store_overloaded, "the write queue is full or the store is closing"});
   }
 
   Result<std::optional<SessionRecord>> find_by_token_hash(const std::string& token_hash) override {
@@ -416,7 +416,7 @@ class SqliteSessionStore final : public SessionStore {
 
 Result<std::unique_ptr<SessionStore>> open_sqlite_store(const SqliteStoreOptions& options) {
   if (options.path.empty() || options.path == ":memory:") {
-    return Error{"store_unavailable", "the session store needs a file path, not ':memory:'"};
+    return Error{Code::store_unavailable, "the session store needs a file path, not ':memory:'"};
   }
   try {
     return std::unique_ptr<SessionStore>(std::make_unique<SqliteSessionStore>(options));

@@ -9,7 +9,7 @@ namespace {
 
 std::string error_of(std::string_view text) {
   auto r = parse_chat_message(text);
-  return r ? "" : r.error().code + ": " + r.error().detail;
+  return r ? "" : std::string(bot::to_string(r.error().code)) + ": " + r.error().detail;
 }
 
 TEST(ChatProtocol, Hello) {

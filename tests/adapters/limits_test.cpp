@@ -60,21 +60,18 @@ TEST(OriginPolicy, Refused) {
   EXPECT_FALSE(origin_allowed("http://127.0.0.1:9001", "127.0.0.1:9000", allowed));
 }
 
-TEST(Errors, EveryCodeMapsToAStatusAndText) {
-  EXPECT_EQ(error_spec("unknown_session").http_status, 404);
-  EXPECT_EQ(error_spec("session_expired").http_status, 410);
-  EXPECT_EQ(error_spec("rate_limited").http_status, 429);
-  EXPECT_EQ(error_spec("too_large").http_status, 413);
-  EXPECT_EQ(error_spec("store_unavailable").http_status, 503);
-  EXPECT_EQ(error_spec("no such code").code, "internal_error");
-  HttpResponse r = error_response("missing_token");
+TEST(Errors, AResponseHasTheStatusAndTextOfItsCode) {
+  HttpResponse r = error_response(bot::Code::missing_token);
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(nlohmann::json::parse(r.body),
             (nlohmann::json{{"type", "error"},
                             {"code", "missing_token"},
                             {"text", "Send the conversation's token as the header "
                                      "'Authorization: Bearer <token>'."}}));
-  EXPECT_EQ(error_json("bad_message", "detail")["text"], "detail");
+  EXPECT_EQ(error_json(bot::Code::bad_message, "detail")["text"], "detail");
+  EXPECT_EQ(error_response(bot::Code::session_expired).status, 410);
+  // A code no HTTP API answers (an engine refusal) is a server error if it ever gets there.
+  EXPECT_EQ(error_response(bot::Code::empty_message).status, 500);
 }
 
 TEST(Metrics, PrometheusText) {
@@ -84,7 +81,7 @@ TEST(Metrics, PrometheusText) {
                         nlohmann::json{{"type", "question"}}});
   m.record_turn(2.0, {});
   m.record_commit(3, 0.001);
-  m.record_error("rate_limited");
+  m.record_error(bot::Code::rate_limited);
   std::string text = m.render();
   for (const char* line : {
            "# TYPE calfbot_turns_total counter\ncalfbot_turns_total 2\n",

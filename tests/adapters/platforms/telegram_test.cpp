@@ -64,16 +64,16 @@ TEST(Telegram, SkipsGroupsAndEditsAndMarksStickersUnsupported) {
 }
 
 TEST(Telegram, RejectsWhatIsNotAnUpdate) {
-  EXPECT_EQ(parse_update("not json").error().code, "bad_payload");
-  EXPECT_EQ(parse_update(R"({"message":{}})").error().code, "bad_payload");
-  EXPECT_EQ(parse_update(R"({"update_id":"1"})").error().code, "bad_payload");
+  EXPECT_EQ(parse_update("not json").error().code, bot::Code::bad_payload);
+  EXPECT_EQ(parse_update(R"({"message":{}})").error().code, bot::Code::bad_payload);
+  EXPECT_EQ(parse_update(R"({"update_id":"1"})").error().code, bot::Code::bad_payload);
 }
 
 // Found by fuzz_telegram: fields of another type than the Bot API's threw
 // out of the parser. Each is skipped or refused instead.
 TEST(Telegram, FieldsOfTheWrongTypeAreRefusedNotThrown) {
   EXPECT_EQ(parse_update(R"({"update_id":1,"callback_query":{"id":5,"message":3,"from":{"id":[]}}})")
-                .error().code, "bad_payload");
+                .error().code, bot::Code::bad_payload);
   EXPECT_EQ(parse_update(R"({"update_id":1,"message":{"chat":7,"text":"hi"}})")->skipped,
             std::vector<std::string>{"message in a unknown chat"});
   EXPECT_EQ(parse_update(R"({"update_id":1,"message":{"chat":{"type":2,"id":9}}})")->skipped,

@@ -36,7 +36,7 @@ TEST(TwilioSms, Keywords) {
   EXPECT_EQ(with_body("Restart").value, "restart");
   EXPECT_EQ(with_body("please stop the pain").kind, Inbound::Kind::text);
   EXPECT_EQ(with_body("yes").kind, Inbound::Kind::text);
-  EXPECT_EQ(parse_webhook({{"Body", "x"}}).error().code, "bad_payload");
+  EXPECT_EQ(parse_webhook({{"Body", "x"}}).error().code, bot::Code::bad_payload);
 }
 
 TEST(TwilioSms, ChoicesAreNumberedText) {

@@ -62,14 +62,14 @@ TEST(WhatsApp, OtherPhoneNumbersAndBadPayloads) {
   auto p = parse_webhook(fixture("whatsapp_text.json"), "999");
   ASSERT_TRUE(p);
   EXPECT_TRUE(p->events.empty());
-  EXPECT_EQ(parse_webhook("{}", kPhoneId).error().code, "bad_payload");
-  EXPECT_EQ(parse_webhook("[", kPhoneId).error().code, "bad_payload");
+  EXPECT_EQ(parse_webhook("{}", kPhoneId).error().code, bot::Code::bad_payload);
+  EXPECT_EQ(parse_webhook("[", kPhoneId).error().code, bot::Code::bad_payload);
 }
 
 // Found by fuzz_whatsapp: fields of another type than the Cloud API's threw
 // out of the parser. Each is refused or skipped instead.
 TEST(WhatsApp, FieldsOfTheWrongTypeAreRefusedNotThrown) {
-  EXPECT_EQ(parse_webhook(R"({"object": 16505})", kPhoneId).error().code, "bad_payload");
+  EXPECT_EQ(parse_webhook(R"({"object": 16505})", kPhoneId).error().code, bot::Code::bad_payload);
   auto p = parse_webhook(R"({"object":"whatsapp_business_account","entry":[{"changes":[
       {"field":7},{"field":"messages","value":3},
       {"field":"messages","value":{"metadata":{"phone_number_id":")" + std::string(kPhoneId) + R"("},
@@ -81,7 +81,7 @@ TEST(WhatsApp, FieldsOfTheWrongTypeAreRefusedNotThrown) {
   EXPECT_EQ(parse_webhook(R"({"object":"whatsapp_business_account","entry":[{"changes":[
       {"field":"messages","value":{"metadata":{"phone_number_id":")" + std::string(kPhoneId) + R"("},
        "messages":[{"id":5,"from":"447700900123","type":"text"}]}}]}]})", kPhoneId)
-                .error().code, "bad_payload");
+                .error().code, bot::Code::bad_payload);
 }
 
 json question(const std::string& answer_type, std::vector<std::pair<std::string, std::string>> choices) {

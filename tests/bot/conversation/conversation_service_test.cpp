@@ -107,9 +107,9 @@ TEST(ConversationService, UnknownTokenIsAnError) {
   TempDb db;
   auto store = db.open();
   ConversationService service(engine(), *store, {});
-  EXPECT_EQ(say(service, "nope", "hello").error().code, "unknown_session");
-  EXPECT_EQ(resume(service, "nope", 0).error().code, "unknown_session");
-  EXPECT_EQ(service.summary("nope").error().code, "unknown_session");
+  EXPECT_EQ(say(service, "nope", "hello").error().code, bot::Code::unknown_session);
+  EXPECT_EQ(resume(service, "nope", 0).error().code, bot::Code::unknown_session);
+  EXPECT_EQ(service.summary("nope").error().code, bot::Code::unknown_session);
 }
 
 TEST(ConversationService, AfterARestartTheSessionResumesAtTheSameQuestion) {
@@ -185,7 +185,7 @@ TEST(ConversationService, FailedWriteChangesNothing) {
   store.fail_next(1);
   auto failed = say(service, s.token, "my calf hurts");
   ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().code, "store_unavailable");
+  EXPECT_EQ(failed.error().code, bot::Code::store_unavailable);
   EXPECT_EQ(service.summary(s.token)->last_seq, 2);
   auto ok = say(service, s.token, "my calf hurts");
   ASSERT_TRUE(ok);
@@ -206,7 +206,7 @@ TEST(ConversationService, TooManyWaitingInputsAreRateLimited) {
     service.post(s.token, dialog::Input{dialog::Input::Kind::text, "unsure", 0, 0},
                  [&](Result<Delivery> r) {
                    std::lock_guard lock(mu);
-                   codes.push_back(r ? "ok" : r.error().code);
+                   codes.push_back(r ? "ok" : std::string(to_string(r.error().code)));
                  });
   }
   EXPECT_EQ(store.held(), 1u) << "one write in flight; three wait behind it";
@@ -238,8 +238,8 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   EXPECT_EQ(*service.expire_idle(), 2);
   EXPECT_EQ(expired.size(), 2u);
   EXPECT_EQ(service.cached_sessions(), 0u);
-  EXPECT_EQ(say(service, urgent.token, "hello").error().code, "session_expired");
-  EXPECT_EQ(resume(service, calm.token, 0).error().code, "session_expired");
+  EXPECT_EQ(say(service, urgent.token, "hello").error().code, bot::Code::session_expired);
+  EXPECT_EQ(resume(service, calm.token, 0).error().code, bot::Code::session_expired);
   auto t = service.transcript(urgent.token, esc->last_seq);
   ASSERT_TRUE(t);
   ASSERT_EQ(t->size(), 1u);
@@ -316,7 +316,7 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   now += 61;
   EXPECT_EQ(*service.expire_idle(), 1) << "only the web conversation expires";
   EXPECT_EQ(service.cached_sessions(), 0u) << "the idle link conversation is dropped from memory";
-  EXPECT_EQ(say(service, web.token, "hello").error().code, "session_expired");
+  EXPECT_EQ(say(service, web.token, "hello").error().code, bot::Code::session_expired);
   // the patient comes back: read back from the store where it was
   auto back = resume(service, link.token, 0);
   ASSERT_TRUE(back);
@@ -325,7 +325,7 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   EXPECT_EQ(service.cached_sessions(), 1u);
   now += 3600;
   EXPECT_EQ(*service.expire_idle(), 1) << "and expires at its own time";
-  EXPECT_EQ(resume(service, link.token, 0).error().code, "session_expired");
+  EXPECT_EQ(resume(service, link.token, 0).error().code, bot::Code::session_expired);
 }
 
 TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) {

@@ -38,7 +38,7 @@ class FakeStore : public SessionStore {
     if (fail_next_ > 0) {
       --fail_next_;
       lock.unlock();
-      return done(Error{"store_unavailable", "fake failure"});
+      return done(Error{Code::store_unavailable, "fake failure"});
     }
     if (hold_) {
       held_.push_back([this, w = std::move(w), done = std::move(done)]() mutable {
@@ -134,7 +134,7 @@ Result<T> wait(std::function<void(ConversationService::Callback<T>)> call) {
 
 inline Started start(ConversationService& s, const std::string& channel = "test") {
   auto r = wait<Started>([&](auto cb) { s.start(Channel{channel, ""}, cb); });
-  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().code);
+  EXPECT_TRUE(r.has_value()) << (r ? "" : std::string(to_string(r.error().code)));
   return *r;
 }
 

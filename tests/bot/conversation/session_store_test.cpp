@@ -257,7 +257,7 @@ TEST(SessionStore, FullQueueIsOverloadedNotBlocked) {
   store->write(session_write("d", 1), [&](Status s) { third = s; });
   ASSERT_TRUE(third.has_value()) << "a full queue answers at once";
   ASSERT_FALSE(*third);
-  EXPECT_EQ(third->error().code, "store_overloaded");
+  EXPECT_EQ(third->error().code, bot::Code::store_overloaded);
   blocked.release();
   store->flush();
   EXPECT_EQ(ok, 2);
@@ -272,9 +272,9 @@ TEST(SessionStore, OneBadWriteFailsAloneInItsBatch) {
   std::vector<std::string> results(3);
   SessionWrite bad = session_write("bad", 1);
   bad.session.phase = "no such phase";  // violates the CHECK constraint
-  store->write(session_write("good1", 1), [&](Status s) { results[0] = s ? "ok" : s.error().code; });
-  store->write(bad, [&](Status s) { results[1] = s ? "ok" : s.error().code; });
-  store->write(session_write("good2", 1), [&](Status s) { results[2] = s ? "ok" : s.error().code; });
+  store->write(session_write("good1", 1), [&](Status s) { results[0] = s ? "ok" : std::string(to_string(s.error().code)); });
+  store->write(bad, [&](Status s) { results[1] = s ? "ok" : std::string(to_string(s.error().code)); });
+  store->write(session_write("good2", 1), [&](Status s) { results[2] = s ? "ok" : std::string(to_string(s.error().code)); });
   blocked.release();
   store->flush();
   EXPECT_EQ(results, (std::vector<std::string>{"ok", "store_unavailable", "ok"}));
@@ -320,7 +320,7 @@ TEST(SessionStore, MemoryDatabaseIsRefused) {
   o.path = ":memory:";
   auto r = open_sqlite_store(o);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "store_unavailable");
+  EXPECT_EQ(r.error().code, bot::Code::store_unavailable);
 }
 
 TEST(SessionStore, UnopenableFileIsAnError) {
@@ -328,7 +328,7 @@ TEST(SessionStore, UnopenableFileIsAnError) {
   o.path = "/nonexistent-dir/calfbot.db";
   auto r = open_sqlite_store(o);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "store_unavailable");
+  EXPECT_EQ(r.error().code, bot::Code::store_unavailable);
   EXPECT_NE(r.error().detail.find("/nonexistent-dir/calfbot.db"), std::string::npos);
 }
 
