@@ -14,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "bot/error.h"
+#include "dialog/message.h"
 
 namespace calfbot::adapters {
 
@@ -57,7 +58,7 @@ class Metrics {
   // A committed patient turn, on any channel (ServiceOptions::on_turn): its
   // latency (input posted to durable) and the bot messages, whose
   // escalations are counted by level.
-  void record_turn(double seconds, const std::vector<nlohmann::json>& outputs);
+  void record_turn(double seconds, const std::vector<dialog::Message>& outputs);
   // An error code sent to a client.
   void record_error(bot::Code code);
   // A store commit (SqliteStoreOptions::on_commit).

@@ -12,8 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "dialog/message.h"
 #include "dialog/state.h"
 
 namespace calfbot::knowledge {
@@ -51,11 +50,8 @@ struct EngineSettings {
   double min_information = 0.03;  // bits; a question worth less is not asked
 };
 
-// One bot message in the wire format shared by `calfbot chat --json`, the
-// WebSocket and REST channels (docs/protocol.md): an object with "type" of
-// "question", "escalation", "outcome", "info" or "error".
-using Message = nlohmann::json;
-
+// The state after a step, and the bot's messages (dialog/message.h), each
+// with its seq.
 struct StepResult {
   State state;
   std::vector<Message> outputs;

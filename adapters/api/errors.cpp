@@ -2,13 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/message_json.h"
+
 namespace calfbot::adapters {
 
 nlohmann::json error_json(bot::Code code, const std::string& text) {
-  const bot::CodeSpec& s = bot::spec(code);
-  return {{"type", "error"},
-          {"code", std::string(s.id)},
-          {"text", text.empty() ? std::string(s.text) : text}};
+  return bot::error_json(code, text.empty() ? bot::spec(code).text : std::string_view(text));
 }
 
 HttpResponse error_response(bot::Code code, const std::string& text) {

@@ -8,6 +8,7 @@
 #include "adapters/metrics.h"
 #include "adapters/api/chat_protocol.h"
 #include "bot/conversation/conversation_service.h"
+#include "bot/message_json.h"
 
 namespace calfbot::adapters {
 
@@ -91,11 +92,11 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
       return done(from_error(r.error()));
     }
     log_.info("session_started", {{"session", r->session_id}, {"channel", "rest"}});
-    int last_seq = r->messages.empty() ? 0 : r->messages.back().value("seq", 0);
+    int last_seq = r->messages.empty() ? 0 : dialog::seq_of(r->messages.back());
     HttpResponse res = json_response(201, {{"conversation_id", r->session_id},
                                            {"token", r->token},
                                            {"last_seq", last_seq},
-                                           {"messages", r->messages}});
+                                           {"messages", bot::messages_json(r->messages)}});
     res.headers.emplace_back("Location", std::string(kPrefix) + "/" + r->session_id);
     done(std::move(res));
   });
@@ -121,7 +122,7 @@ void RestApi::post(const std::string& id, const std::string& token, const HttpRe
     log_.info("turn", log_fields);
     done(json_response(200, {{"conversation_id", id},
                              {"last_seq", r->last_seq},
-                             {"messages", r->messages}}));
+                             {"messages", bot::messages_json(r->messages)}}));
   });
 }
 
@@ -138,7 +139,7 @@ HttpResponse RestApi::summary(const std::string& id, const std::string& token) {
                              {"updated_unix", s->updated_unix},
                              {"expires_unix", s->expires_unix},
                              {"last_seq", s->last_seq},
-                             {"outcome", s->outcome ? *s->outcome : json()}});
+                             {"outcome", s->outcome ? bot::message_json(*s->outcome) : json()}});
 }
 
 HttpResponse RestApi::transcript(const std::string& id, const std::string& token,

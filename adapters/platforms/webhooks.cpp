@@ -163,7 +163,7 @@ bot::Status Platforms::start() {
     auto sms = p.sms;
     auto number = cfg_.emergency_number();
     PlatformSpec spec{"sms",
-                      [sms](const json& m, const std::string& to) {
+                      [sms](const dialog::Message& m, const std::string& to) {
                         return twilio::render(m, to, sms.from_number, sms.account_sid,
                                               static_cast<size_t>(sms.max_chars));
                       },
@@ -261,7 +261,8 @@ void Platforms::sms(const HttpRequest& req, std::function<void(HttpResponse)> do
   run("sms", twilio::parse_webhook(form), std::move(done), ok);
 }
 
-void Platforms::deliver_expired(const std::string& session_id, const std::vector<json>& messages) {
+void Platforms::deliver_expired(const std::string& session_id,
+                                const std::vector<dialog::Message>& messages) {
   for (auto* ch : {telegram_.get(), whatsapp_.get(), sms_.get()}) {
     if (ch) ch->deliver_expired(session_id, messages);
   }

@@ -40,8 +40,8 @@ void Server::shutdown() {
 }
 
 void Server::deliver_expired(const std::string& session_id,
-                             const std::vector<nlohmann::json>& messages) {
-  state_->deliver_expired(session_id, messages);
+                             const std::vector<std::string>& texts) {
+  state_->deliver_expired(session_id, texts);
 }
 
 Router& Server::router() { return state_->router(); }

@@ -77,9 +77,9 @@ void WebsocketSession::go_away() {
   });
 }
 
-void WebsocketSession::session_expired(std::vector<json> messages) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), messages = std::move(messages)] {
-    for (const auto& m : messages) self->send(m.dump());
+void WebsocketSession::session_expired(std::vector<std::string> texts) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)] {
+    for (const auto& t : texts) self->send(t);
     self->close_for(bot::Code::session_expired);
   });
 }
@@ -191,9 +191,9 @@ void WebsocketSession::on_started(bot::Result<bot::Started> r) {
   session_id_ = r->session_id;
   state_->bind_session(session_id_, this, weak_from_this());
   state_->log().info("session_started", {{"session", session_id_}, {"channel", "websocket"}});
-  int last_seq = r->messages.empty() ? 0 : r->messages.back().value("seq", 0);
+  int last_seq = r->messages.empty() ? 0 : dialog::seq_of(r->messages.back());
   send(session_message(token_, session_id_, false, last_seq).dump());
-  for (const auto& m : r->messages) send(m.dump());
+  for (auto& t : r->texts) send(std::move(t));
 }
 
 void WebsocketSession::on_resumed(const std::string& token, bot::Result<bot::Delivery> r) {
@@ -212,9 +212,9 @@ void WebsocketSession::on_resumed(const std::string& token, bot::Result<bot::Del
   state_->bind_session(session_id_, this, weak_from_this());
   state_->metrics().sessions_resumed_total++;
   state_->log().info("session_resumed", {{"session", session_id_},
-                                        {"replayed", r->messages.size()}});
+                                        {"replayed", r->texts.size()}});
   send(session_message(token_, session_id_, true, r->last_seq).dump());
-  for (const auto& m : r->messages) send(m.dump());
+  for (auto& t : r->texts) send(std::move(t));
 }
 
 void WebsocketSession::on_reply(bot::Result<bot::Delivery> r) {
@@ -227,13 +227,13 @@ void WebsocketSession::on_reply(bot::Result<bot::Delivery> r) {
     if (bot::spec(code).close != 0) close_for(code);
     return;
   }
-  for (size_t i = 0; i < r->messages.size(); ++i) {
-    const auto& m = r->messages[i];
-    if (m.value("type", "") == "escalation") {
-      state_->log().warn("escalation", {{"session", session_id_}, {"level", m.value("level", "")}});
+  for (const auto& m : r->messages) {
+    if (const auto* e = std::get_if<dialog::EscalationMessage>(&m)) {
+      state_->log().warn("escalation", {{"session", session_id_},
+                                        {"level", knowledge::to_string(e->level)}});
     }
-    send(i < r->texts.size() ? std::move(r->texts[i]) : m.dump());
   }
+  for (auto& t : r->texts) send(std::move(t));
 }
 
 void WebsocketSession::send_error(bot::Code code, const std::string& text) {

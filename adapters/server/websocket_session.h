@@ -39,7 +39,7 @@ class WebsocketSession : public Connection,
   // Closes with 1001 after the messages already queued. Any thread.
   void go_away() override;
   // Sends the expiry messages, then closes with 4410. Any thread.
-  void session_expired(std::vector<nlohmann::json> messages);
+  void session_expired(std::vector<std::string> texts);
 
  private:
   struct Outgoing {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/conversation/crypto.h"
+#include "bot/message_json.h"
 #include "dialog/render.h"
 #include "dialog/state.h"
 #include "dialog/understanding/understanding.h"
@@ -68,26 +69,30 @@ void apply_state(SessionRecord& r, const dialog::State& s,
   r.level = s.escalated ? std::string(knowledge::to_string(static_cast<knowledge::Triage>(*s.escalated)))
                         : "";
   for (const auto& m : outputs) {
-    if (m.value("type", "") == "outcome") r.triage = m.value("triage", "");
+    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) {
+      r.triage = std::string(knowledge::to_string(o->triage));
+    }
   }
   r.knowledge_version = s.knowledge_version;
   r.last_seq = s.seq;
 }
 
-StoredMessage out_message(const dialog::Message& m, int64_t now) {
-  return StoredMessage{StoredMessage::Direction::out, m.value("seq", 0), m.dump(), now};
-}
-
-Result<std::vector<dialog::Message>> parse_bodies(Result<std::vector<StoredMessage>> stored) {
-  if (!stored) return stored.error();
-  std::vector<dialog::Message> out;
-  for (const auto& m : *stored) out.push_back(json::parse(m.body, nullptr, false));
-  return out;
+// Adds the bot's messages to the write, as JSON text (bot/message_json.h),
+// the one rendering of them; returns the texts, for the channels to send.
+std::vector<std::string> add_out(SessionWrite& w, const std::vector<dialog::Message>& messages,
+                                 int64_t now) {
+  std::vector<std::string> texts;
+  for (const auto& m : messages) {
+    texts.push_back(message_text(m));
+    w.messages.push_back(
+        StoredMessage{StoredMessage::Direction::out, dialog::seq_of(m), texts.back(), now});
+  }
+  return texts;
 }
 
 // The patient's stored input as the words shown for it: typed text as it
 // was, a choice by its label in the question it answered ("a,b" -> "A, B").
-std::string patient_words(const json& input, const json& question) {
+std::string patient_words(const json& input, const dialog::QuestionMessage* question) {
   if (input.contains("text")) return input.value("text", "");
   std::string ids = input.value("choice", "");
   std::string out;
@@ -95,9 +100,9 @@ std::string patient_words(const json& input, const json& question) {
     size_t comma = std::min(ids.find(',', start), ids.size());
     std::string id = ids.substr(start, comma - start);
     std::string label = id;
-    if (question.is_object() && question.contains("choices")) {
-      for (const auto& c : question["choices"]) {
-        if (c.value("id", "") == id) label = c.value("label", id);
+    if (question && question->choices) {
+      for (const auto& c : *question->choices) {
+        if (c.id == id) label = c.label;
       }
     }
     out += (out.empty() ? "" : ", ") + label;
@@ -106,23 +111,28 @@ std::string patient_words(const json& input, const json& question) {
   return out;
 }
 
-// The stored messages, bot and patient, in order; patient ones as
-// {"type": "patient", "text": ...}.
-Result<std::vector<dialog::Message>> with_patient_messages(
-    Result<std::vector<StoredMessage>> stored) {
+// The stored bot messages read back, each with its text as stored; with
+// `with_patient`, the patient's own messages too, in order among the texts,
+// as {"type": "patient", "text": ...}.
+Result<Delivery> delivery_of(Result<std::vector<StoredMessage>> stored, bool with_patient) {
   if (!stored) return stored.error();
-  std::vector<dialog::Message> out;
-  json question;  // the last question shown before a patient message
-  for (const auto& m : *stored) {
-    json body = json::parse(m.body, nullptr, false);
+  Delivery d;
+  std::optional<dialog::QuestionMessage> question;  // the last shown before a patient message
+  for (auto& m : *stored) {
     if (m.direction == StoredMessage::Direction::out) {
-      if (body.value("type", "") == "question") question = body;
-      out.push_back(std::move(body));
-    } else if (body.is_object()) {
-      out.push_back({{"type", "patient"}, {"text", patient_words(body, question)}});
+      auto message = message_from_text(m.body);
+      if (!message) return message.error();
+      if (auto* q = std::get_if<dialog::QuestionMessage>(&*message)) question = *q;
+      d.messages.push_back(std::move(*message));
+      d.texts.push_back(std::move(m.body));
+    } else if (with_patient) {
+      json body = json::parse(m.body, nullptr, false);
+      if (body.is_object()) {
+        d.texts.push_back(patient_text(patient_words(body, question ? &*question : nullptr)));
+      }
     }
   }
-  return out;
+  return d;
 }
 
 }  // namespace
@@ -197,8 +207,8 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
-  for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
-  store_.write(std::move(w), [this, r, token, step = std::move(step),
+  std::vector<std::string> texts = add_out(w, step.outputs, t);
+  store_.write(std::move(w), [this, r, token, step = std::move(step), texts = std::move(texts),
                               done = std::move(done)](Status s) mutable {
     if (!s) return done(s.error());
     auto entry = std::make_shared<Entry>();
@@ -209,7 +219,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
       entries_.emplace(r.token_hash, entry);
     }
     if (options_.on_started) options_.on_started(r.channel);
-    done(Started{r.id, token, std::move(step.outputs)});
+    done(Started{r.id, token, std::move(step.outputs), std::move(texts)});
   });
 }
 
@@ -333,11 +343,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   r.state_json = {};  // written; memory keeps the parsed state only
   w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
                                      input_json(job.input).dump(), t});
-  std::vector<std::string> texts;
-  for (const auto& m : step.outputs) {
-    w.messages.push_back(out_message(m, t));
-    texts.push_back(w.messages.back().body);
-  }
+  std::vector<std::string> texts = add_out(w, step.outputs, t);
   store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
                               posted = job.posted, done = std::move(job.done)](Status s) mutable {
     if (!s) {
@@ -369,14 +375,12 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
   if (r.phase == "expired") {
     job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
   } else {
-    auto messages = job.with_patient
-                        ? with_patient_messages(store_.messages(r.id, job.last_seq, true))
-                        : parse_bodies(store_.messages(r.id, job.last_seq, false));
-    if (!messages) {
-      job.done(messages.error());
-    } else {
-      job.done(Delivery{r.id, r.last_seq, std::move(*messages)});
+    auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
+    if (d) {
+      d->session_id = r.id;
+      d->last_seq = r.last_seq;
     }
+    job.done(std::move(d));
   }
   finish_job(entry);
 }
@@ -392,12 +396,11 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   }
   std::vector<dialog::Message> messages;
   if (!r.level.empty()) {
-    messages.push_back({{"type", "info"},
-                        {"seq", ++state.seq},
-                        {"reason", "session_expired"},
-                        {"text", dialog::fill(r.level == "emergency" ? kExpiredEmergency
-                                                                     : kExpiredUrgent,
-                                              engine_.settings())}});
+    messages.push_back(dialog::InfoMessage{
+        ++state.seq,
+        dialog::fill(r.level == "emergency" ? kExpiredEmergency : kExpiredUrgent,
+                     engine_.settings()),
+        "", dialog::InfoReason::session_expired});
   }
   r.state_json = dialog::to_json_text(state);
   r.last_seq = state.seq;
@@ -405,8 +408,8 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   r.updated_unix = t;
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
-  for (const auto& m : messages) w.messages.push_back(out_message(m, t));
-  store_.write(std::move(w), [this, entry, r, state, messages,
+  std::vector<std::string> texts = add_out(w, messages, t);
+  store_.write(std::move(w), [this, entry, r, state, messages, texts = std::move(texts),
                               done = std::move(job.done)](Status s) mutable {
     if (s) {
       {
@@ -420,7 +423,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
         if (it != entries_.end() && it->second == entry) entries_.erase(it);
       }
       if (options_.on_expired) options_.on_expired(r.id, messages);
-      done(Delivery{r.id, r.last_seq, messages});
+      done(Delivery{r.id, r.last_seq, messages, std::move(texts)});
     } else {
       done(s.error());
     }
@@ -472,10 +475,10 @@ Result<Summary> ConversationService::summary(const std::string& token) {
     s.expires_unix = r.expires_unix;
     s.last_seq = r.last_seq;
   }
-  auto messages = parse_bodies(store_.messages(s.session_id, 0, false));
-  if (!messages) return messages.error();
-  for (const auto& m : *messages) {
-    if (m.is_object() && m.value("type", "") == "outcome") s.outcome = m;
+  auto d = delivery_of(store_.messages(s.session_id, 0, false), false);
+  if (!d) return d.error();
+  for (const auto& m : d->messages) {
+    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) s.outcome = *o;
   }
   return s;
 }

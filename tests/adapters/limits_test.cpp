@@ -77,8 +77,8 @@ TEST(Errors, AResponseHasTheStatusAndTextOfItsCode) {
 TEST(Metrics, PrometheusText) {
   Metrics m;
   m.sessions_active = [] { return int64_t{4}; };
-  m.record_turn(0.003, {nlohmann::json{{"type", "escalation"}, {"level", "urgent"}},
-                        nlohmann::json{{"type", "question"}}});
+  m.record_turn(0.003, {dialog::EscalationMessage{1, knowledge::Triage::urgent, "", {}, "999"},
+                        dialog::QuestionMessage{}});
   m.record_turn(2.0, {});
   m.record_commit(3, 0.001);
   m.record_error(bot::Code::rate_limited);

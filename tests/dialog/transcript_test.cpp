@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/message_json.h"
 #include "dialog/engine.h"
 #include "knowledge/loader.h"
 #include "tests/dialog/recorded_transcript.h"
@@ -53,13 +54,13 @@ std::string play(const std::vector<std::string>& script) {
   static Engine engine(kb, EngineSettings{});
   StepResult r = engine.start(kNow);
   std::string out;
-  for (const auto& m : r.outputs) out += render(m);
+  for (const auto& m : r.outputs) out += render(bot::message_json(m));
   for (const auto& line : script) {
     bool choice = line.rfind("# ", 0) == 0;
     std::string value = line.substr(2);
     out += (choice ? "patient taps: " : "patient: ") + value + "\n";
     r = engine.step(r.state, Input{choice ? Input::Kind::choice : Input::Kind::text, value, kNow, 0});
-    for (const auto& m : r.outputs) out += render(m);
+    for (const auto& m : r.outputs) out += render(bot::message_json(m));
   }
   return out;
 }

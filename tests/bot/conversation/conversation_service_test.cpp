@@ -55,15 +55,15 @@ TEST(ConversationService, EachTurnStoresTheInputAndTheReplies) {
   Started s = start(service);
   auto r = say(service, s.token, "my left calf aches after running");
   ASSERT_TRUE(r);
-  ASSERT_FALSE(r->messages.empty());
-  EXPECT_EQ(r->messages.front()["seq"], 3);
-  EXPECT_EQ(r->last_seq, r->messages.back()["seq"]);
+  ASSERT_FALSE(wire(r->messages).empty());
+  EXPECT_EQ(wire(r->messages).front()["seq"], 3);
+  EXPECT_EQ(r->last_seq, wire(r->messages).back()["seq"]);
   auto t = service.transcript(s.token, 0);
   ASSERT_TRUE(t);
-  ASSERT_EQ(t->size(), 2 + 1 + r->messages.size());
+  ASSERT_EQ(t->size(), 2 + 1 + wire(r->messages).size());
   EXPECT_EQ((*t)[2].direction, StoredMessage::Direction::in);
   EXPECT_EQ(json::parse((*t)[2].body), json({{"text", "my left calf aches after running"}}));
-  EXPECT_EQ(json::parse(t->back().body), r->messages.back());
+  EXPECT_EQ(json::parse(t->back().body), wire(r->messages).back());
 }
 
 // Text from a platform's form body (an SMS) may hold bytes that are not
@@ -77,7 +77,7 @@ TEST(ConversationService, TextThatIsNotUtf8IsAnsweredAndStoredWithTheBadBytesRep
   auto r = say(service, s.token, "my calf \xff\xfe hurts and I'm coughing up blood \xc3");
   ASSERT_TRUE(r) << r.error().code;
   bool escalated = false;
-  for (const auto& m : r->messages) {
+  for (const auto& m : wire(r->messages)) {
     EXPECT_NO_THROW((void)m.dump()) << "every reply is valid JSON text";
     if (m.value("type", "") == "escalation") escalated = true;
   }
@@ -97,10 +97,10 @@ TEST(ConversationService, ResumeSendsWhatCameAfterLastSeq) {
   ASSERT_TRUE(r);
   auto again = resume(service, s.token, 2);
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->messages, r->messages);
+  EXPECT_EQ(wire(again->messages), wire(r->messages));
   EXPECT_EQ(again->session_id, s.session_id);
   EXPECT_TRUE(resume(service, s.token, r->last_seq)->messages.empty());
-  EXPECT_EQ(resume(service, s.token, 0)->messages.size(), 2 + r->messages.size());
+  EXPECT_EQ(resume(service, s.token, 0)->messages.size(), 2 + wire(r->messages).size());
 }
 
 TEST(ConversationService, UnknownTokenIsAnError) {
@@ -135,7 +135,7 @@ TEST(ConversationService, AfterARestartTheSessionResumesAtTheSameQuestion) {
   EXPECT_EQ(summary->phase, "asking");
   auto next = say(service, s.token, "unsure");
   ASSERT_TRUE(next);
-  EXPECT_EQ(next->messages.front()["seq"], last.last_seq + 1);
+  EXPECT_EQ(wire(next->messages).front()["seq"], last.last_seq + 1);
 }
 
 TEST(ConversationService, InputsOfOneSessionNeverInterleave) {
@@ -189,7 +189,7 @@ TEST(ConversationService, FailedWriteChangesNothing) {
   EXPECT_EQ(service.summary(s.token)->last_seq, 2);
   auto ok = say(service, s.token, "my calf hurts");
   ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->messages.front()["seq"], 3) << "the failed turn left no trace";
+  EXPECT_EQ(wire(ok->messages).front()["seq"], 3) << "the failed turn left no trace";
   EXPECT_EQ(service.transcript(s.token, 0)->front().seq, 1);
 }
 
@@ -231,7 +231,7 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   Started urgent = start(service);
   auto esc = say(service, urgent.token, "my calf is swollen and now I have chest pain when I breathe in");
   ASSERT_TRUE(esc);
-  ASSERT_EQ(esc->messages.front()["type"], "escalation");
+  ASSERT_EQ(wire(esc->messages).front()["type"], "escalation");
   now += 59;
   EXPECT_EQ(*service.expire_idle(), 0);
   now += 2;
@@ -262,13 +262,13 @@ TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
   ASSERT_TRUE(first);
   std::vector<std::string> said = {"my left calf hurts when I walk"};
   // typed answers (an age) until a question with buttons comes
-  while (!first->messages.back().contains("choices") && said.size() < 4) {
+  while (!wire(first->messages).back().contains("choices") && said.size() < 4) {
     first = say(service, s.token, "40");
     ASSERT_TRUE(first);
     said.push_back("40");
   }
   // answer it by its first button
-  const json q = first->messages.back();
+  const json q = wire(first->messages).back();
   ASSERT_EQ(q["type"], "question");
   ASSERT_TRUE(q.contains("choices")) << q.dump();
   std::string id = q["choices"][0]["id"], label = q["choices"][0]["label"];
@@ -279,14 +279,15 @@ TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
 
   auto plain = resume(service, s.token, 0);
   ASSERT_TRUE(plain);
-  for (const auto& m : plain->messages) EXPECT_NE(m["type"], "patient") << "only when asked";
+  for (const auto& m : shown(*plain)) EXPECT_NE(m["type"], "patient") << "only when asked";
 
   auto full = wait<Delivery>([&](auto cb) { service.resume(s.token, 0, cb, true); });
   ASSERT_TRUE(full);
   std::vector<std::string> patient;
   size_t question_before_label = 0;
-  for (size_t i = 0; i < full->messages.size(); ++i) {
-    const json& m = full->messages[i];
+  const json replay = shown(*full);
+  for (size_t i = 0; i < replay.size(); ++i) {
+    const json& m = replay[i];
     if (m["type"] != "patient") continue;
     EXPECT_FALSE(m.contains("seq"));
     patient.push_back(m["text"]);
@@ -295,9 +296,9 @@ TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
   said.push_back(label);
   EXPECT_EQ(patient, said);
   ASSERT_GT(question_before_label, 0u);
-  EXPECT_EQ(full->messages[question_before_label - 1], q) << "each answer follows its question";
-  EXPECT_EQ(full->messages.back(), second->messages.back());
-  EXPECT_EQ(full->messages.size(), plain->messages.size() + said.size());
+  EXPECT_EQ(replay[question_before_label - 1], q) << "each answer follows its question";
+  EXPECT_EQ(replay.back(), wire(second->messages).back());
+  EXPECT_EQ(replay.size(), shown(*plain).size() + said.size());
 }
 
 TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMemory) {
@@ -341,7 +342,7 @@ TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) 
   ASSERT_TRUE(say(service, asking.token, "my right calf aches after walking"));
   auto outcome = say(service, done.token, "my calf is swollen and now I have chest pain when I breathe in");
   ASSERT_TRUE(outcome);
-  ASSERT_EQ(outcome->messages.back()["type"], "outcome");
+  ASSERT_EQ(wire(outcome->messages).back()["type"], "outcome");
   now += 9;
   service.evict_idle();
   EXPECT_EQ(service.cached_sessions(), 2u);
@@ -352,7 +353,7 @@ TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) 
   auto back = resume(service, done.token, 0);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->last_seq, outcome->last_seq);
-  EXPECT_EQ(back->messages.back()["type"], "outcome");
+  EXPECT_EQ(wire(back->messages).back()["type"], "outcome");
   EXPECT_EQ(service.summary(done.token)->escalation, "emergency");
   now += 290;
   service.evict_idle();
@@ -371,7 +372,7 @@ TEST(ConversationService, StartsAndTurnsOfEveryChannelAreToldForMetrics) {
                   const std::vector<dialog::Message>& replies) {
     EXPECT_GE(seconds, 0.0);
     int escalations = 0;
-    for (const auto& m : replies) escalations += m.value("type", "") == "escalation" ? 1 : 0;
+    for (const auto& m : replies) escalations += std::holds_alternative<dialog::EscalationMessage>(m);
     turns.emplace_back(channel, escalations);
   };
   ConversationService service(engine(), store, o);
@@ -399,7 +400,7 @@ TEST(ConversationService, ManySessionsAtOnceKeepTheirOwnState) {
       int expected = 3;
       for (const char* text : {"my calf aches", "myself", "40", "unsure"}) {
         auto r = say(service, s.token, text);
-        if (!r || r->messages.front()["seq"] != expected) failures[i] = "out of order";
+        if (!r || wire(r->messages).front()["seq"] != expected) failures[i] = "out of order";
         if (r) expected = r->last_seq + 1;
       }
     });

@@ -15,7 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/conversation/conversation_service.h"
+#include "bot/message_json.h"
 #include "knowledge/loader.h"
 
 namespace calfbot::bot::service_testing {
@@ -150,9 +153,20 @@ inline Result<Delivery> resume(ConversationService& s, const std::string& token,
 inline std::string last_question_slot(const std::vector<dialog::Message>& ms) {
   std::string slot;
   for (const auto& m : ms) {
-    if (m.value("type", "") == "question") slot = m.value("slot", "");
+    if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) slot = q->slot;
   }
   return slot;
+}
+
+// Messages as a client gets them: each one's JSON (bot/message_json.h).
+inline nlohmann::json wire(const std::vector<dialog::Message>& ms) { return messages_json(ms); }
+
+// What a delivery shows the client, parsed: its texts, the patient's own
+// messages among them in a full replay.
+inline nlohmann::json shown(const Delivery& d) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : d.texts) out.push_back(nlohmann::json::parse(t));
+  return out;
 }
 
 class TempDb {
