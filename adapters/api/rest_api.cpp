@@ -131,8 +131,9 @@ HttpResponse RestApi::summary(const std::string& id, const std::string& token) {
   if (!s) return from_error(s.error());
   return json_response(200, {{"conversation_id", id},
                              {"channel", s->channel},
-                             {"phase", s->phase},
-                             {"escalation", s->escalation.empty() ? json() : json(s->escalation)},
+                             {"phase", bot::to_string(s->phase)},
+                             {"escalation", s->escalation ? json(knowledge::to_string(*s->escalation))
+                                                          : json()},
                              {"current_slot", s->current.empty() ? json() : json(s->current)},
                              {"knowledge_version", s->knowledge_version},
                              {"created_unix", s->created_unix},

@@ -65,13 +65,10 @@ json input_json(const dialog::Input& in) {
 void apply_state(SessionRecord& r, const dialog::State& s,
                  const std::vector<dialog::Message>& outputs) {
   r.state_json = dialog::to_json_text(s);
-  r.phase = s.phase == dialog::State::Phase::done ? "done" : "asking";
-  r.level = s.escalated ? std::string(knowledge::to_string(static_cast<knowledge::Triage>(*s.escalated)))
-                        : "";
+  r.phase = s.phase == dialog::State::Phase::done ? Phase::done : Phase::asking;
+  r.level = s.escalated ? std::optional(static_cast<knowledge::Triage>(*s.escalated)) : std::nullopt;
   for (const auto& m : outputs) {
-    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) {
-      r.triage = std::string(knowledge::to_string(o->triage));
-    }
+    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) r.triage = o->triage;
   }
   r.knowledge_version = s.knowledge_version;
   r.last_seq = s.seq;
@@ -169,7 +166,7 @@ void ConversationService::evict_idle(int64_t now_unix) {
     if (unused) {
       std::lock_guard entry_lock(it->second->mu);
       const SessionRecord& r = it->second->record;
-      idle = r.updated_unix + (r.phase == "done" ? options_.cache_done_seconds
+      idle = r.updated_unix + (r.phase == Phase::done ? options_.cache_done_seconds
                                                  : options_.cache_idle_seconds) <= now_unix;
     }
     it = unused && idle ? entries_.erase(it) : std::next(it);
@@ -234,7 +231,7 @@ Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_f
   if (!found) return found.error();
   if (!*found) return Error{Code::unknown_session, "no session has this token"};
   SessionRecord& r = **found;
-  if (r.phase == "expired" && !allow_expired) {
+  if (r.phase == Phase::expired && !allow_expired) {
     return Error{Code::session_expired, "session " + r.id + " has expired"};
   }
   auto entry = std::make_shared<Entry>();
@@ -245,7 +242,7 @@ Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_f
   }
   r.state_json = {};
   entry->record = std::move(r);
-  if (entry->record.phase == "expired") return entry;  // read-only: never cached
+  if (entry->record.phase == Phase::expired) return entry;  // read-only: never cached
   std::lock_guard lock(mu_);
   // Another thread may have loaded the same session meanwhile: keep one.
   return entries_.emplace(token_hash, entry).first->second;
@@ -322,7 +319,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   // job replaces it (after its commit, below) and an entry's jobs run one
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
-  if (r.phase == "expired") {
+  if (r.phase == Phase::expired) {
     job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
     return finish_job(entry);
   }
@@ -372,7 +369,7 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
     std::lock_guard lock(entry->mu);
     r = entry->record;
   }
-  if (r.phase == "expired") {
+  if (r.phase == Phase::expired) {
     job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
   } else {
     auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
@@ -390,21 +387,21 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   SessionRecord& r = snapshot.first;
   dialog::State& state = snapshot.second;
   int64_t t = now();
-  if (r.phase == "expired" || r.expires_unix > t) {  // touched since the sweep looked
+  if (r.phase == Phase::expired || r.expires_unix > t) {  // touched since the sweep looked
     job.done(Error{Code::not_due, ""});
     return finish_job(entry);
   }
   std::vector<dialog::Message> messages;
-  if (!r.level.empty()) {
+  if (r.level) {
     messages.push_back(dialog::InfoMessage{
         ++state.seq,
-        dialog::fill(r.level == "emergency" ? kExpiredEmergency : kExpiredUrgent,
+        dialog::fill(r.level == knowledge::Triage::emergency ? kExpiredEmergency : kExpiredUrgent,
                      engine_.settings()),
         "", dialog::InfoReason::session_expired});
   }
   r.state_json = dialog::to_json_text(state);
   r.last_seq = state.seq;
-  r.phase = "expired";
+  r.phase = Phase::expired;
   r.updated_unix = t;
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only

@@ -89,8 +89,8 @@ struct Delivery {
 struct Summary {
   std::string session_id;
   std::string channel;
-  std::string phase;       // "asking", "done" or "expired"
-  std::string escalation;  // "emergency", "urgent" or ""
+  Phase phase = Phase::asking;
+  std::optional<knowledge::Triage> escalation;  // urgent or emergency; none before any
   std::string current;     // the slot awaiting an answer, "" when none
   std::string knowledge_version;
   int64_t created_unix = 0;

@@ -132,7 +132,7 @@ TEST(ConversationService, AfterARestartTheSessionResumesAtTheSameQuestion) {
   auto summary = service.summary(s.token);
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->current, last_question_slot(last.messages));
-  EXPECT_EQ(summary->phase, "asking");
+  EXPECT_EQ(summary->phase, Phase::asking);
   auto next = say(service, s.token, "unsure");
   ASSERT_TRUE(next);
   EXPECT_EQ(wire(next->messages).front()["seq"], last.last_seq + 1);
@@ -248,8 +248,8 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   EXPECT_EQ(net["seq"], esc->last_seq + 1);
   EXPECT_NE(net["text"].get<std::string>().find("call 999"), std::string::npos);
   EXPECT_TRUE(service.transcript(calm.token, 2)->empty()) << "no escalation, no safety net";
-  EXPECT_EQ(service.summary(urgent.token)->phase, "expired");
-  EXPECT_EQ(service.summary(urgent.token)->escalation, "emergency");
+  EXPECT_EQ(service.summary(urgent.token)->phase, Phase::expired);
+  EXPECT_EQ(service.summary(urgent.token)->escalation, knowledge::Triage::emergency);
   EXPECT_EQ(*service.expire_idle(), 0);
 }
 
@@ -322,7 +322,7 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   auto back = resume(service, link.token, 0);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->last_seq, answered->last_seq);
-  EXPECT_EQ(service.summary(link.token)->phase, "asking");
+  EXPECT_EQ(service.summary(link.token)->phase, Phase::asking);
   EXPECT_EQ(service.cached_sessions(), 1u);
   now += 3600;
   EXPECT_EQ(*service.expire_idle(), 1) << "and expires at its own time";
@@ -354,7 +354,7 @@ TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) 
   ASSERT_TRUE(back);
   EXPECT_EQ(back->last_seq, outcome->last_seq);
   EXPECT_EQ(wire(back->messages).back()["type"], "outcome");
-  EXPECT_EQ(service.summary(done.token)->escalation, "emergency");
+  EXPECT_EQ(service.summary(done.token)->escalation, knowledge::Triage::emergency);
   now += 290;
   service.evict_idle();
   EXPECT_EQ(service.cached_sessions(), 0u) << "the other after cache_idle_seconds";

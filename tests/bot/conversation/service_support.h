@@ -79,7 +79,7 @@ class FakeStore : public SessionStore {
     std::lock_guard lock(mu_);
     std::vector<SessionRecord> out;
     for (const auto& [id, r] : sessions_) {
-      if (r.phase != "expired" && r.expires_unix <= now && static_cast<int>(out.size()) < limit) {
+      if (r.phase != Phase::expired && r.expires_unix <= now && static_cast<int>(out.size()) < limit) {
         out.push_back(r);
       }
     }

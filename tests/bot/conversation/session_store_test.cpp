@@ -48,7 +48,7 @@ SessionWrite session_write(const std::string& id, int last_seq, int64_t expires 
   w.session.updated_unix = 2;
   w.session.expires_unix = expires;
   w.session.state_json = "{}";
-  w.session.phase = "asking";
+  w.session.phase = Phase::asking;
   w.session.knowledge_version = "kv";
   w.session.last_seq = last_seq;
   for (int s = 1; s <= last_seq; ++s) {
@@ -87,7 +87,7 @@ TEST(SessionStore, WrittenSessionIsFoundByTokenHash) {
   EXPECT_EQ((*found)->id, "a");
   EXPECT_EQ((*found)->channel, "test");
   EXPECT_EQ((*found)->last_seq, 2);
-  EXPECT_EQ((*found)->phase, "asking");
+  EXPECT_EQ((*found)->phase, Phase::asking);
   auto missing = store->find_by_token_hash("nope");
   ASSERT_TRUE(missing);
   EXPECT_FALSE(*missing);
@@ -271,7 +271,7 @@ TEST(SessionStore, OneBadWriteFailsAloneInItsBatch) {
   blocked.wait_until_blocked();
   std::vector<std::string> results(3);
   SessionWrite bad = session_write("bad", 1);
-  bad.session.phase = "no such phase";  // violates the CHECK constraint
+  bad.session.token_hash = "hash-first";  // another session's: violates UNIQUE
   store->write(session_write("good1", 1), [&](Status s) { results[0] = s ? "ok" : std::string(to_string(s.error().code)); });
   store->write(bad, [&](Status s) { results[1] = s ? "ok" : std::string(to_string(s.error().code)); });
   store->write(session_write("good2", 1), [&](Status s) { results[2] = s ? "ok" : std::string(to_string(s.error().code)); });
@@ -305,7 +305,7 @@ TEST(SessionStore, DueToExpireListsIdleUnexpiredSessionsSoonestFirst) {
   ASSERT_TRUE(write_sync(*store, session_write("early", 1, 100)));
   ASSERT_TRUE(write_sync(*store, session_write("future", 1, 9999)));
   SessionWrite gone = session_write("gone", 1, 50);
-  gone.session.phase = "expired";
+  gone.session.phase = Phase::expired;
   ASSERT_TRUE(write_sync(*store, gone));
   auto due = store->due_to_expire(500, 10);
   ASSERT_TRUE(due);
