@@ -265,6 +265,12 @@ StepResult Engine::step(const State& state, const Input& message) const {
   // From here on the message is valid UTF-8, as the replies quote it.
   Input input = message;
   input.value = valid_utf8(message.value);
+  StepResult r = turn(state, input);
+  r.input = std::move(input);
+  return r;
+}
+
+StepResult Engine::turn(const State& state, const Input& input) const {
   Turn t(*kb_, *model_, settings_, *wordings_, state);
   const Question* q = kb_->question(state.current);
   std::optional<Understanding> u = read(t, state, q, input);

@@ -13,7 +13,6 @@
 #include "bot/message_json.h"
 #include "dialog/render.h"
 #include "dialog/state.h"
-#include "dialog/understanding/understanding.h"
 #include "knowledge/knowledge.h"
 
 namespace calfbot::bot {
@@ -252,7 +251,6 @@ void ConversationService::post(const std::string& token, dialog::Input input,
                                Callback<Delivery> done) {
   auto entry = entry_for(hash_token(token), false);
   if (!entry) return done(entry.error());
-  input.value = dialog::valid_utf8(input.value);  // stored as JSON text, as the engine reads it
   enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done), false,
                       std::chrono::steady_clock::now()});
 }
@@ -339,7 +337,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
   w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
-                                     input_json(job.input).dump(), t});
+                                     input_json(step.input).dump(), t});
   std::vector<std::string> texts = add_out(w, step.outputs, t);
   store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
                               posted = job.posted, done = std::move(job.done)](Status s) mutable {
