@@ -34,7 +34,7 @@ std::string lower(std::string s) {
 
 // What went wrong, as an Error: the code by the step that failed.
 struct Failure {
-  std::string code;
+  bot::Code code;
   std::string detail;
 };
 
@@ -56,12 +56,12 @@ class BeastHttpClient : public HttpClient {
     auto url = parse_url(request.url);
     if (!url) return url.error();
     if (url->scheme == "http" && !is_loopback_host(url->host)) {
-      return bot::Error("http_not_allowed",
+      return bot::Error(bot::Code::http_not_allowed,
                         "plain http is allowed to loopback only, not to " + url->host);
     }
     http::request<http::string_body> req{http::string_to_verb(request.method), url->target, 11};
     if (req.method() == http::verb::unknown) {
-      return bot::Error("http_bad_url", "unknown method " + request.method);
+      return bot::Error(bot::Code::http_bad_url, "unknown method " + request.method);
     }
     bool default_port = (url->scheme == "https" && url->port == "443") ||
                         (url->scheme == "http" && url->port == "80");
@@ -77,7 +77,7 @@ class BeastHttpClient : public HttpClient {
     std::optional<bot::Result<OutboundResponse>> result;
     net::co_spawn(ioc, exchange(*url, std::move(req), result), net::detached);
     ioc.run();
-    if (!result) return bot::Error("http_io_failed", url->host + ": no result");
+    if (!result) return bot::Error(bot::Code::http_io_failed, url->host + ": no result");
     return std::move(*result);
   }
 
@@ -87,12 +87,12 @@ class BeastHttpClient : public HttpClient {
                             http::request<http::string_body>& req, OutboundResponse& out,
                             Failure& failure) {
     tcp_layer.expires_after(opt_.request_timeout);
-    failure.code = "http_io_failed";
+    failure.code = bot::Code::http_io_failed;
     co_await http::async_write(stream, req, net::use_awaitable);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(opt_.max_response_bytes);
-    failure.code = "http_response_too_large";
+    failure.code = bot::Code::http_response_too_large;
     co_await http::async_read(stream, buffer, parser, net::use_awaitable);
     auto& res = parser.get();
     out.status = static_cast<int>(res.result_int());
@@ -104,7 +104,7 @@ class BeastHttpClient : public HttpClient {
 
   net::awaitable<void> exchange(Url url, http::request<http::string_body> req,
                                 std::optional<bot::Result<OutboundResponse>>& result) {
-    Failure failure{"http_resolve_failed", ""};
+    Failure failure{bot::Code::http_resolve_failed, ""};
     OutboundResponse out;
     try {
       auto ex = co_await net::this_coro::executor;
@@ -113,7 +113,7 @@ class BeastHttpClient : public HttpClient {
       if (url.scheme == "http") {
         beast::tcp_stream stream(ex);
         stream.expires_after(opt_.connect_timeout);
-        failure.code = "http_connect_failed";
+        failure.code = bot::Code::http_connect_failed;
         co_await stream.async_connect(endpoints, net::use_awaitable);
         co_await talk(stream, stream, req, out, failure);
         beast::error_code ec;
@@ -132,9 +132,9 @@ class BeastHttpClient : public HttpClient {
         if (opt_.verify_tls) stream.set_verify_callback(ssl::host_name_verification(url.host));
         auto& layer = beast::get_lowest_layer(stream);
         layer.expires_after(opt_.connect_timeout);
-        failure.code = "http_connect_failed";
+        failure.code = bot::Code::http_connect_failed;
         co_await layer.async_connect(endpoints, net::use_awaitable);
-        failure.code = "http_tls_failed";
+        failure.code = bot::Code::http_tls_failed;
         co_await stream.async_handshake(ssl::stream_base::client, net::use_awaitable);
         co_await talk(stream, layer, req, out, failure);
         // The answer is in hand: a peer that skips the TLS close is no failure.
@@ -143,8 +143,8 @@ class BeastHttpClient : public HttpClient {
       }
       result = std::move(out);
     } catch (const beast::system_error& e) {
-      std::string code = e.code() == beast::error::timeout ? "http_timeout" : failure.code;
-      if (e.code() == http::error::body_limit) code = "http_response_too_large";
+      bot::Code code = e.code() == beast::error::timeout ? bot::Code::http_timeout : failure.code;
+      if (e.code() == http::error::body_limit) code = bot::Code::http_response_too_large;
       result = bot::Error(code, url.host + ":" + url.port + ": " + e.code().message());
     } catch (const std::exception& e) {
       result = bot::Error(failure.code, url.host + ":" + url.port + ": " + e.what());
@@ -160,23 +160,23 @@ class BeastHttpClient : public HttpClient {
 bot::Result<Url> parse_url(const std::string& s) {
   Url u;
   size_t sep = s.find("://");
-  if (sep == std::string::npos) return bot::Error("http_bad_url", "no scheme in the URL");
+  if (sep == std::string::npos) return bot::Error(bot::Code::http_bad_url, "no scheme in the URL");
   u.scheme = lower(s.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https") {
-    return bot::Error("http_bad_url", "the scheme must be http or https, got " + u.scheme);
+    return bot::Error(bot::Code::http_bad_url, "the scheme must be http or https, got " + u.scheme);
   }
   size_t start = sep + 3;
   size_t end = s.find_first_of("/?#", start);
   std::string authority = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
   if (authority.find('@') != std::string::npos) {
-    return bot::Error("http_bad_url", "credentials in the URL are not allowed");
+    return bot::Error(bot::Code::http_bad_url, "credentials in the URL are not allowed");
   }
   if (!authority.empty() && authority[0] == '[') {
     size_t close = authority.find(']');
-    if (close == std::string::npos) return bot::Error("http_bad_url", "unclosed [ in the host");
+    if (close == std::string::npos) return bot::Error(bot::Code::http_bad_url, "unclosed [ in the host");
     u.host = authority.substr(1, close - 1);
     if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return bot::Error("http_bad_url", "bad port");
+      if (authority[close + 1] != ':') return bot::Error(bot::Code::http_bad_url, "bad port");
       u.port = authority.substr(close + 2);
     }
   } else {
@@ -184,10 +184,10 @@ bot::Result<Url> parse_url(const std::string& s) {
     u.host = authority.substr(0, colon);
     if (colon != std::string::npos) u.port = authority.substr(colon + 1);
   }
-  if (u.host.empty()) return bot::Error("http_bad_url", "no host in the URL");
+  if (u.host.empty()) return bot::Error(bot::Code::http_bad_url, "no host in the URL");
   if (u.port.empty()) u.port = u.scheme == "https" ? "443" : "80";
   if (u.port.find_first_not_of("0123456789") != std::string::npos || u.port.size() > 5) {
-    return bot::Error("http_bad_url", "bad port '" + u.port + "'");
+    return bot::Error(bot::Code::http_bad_url, "bad port '" + u.port + "'");
   }
   u.target = end == std::string::npos ? "/" : s.substr(end);
   size_t hash = u.target.find('#');

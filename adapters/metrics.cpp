@@ -57,19 +57,20 @@ Metrics::Metrics()
       store_checkpoint_seconds({0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5}),
       escalations_{{"emergency", 0}, {"urgent", 0}} {}
 
-void Metrics::record_turn(double seconds, const std::vector<nlohmann::json>& outputs) {
+void Metrics::record_turn(double seconds, const std::vector<dialog::Message>& outputs) {
   turns_total++;
   turn_latency_seconds.observe(seconds);
   for (const auto& m : outputs) {
-    if (m.value("type", "") != "escalation") continue;
+    const auto* e = std::get_if<dialog::EscalationMessage>(&m);
+    if (!e) continue;
     std::lock_guard lock(mu_);
-    escalations_[m.value("level", "unknown")]++;
+    escalations_[std::string(knowledge::to_string(e->level))]++;
   }
 }
 
-void Metrics::record_error(const std::string& code) {
+void Metrics::record_error(bot::Code code) {
   std::lock_guard lock(mu_);
-  errors_[code]++;
+  errors_[std::string(bot::to_string(code))]++;
 }
 
 void Metrics::record_commit(size_t writes, double seconds) {

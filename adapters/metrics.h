@@ -13,6 +13,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "bot/error.h"
+#include "dialog/message.h"
+
 namespace calfbot::adapters {
 
 class Histogram {
@@ -55,9 +58,9 @@ class Metrics {
   // A committed patient turn, on any channel (ServiceOptions::on_turn): its
   // latency (input posted to durable) and the bot messages, whose
   // escalations are counted by level.
-  void record_turn(double seconds, const std::vector<nlohmann::json>& outputs);
+  void record_turn(double seconds, const std::vector<dialog::Message>& outputs);
   // An error code sent to a client.
-  void record_error(const std::string& code);
+  void record_error(bot::Code code);
   // A store commit (SqliteStoreOptions::on_commit).
   void record_commit(size_t writes, double seconds);
 
@@ -66,7 +69,7 @@ class Metrics {
  private:
   mutable std::mutex mu_;  // guards the labelled counters
   std::map<std::string, uint64_t> escalations_;  // by level
-  std::map<std::string, uint64_t> errors_;       // by code
+  std::map<std::string, uint64_t> errors_;       // by code id
 };
 
 }  // namespace calfbot::adapters

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "dialog/answer.h"
 #include "dialog/interlock.h"
 #include "dialog/planner.h"
@@ -41,7 +39,7 @@ std::string utf8_prefix(const std::string& text, size_t bytes) {
 
 // Ends a turn with an error and, while the conversation is open, the same
 // question again.
-void refuse(Turn& t, const State& state, const char* code, const std::string& text) {
+void refuse(Turn& t, const State& state, InputError code, const std::string& text) {
   t.emit(error_message(code, text));
   if (state.phase == State::Phase::asking) t.ask(state.current);
 }
@@ -62,7 +60,7 @@ bool read_choice(Turn& t, const State& state, const Question* q, const std::stri
     return true;
   }
   if (!q || q->choices.empty()) {
-    t.emit(error_message("unknown_choice",
+    t.emit(error_message(InputError::unknown_choice,
                          "There is no choice '" + id + "' just now. Please type your answer."));
     if (state.phase == State::Phase::asking) t.ask(state.current);
     return false;
@@ -73,9 +71,10 @@ bool read_choice(Turn& t, const State& state, const Question* q, const std::stri
     const bool ok = std::any_of(q->choices.begin(), q->choices.end(),
                                 [&](const knowledge::Choice& c) { return c.id == one; });
     if (!ok) {
-      t.emit(error_message("unknown_choice", "'" + one +
-                                                 "' is not one of this question's choices. "
-                                                 "Please pick one of them or type your answer."));
+      t.emit(error_message(InputError::unknown_choice,
+                           "'" + one +
+                               "' is not one of this question's choices. "
+                               "Please pick one of them or type your answer."));
       t.ask(state.current);
       return false;
     }
@@ -158,9 +157,9 @@ bool run_command(Turn& t, const State& state, const Question* q, const Understan
 
 // A message in another language: the reply in that language (the emergency
 // number, and that calfbot converses in English), then the question again.
-Message language_message(const Understanding& u, const EngineSettings& settings) {
-  Message m = info_message(fill(u.language_reply, settings));
-  m["language"] = u.language;
+InfoMessage language_message(const Understanding& u, const EngineSettings& settings) {
+  InfoMessage m = info_message(fill(u.language_reply, settings));
+  m.language = u.language;
   return m;
 }
 
@@ -221,7 +220,7 @@ std::optional<Understanding> Engine::read(Turn& t, const State& state, const Que
   }
   const std::string& text = input.value;
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    refuse(t, state, "empty_message", "I didn't get any words. Please type your answer.");
+    refuse(t, state, InputError::empty_message, "I didn't get any words. Please type your answer.");
     return std::nullopt;
   }
   // A message over the size answers take is still read and screened whole
@@ -272,6 +271,12 @@ StepResult Engine::step(const State& state, const Input& message) const {
   // From here on the message is valid UTF-8, as the replies quote it.
   Input input = message;
   input.value = valid_utf8(message.value);
+  StepResult r = turn(state, input);
+  r.input = std::move(input);
+  return r;
+}
+
+StepResult Engine::turn(const State& state, const Input& input) const {
   Turn t(*kb_, *model_, settings_, *wordings_, state);
   const Question* q = kb_->question(state.current);
   std::optional<Understanding> u = read(t, state, q, input);
@@ -299,7 +304,7 @@ StepResult Engine::step(const State& state, const Input& message) const {
   if (too_long) {
     // Screened whole above; only now refused.
     if (t.changed()) t.s().answers.push_back(t.record());
-    refuse(t, state, "message_too_long",
+    refuse(t, state, InputError::message_too_long,
            "That message is too long for me. Please keep each answer under 2000 characters.");
     return t.take();
   }

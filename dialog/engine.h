@@ -12,8 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "dialog/message.h"
 #include "dialog/state.h"
 
 namespace calfbot::knowledge {
@@ -51,14 +50,15 @@ struct EngineSettings {
   double min_information = 0.03;  // bits; a question worth less is not asked
 };
 
-// One bot message in the wire format shared by `calfbot chat --json`, the
-// WebSocket and REST channels (docs/protocol.md): an object with "type" of
-// "question", "escalation", "outcome", "info" or "error".
-using Message = nlohmann::json;
-
+// The state after a step, and the bot's messages (dialog/message.h), each
+// with its seq.
 struct StepResult {
   State state;
   std::vector<Message> outputs;
+  // The patient's input as the engine read it, its text made valid UTF-8
+  // (invalid bytes replaced): the one sanitising of a message, which a
+  // caller keeps (the conversation service stores it) rather than repeat.
+  Input input = {};
 };
 
 class Engine {
@@ -71,8 +71,9 @@ class Engine {
   // A new conversation: the greeting and the first question.
   StepResult start(int64_t time_unix) const;
 
-  // Handles one patient input. The red-flag interlock runs on every input
-  // before anything else; once escalated, the level never goes down.
+  // Handles one patient input, of any bytes. The red-flag interlock runs on
+  // every input before anything else; once escalated, the level never goes
+  // down.
   StepResult step(const State& state, const Input& input) const;
 
   const knowledge::Knowledge& knowledge() const { return *kb_; }
@@ -84,10 +85,11 @@ class Engine {
   const knowledge::Model& model() const { return *model_; }
 
  private:
-  // The steps of step(): read, take what the message states (the reply
-  // included), screen, commands, then the rest of the answer (or what
-  // follows the outcome). read() returns nullopt when the turn is over (an
-  // empty or unknown input got an error).
+  // The steps of step(), on an input already valid UTF-8 (turn): read, take
+  // what the message states (the reply included), screen, commands, then the
+  // rest of the answer (or what follows the outcome). read() returns nullopt
+  // when the turn is over (an empty or unknown input got an error).
+  StepResult turn(const State& state, const Input& input) const;
   std::optional<Understanding> read(Turn& t, const State& state, const knowledge::Question* q,
                                     const Input& input) const;
   void answer(Turn& t, const State& state, const knowledge::Question* q, const Understanding& u,

@@ -1,6 +1,7 @@
 #include "dialog/render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <set>
@@ -10,7 +11,6 @@ namespace calfbot::dialog {
 
 using knowledge::AnswerType;
 using knowledge::Triage;
-using nlohmann::json;
 
 namespace {
 
@@ -37,31 +37,22 @@ const char* triage_text(Triage t) {
   return "";
 }
 
-json advice_list(const knowledge::Knowledge& kb, const std::vector<std::string>& ids) {
-  json out = json::array();
+std::vector<AdviceLine> advice_list(const knowledge::Knowledge& kb,
+                                    const std::vector<std::string>& ids) {
+  std::vector<AdviceLine> out;
   for (const auto& id : ids) {
-    if (const auto* a = kb.advice_item(id)) {
-      json item = json::object();
-      item["id"] = a->id;
-      item["name"] = a->name;
-      item["text"] = a->text;
-      item["cite"] = a->cite;
-      out.push_back(std::move(item));
-    }
+    if (const auto* a = kb.advice_item(id)) out.push_back({a->id, a->name, a->text, a->cite});
   }
   return out;
 }
 
-json reasons(const knowledge::Knowledge& kb, const knowledge::Model& model,
-             const std::vector<knowledge::Reason>& rs) {
-  json out = json::array();
+std::vector<Reason> reasons(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                            const std::vector<knowledge::Reason>& rs) {
+  std::vector<Reason> out;
   for (const auto& r : rs) {
     const int f = model.finding_index(r.finding);
-    json item = json::object();
-    item["finding"] = r.finding;
-    item["label"] = f >= 0 ? kb.findings[static_cast<size_t>(f)].label : r.finding;
-    item["present"] = r.present;
-    out.push_back(std::move(item));
+    out.push_back({r.finding, f >= 0 ? kb.findings[static_cast<size_t>(f)].label : r.finding,
+                   r.present});
   }
   return out;
 }
@@ -72,14 +63,9 @@ void add_unique(std::vector<std::string>& into, const std::vector<std::string>& 
   }
 }
 
-// A choice of a question. The question is built field by field rather than
-// from nested initializer lists, which build every pair as an array first:
-// one is built on almost every turn.
-json choice(const std::string& id, const std::string& label) {
-  json c = json::object();
-  c["id"] = id;
-  c["label"] = label;
-  return c;
+// The choices of every yes/no, its own or a repair's.
+std::vector<ChoiceOption> yes_no_choices() {
+  return {{"yes", "Yes"}, {"no", "No"}, {"unsure", "I'm not sure"}};
 }
 
 // "a, b or c".
@@ -119,40 +105,34 @@ std::string fill(std::string text, const EngineSettings& settings) {
   return text;
 }
 
-Message question_message(const knowledge::Question& q, int asked, const EngineSettings& settings) {
-  json choices = json::array();
-  if (q.type == AnswerType::yes_no) {
-    choices.push_back(choice("yes", "Yes"));
-    choices.push_back(choice("no", "No"));
-    choices.push_back(choice("unsure", "I'm not sure"));
-  }
-  for (const auto& c : q.choices) choices.push_back(choice(c.id, c.label));
-  json progress = json::object();
-  progress["asked"] = asked;
-  progress["max"] = settings.max_questions;
-  json m = json::object();
-  m["type"] = "question";
-  m["slot"] = q.slot;
-  m["text"] = fill(q.text, settings);
-  m["answer_type"] = std::string(to_string(q.type));
-  m["why"] = q.why;
-  m["progress"] = std::move(progress);
-  if (!choices.empty()) m["choices"] = std::move(choices);
-  if (!q.snomed.empty()) m["snomed"] = q.snomed;
-  if (q.type == AnswerType::number) m["range"] = {q.min, q.max};
+QuestionMessage question_message(const knowledge::Question& q, int asked,
+                                 const EngineSettings& settings) {
+  std::vector<ChoiceOption> choices;
+  if (q.type == AnswerType::yes_no) choices = yes_no_choices();
+  for (const auto& c : q.choices) choices.push_back({c.id, c.label});
+  QuestionMessage m;
+  m.slot = q.slot;
+  m.text = fill(q.text, settings);
+  m.answer_type = answer_kind(q.type);
+  m.why = q.why;
+  m.asked = asked;
+  m.max = settings.max_questions;
+  if (!choices.empty()) m.choices = std::move(choices);
+  m.snomed = q.snomed;
+  if (q.type == AnswerType::number) m.range = std::make_pair(q.min, q.max);
   return m;
 }
 
-Message complaint_question(int variant) {
-  return {{"type", "question"},
-          {"slot", "complaint"},
-          {"text", variant == 0
-                       ? "In your own words, what is troubling you about your calf or lower leg?"
-                       : "Tell me in a sentence or two what is wrong with your leg: where it hurts, "
-                         "since when, and anything else you have noticed."},
-          {"answer_type", "text"},
-          {"why", "What you say in your own words often answers several questions at once."},
-          {"progress", {{"asked", 0}}}};
+QuestionMessage complaint_question(int variant) {
+  QuestionMessage m;
+  m.slot = "complaint";
+  m.text = variant == 0
+               ? "In your own words, what is troubling you about your calf or lower leg?"
+               : "Tell me in a sentence or two what is wrong with your leg: where it hurts, "
+                 "since when, and anything else you have noticed.";
+  m.answer_type = AnswerKind::text;
+  m.why = "What you say in your own words often answers several questions at once.";
+  return m;
 }
 
 std::optional<knowledge::Question::Direct> direct_of(const knowledge::Question& q) {
@@ -165,22 +145,18 @@ std::optional<knowledge::Question::Direct> direct_of(const knowledge::Question& 
 Wordings question_wordings(const knowledge::Knowledge& kb, const EngineSettings& settings) {
   Wordings w;
   for (const auto& q : kb.questions) {
-    Message text = question_message(q, 0, settings);
-    Message rephrase = text;
-    if (!q.rephrase.empty()) rephrase["text"] = fill(q.rephrase, settings);
-    Message direct = nullptr;
+    QuestionMessage text = question_message(q, 0, settings);
+    QuestionMessage rephrase = text;
+    if (!q.rephrase.empty()) rephrase.text = fill(q.rephrase, settings);
+    std::optional<QuestionMessage> direct;
     if (auto d = direct_of(q)) {
       direct = question_message(q, 0, settings);
-      direct["text"] = fill(d->text, settings);
-      direct["answer_type"] = "yes_no";
-      json choices = json::array();
-      choices.push_back(choice("yes", "Yes"));
-      choices.push_back(choice("no", "No"));
-      choices.push_back(choice("unsure", "I'm not sure"));
-      direct["choices"] = std::move(choices);
-      direct.erase("range");
-      direct["repair"] = "direct";
-      json findings = json::array();
+      direct->text = fill(d->text, settings);
+      direct->answer_type = AnswerKind::yes_no;
+      direct->choices = yes_no_choices();
+      direct->range.reset();
+      direct->direct = true;
+      std::vector<std::string>& findings = direct->findings;
       for (const auto* list : {&d->yes, &d->no}) {
         for (const auto& f : *list) {
           if (std::find(findings.begin(), findings.end(), f) == findings.end()) {
@@ -188,7 +164,6 @@ Wordings question_wordings(const knowledge::Knowledge& kb, const EngineSettings&
           }
         }
       }
-      direct["findings"] = std::move(findings);
     }
     w.text.push_back(std::move(text));
     w.rephrase.push_back(std::move(rephrase));
@@ -197,26 +172,22 @@ Wordings question_wordings(const knowledge::Knowledge& kb, const EngineSettings&
   return w;
 }
 
-Message info_message(const std::string& text) { return {{"type", "info"}, {"text", text}}; }
+InfoMessage info_message(const std::string& text) { return {0, text, "", InfoReason::none}; }
 
-Message error_message(const std::string& code, const std::string& text) {
-  return {{"type", "error"}, {"code", code}, {"text", text}};
-}
+ErrorMessage error_message(InputError code, const std::string& text) { return {0, code, text}; }
 
-Message escalation_message(const knowledge::Knowledge& kb, Triage level,
-                           const std::vector<Fired>& fired, const EngineSettings& settings) {
-  std::string text;
-  json rules = json::array();
+EscalationMessage escalation_message(const knowledge::Knowledge& kb, Triage level,
+                                     const std::vector<Fired>& fired,
+                                     const EngineSettings& settings) {
+  EscalationMessage m{0, level, "", {}, settings.emergency_number};
   for (const auto& f : fired) {
     if (f.watch || f.level != level) continue;
-    rules.push_back(f.rule->id);
-    if (text.empty()) text = f.on_unsure ? unsure_text(kb, f, settings) : fill(f.rule->text, settings);
+    m.rules.push_back(f.rule->id);
+    if (m.text.empty()) {
+      m.text = f.on_unsure ? unsure_text(kb, f, settings) : fill(f.rule->text, settings);
+    }
   }
-  return {{"type", "escalation"},
-          {"level", std::string(to_string(level))},
-          {"text", text},
-          {"rules", rules},
-          {"emergency_number", settings.emergency_number}};
+  return m;
 }
 
 namespace {
@@ -256,17 +227,13 @@ std::optional<Triage> level_reading(const knowledge::Knowledge& kb,
 // Precise safety-net lines: for each warning sign the patient was unsure of
 // where the rest of the story did not make it plausible (the rule's own
 // line), and for each warning-sign question left unanswered after repair.
-std::vector<json> watch_lines(const knowledge::Knowledge& kb, const State& s,
-                              const std::vector<Fired>& fired, const EngineSettings& settings) {
-  std::vector<json> out;
+std::vector<AdviceLine> watch_lines(const knowledge::Knowledge& kb, const State& s,
+                                    const std::vector<Fired>& fired,
+                                    const EngineSettings& settings) {
+  std::vector<AdviceLine> out;
   auto line = [&](const std::string& id, const std::string& text,
                   const std::vector<std::string>& cite) {
-    json item = json::object();
-    item["id"] = id;
-    item["name"] = "What to watch for";
-    item["text"] = fill(text, settings);
-    item["cite"] = cite;
-    out.push_back(std::move(item));
+    out.push_back({id, "What to watch for", fill(text, settings), cite});
   };
   for (const auto& f : fired) {
     if (f.watch) line("watch_" + f.rule->id, f.rule->safety_net, f.rule->cite);
@@ -288,72 +255,68 @@ std::vector<json> watch_lines(const knowledge::Knowledge& kb, const State& s,
   return out;
 }
 
-// The outcome message from the rules that hold and the findings, each worked
-// out once. Built field by field: nested initializer lists copy every part.
-Message outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model, const State& s,
-                   const std::vector<Fired>& fired, const knowledge::Known& known, Triage triage,
-                   const EngineSettings& settings) {
-  std::vector<knowledge::Ranked> ranked = model.rank(known, 3, kShownConditions);
-  json conditions = json::array();
+// The advice the leading causes call for, gathered while they are ranked.
+struct CauseAdvice {
   std::vector<std::string> tests, self_care, safety_net;
+};
+
+// The most likely causes, with reasons, and the advice of the first three.
+std::vector<RankedCause> ranked_causes(const knowledge::Knowledge& kb,
+                                       const knowledge::Model& model,
+                                       const knowledge::Known& known, CauseAdvice& advice) {
+  std::vector<knowledge::Ranked> ranked = model.rank(known, 3, kShownConditions);
+  std::vector<RankedCause> conditions;
   for (size_t i = 0; i < ranked.size() && i < kShownConditions; ++i) {
     const auto& r = ranked[i];
     const auto* c = kb.condition(r.condition);
-    json item = json::object();
-    item["id"] = r.condition;
-    item["name"] = c->name;
-    item["patient_name"] = c->patient_name;
-    item["summary"] = c->summary;
-    item["score"] = std::round(r.score * 1000) / 1000;
-    item["for"] = reasons(kb, model, r.for_it);
-    item["against"] = reasons(kb, model, r.against_it);
-    item["urgency"] = std::string(to_string(c->urgency));
-    item["cite"] = c->cite;
-    conditions.push_back(std::move(item));
+    conditions.push_back({r.condition, c->name, c->patient_name, c->summary,
+                          std::round(r.score * 1000) / 1000, reasons(kb, model, r.for_it),
+                          reasons(kb, model, r.against_it), c->urgency, c->cite});
     if (i < 3) {
-      add_unique(tests, c->tests);
-      add_unique(safety_net, c->safety_net);
-      if (i == 0 || r.score >= kUrgencyFloor) add_unique(self_care, c->self_care);
+      add_unique(advice.tests, c->tests);
+      add_unique(advice.safety_net, c->safety_net);
+      if (i == 0 || r.score >= kUrgencyFloor) add_unique(advice.self_care, c->self_care);
     }
   }
-  // Self-care is no answer to an urgent problem; keep only the safety net then.
-  if (triage >= Triage::urgent) self_care.clear();
-  const knowledge::WellsScore w = model.wells(known);
-  json parts = json::array();
+  return conditions;
+}
+
+WellsResult wells_result(const knowledge::WellsScore& w) {
+  WellsResult out{w.total, w.likely, w.complete, {}, ""};
   for (const auto& p : w.parts) {
-    json part = json::object();
-    part["id"] = p.id;
-    part["label"] = p.label;
-    part["points"] = p.points;
-    part["answer"] = p.known > 0 ? "yes" : p.known < 0 ? "no" : "unknown";
-    parts.push_back(std::move(part));
+    out.parts.push_back({p.id, p.label, p.points,
+                         p.known > 0 ? Value::yes : p.known < 0 ? Value::no : Value::unknown});
   }
-  json wells = json::object();
-  wells["total"] = w.total;
-  wells["likely"] = w.likely;
-  wells["complete"] = w.complete;
-  wells["parts"] = std::move(parts);
-  wells["note"] =
+  out.note =
       "Two-level DVT Wells score (NICE NG158) from your answers. A clinician also weighs whether "
       "another cause is as likely (-2 points), which only an examination can tell.";
-  json red_flags = json::array();
+  return out;
+}
+
+// The outcome message from the rules that hold and the findings, each worked
+// out once.
+OutcomeMessage outcome_of(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                          const State& s, const std::vector<Fired>& fired,
+                          const knowledge::Known& known, Triage triage,
+                          const EngineSettings& settings) {
+  OutcomeMessage m;
+  CauseAdvice advice;
+  m.conditions = ranked_causes(kb, model, known, advice);
+  // Self-care is no answer to an urgent problem; keep only the safety net then.
+  if (triage >= Triage::urgent) advice.self_care.clear();
+  m.wells = wells_result(model.wells(known));
   for (const auto& f : fired) {
-    if (!f.watch) red_flags.push_back(f.rule->id);
+    if (!f.watch) m.red_flags.push_back(f.rule->id);
   }
-  json m = json::object();
-  m["type"] = "outcome";
-  m["triage"] = std::string(to_string(triage));
-  m["text"] = fill(triage_text(triage), settings);
-  m["conditions"] = std::move(conditions);
-  m["wells"] = std::move(wells);
-  m["tests"] = advice_list(kb, tests);
-  m["self_care"] = advice_list(kb, self_care);
-  m["safety_net"] = advice_list(kb, safety_net);
-  for (auto& line : watch_lines(kb, s, fired, settings)) m["safety_net"].push_back(std::move(line));
-  m["red_flags"] = std::move(red_flags);
-  m["emergency_number"] = settings.emergency_number;
-  m["disclaimer"] = kb.disclaimer;
-  m["knowledge_version"] = s.knowledge_version;
+  m.triage = triage;
+  m.text = fill(triage_text(triage), settings);
+  m.tests = advice_list(kb, advice.tests);
+  m.self_care = advice_list(kb, advice.self_care);
+  m.safety_net = advice_list(kb, advice.safety_net);
+  for (auto& line : watch_lines(kb, s, fired, settings)) m.safety_net.push_back(std::move(line));
+  m.emergency_number = settings.emergency_number;
+  m.disclaimer = kb.disclaimer;
+  m.knowledge_version = s.knowledge_version;
   return m;
 }
 
@@ -365,14 +328,14 @@ Triage outcome_triage(const knowledge::Knowledge& kb, const knowledge::Model& mo
   return triage_of(kb, s, evaluate_rules(facts), model.posterior(facts.known()));
 }
 
-Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
-                        const State& s, Triage triage, const EngineSettings& settings) {
+OutcomeMessage outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                               const State& s, Triage triage, const EngineSettings& settings) {
   const Facts facts(kb, model, s);
   return outcome_of(kb, model, s, evaluate_rules(facts), facts.known(), triage, settings);
 }
 
-Message outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
-                        const State& s, const EngineSettings& settings) {
+OutcomeMessage outcome_message(const knowledge::Knowledge& kb, const knowledge::Model& model,
+                               const State& s, const EngineSettings& settings) {
   const Facts facts(kb, model, s);
   const std::vector<Fired> fired = evaluate_rules(facts);
   const knowledge::Known known = facts.known();

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "dialog/planner.h"
 #include "dialog/render.h"
 
@@ -22,7 +20,7 @@ Turn::Turn(const knowledge::Knowledge& kb, const knowledge::Model& model,
       facts_(kb, model, result_.state) {}
 
 void Turn::emit(Message m) {
-  m["seq"] = ++s().seq;
+  set_seq(m, ++s().seq);
   result_.outputs.push_back(std::move(m));
 }
 
@@ -91,7 +89,7 @@ void Turn::finish() {
   emit(outcome_message(kb_, model_, s(), settings_));
 }
 
-void Turn::only_unknown(const Question& q, Message& m) const {
+void Turn::only_unknown(const Question& q, QuestionMessage& m) const {
   std::vector<std::string> known;
   for (const auto& c : q.choices) {
     const bool is_known = !c.sets.empty() && std::all_of(c.sets.begin(), c.sets.end(), [&](const auto& f) {
@@ -100,14 +98,12 @@ void Turn::only_unknown(const Question& q, Message& m) const {
     if (is_known) known.push_back(c.id);
   }
   if (known.empty()) return;
-  Message choices = Message::array();
-  for (const auto& c : m["choices"]) {
-    if (std::find(known.begin(), known.end(), c.value("id", "")) == known.end()) {
-      choices.push_back(c);
-    }
+  std::vector<ChoiceOption> choices;
+  for (const auto& c : m.choices.value_or(std::vector<ChoiceOption>{})) {
+    if (std::find(known.begin(), known.end(), c.id) == known.end()) choices.push_back(c);
   }
-  m["choices"] = std::move(choices);
-  m["text"] = "Besides what you have already told me: " + m.value("text", "");
+  m.choices = std::move(choices);
+  m.text = "Besides what you have already told me: " + m.text;
 }
 
 void Turn::ask(const std::string& slot, const std::string& preface, int variant) {
@@ -117,7 +113,7 @@ void Turn::ask(const std::string& slot, const std::string& preface, int variant)
   s().current = slot;
   const Question* q = kb_.question(slot);
   const size_t i = q ? static_cast<size_t>(q - kb_.questions.data()) : 0;
-  if (q && variant == 2 && wordings_.direct[i].is_null()) variant = 1;
+  if (q && variant == 2 && !wordings_.direct[i]) variant = 1;
   s().variant = variant;
   if (!q) {
     emit(complaint_question(variant));
@@ -126,10 +122,10 @@ void Turn::ask(const std::string& slot, const std::string& preface, int variant)
   if (std::find(s().asked.begin(), s().asked.end(), slot) == s().asked.end()) {
     s().asked.push_back(slot);
   }
-  Message m = variant == 0 ? wordings_.text[i] : variant == 1 ? wordings_.rephrase[i]
-                                                              : wordings_.direct[i];
+  QuestionMessage m = variant == 0 ? wordings_.text[i] : variant == 1 ? wordings_.rephrase[i]
+                                                                      : *wordings_.direct[i];
   if (variant < 2 && q->type == knowledge::AnswerType::multi_choice) only_unknown(*q, m);
-  m["progress"]["asked"] = questions_asked(s());
+  m.asked = questions_asked(s());
   emit(std::move(m));
 }
 

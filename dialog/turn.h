@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "dialog/engine.h"
 #include "dialog/interlock.h"
 #include "dialog/render.h"
@@ -62,7 +60,7 @@ class Turn {
  private:
   // A multi-choice question some of whose choices the patient has already
   // answered in passing asks only about the others.
-  void only_unknown(const knowledge::Question& q, Message& m) const;
+  void only_unknown(const knowledge::Question& q, QuestionMessage& m) const;
 
   const knowledge::Knowledge& kb_;
   const knowledge::Model& model_;

@@ -11,7 +11,7 @@ namespace {
 
 constexpr size_t kMaxTokenBytes = 256;
 
-bot::Error bad(const std::string& detail) { return bot::Error{"bad_message", detail}; }
+bot::Error bad(const std::string& detail) { return bot::Error{bot::Code::bad_message, detail}; }
 
 // A whole number within [lo, hi], read without narrowing first: 4294967356
 // must not pass as 60.
@@ -59,7 +59,7 @@ bot::Result<dialog::Input> input_from(const json& j) {
 bot::Result<dialog::Input> parse_input(std::string_view text) {
   bool too_deep = false;
   json j = config::parse_bounded(text, too_deep);
-  if (too_deep) return bot::Error{"too_deep", ""};
+  if (too_deep) return bot::Error{bot::Code::too_deep, ""};
   if (j.is_discarded()) {
     return bad("not valid JSON; send one object, e.g. {\"text\": \"my calf hurts\"}");
   }
@@ -69,7 +69,7 @@ bot::Result<dialog::Input> parse_input(std::string_view text) {
 bot::Result<ClientMessage> parse_chat_message(std::string_view text) {
   bool too_deep = false;
   json j = config::parse_bounded(text, too_deep);
-  if (too_deep) return bot::Error{"too_deep", ""};
+  if (too_deep) return bot::Error{bot::Code::too_deep, ""};
   if (j.is_discarded()) {
     return bad("not valid JSON; send one object, e.g. {\"text\": \"my calf hurts\"}");
   }
@@ -115,7 +115,7 @@ bot::Result<ClientMessage> parse_chat_message(std::string_view text) {
     if (!input) return input.error();
     return ClientMessage(ClientInput{std::move(*input)});
   }
-  return bot::Error{"unknown_type", ""};
+  return bot::Error{bot::Code::unknown_type, ""};
 }
 
 json session_message(const std::string& token, const std::string& session_id, bool resumed,

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/api/errors.h"
+
 #include "bot/clinic/answers.h"
 #include "bot/clinic/service.h"
 #include "bot/clinic/store.h"
@@ -19,37 +21,23 @@ constexpr const char* kApi = "/v1/clinic/";
 constexpr const char* kLink = "/i/";
 constexpr int kMaxList = 500;
 
-// Clinic error codes (docs/clinic.md, "Errors"): HTTP status and client text.
-struct ClinicError {
-  const char* code;
-  int status;
-  const char* text;
-};
-constexpr ClinicError kErrors[] = {
-    {"unauthorized", 401, "Send a valid clinic API key as 'Authorization: Bearer <key>'."},
-    {"bad_request", 400, "The request could not be used."},
-    {"too_deep", 400, "That JSON nests objects or lists more than 32 deep."},
-    {"intake_not_found", 404, "There is no intake with this id."},
-    {"not_found", 404, "There is nothing at this address."},
-    {"method_not_allowed", 405, "This address does not take that method."},
-    {"store_unavailable", 503, "The clinic records are not available just now. Please try again."},
-    {"internal_error", 500, "Something went wrong on our side. Please try again."},
-};
-
-HttpResponse error(const std::string& code, const std::string& detail = "") {
-  const ClinicError* e = &kErrors[std::size(kErrors) - 1];
-  for (const auto& k : kErrors) {
-    if (code == k.code) e = &k;
+// The clinic API's errors (docs/clinic.md, "Errors"): the code's status and
+// text from the one table, in the clinic's own words where they differ.
+HttpResponse error(bot::Code code, const std::string& detail = "") {
+  std::string text = detail;
+  if (text.empty()) {
+    text = code == bot::Code::store_unavailable
+               ? "The clinic records are not available just now. Please try again."
+               : std::string(bot::spec(code).text);
   }
-  HttpResponse r = json_response(e->status, {{"type", "error"},
-                                             {"code", e->code},
-                                             {"text", detail.empty() ? e->text : detail}});
-  if (e->status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"calfbot clinic\"");
+  HttpResponse r = error_response(code, text);
+  if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"calfbot clinic\"");
   return r;
 }
 
+// Only a bad request's detail is for the client; every other code says what its text says.
 HttpResponse from_error(const bot::Error& e) {
-  return error(e.code, e.code == "bad_request" ? e.detail : "");
+  return error(e.code, e.code == bot::Code::bad_request ? e.detail : "");
 }
 
 // A whole number from the query, within [lo, hi]; `fallback` when absent, nullopt when bad.
@@ -91,32 +79,43 @@ HttpResponse html_response(int status, std::string body) {
   return r;
 }
 
-// The page for a link that cannot be used: it says why, and nothing about anyone.
-HttpResponse link_over(const std::string& code, const std::string& emergency) {
-  std::string heading, text;
-  int status = 410;
-  if (code == "link_expired") {
-    heading = "This link has expired";
-    text = "The time for answering these questions has passed. If you still need to, please ask "
-           "your clinic for a new link.";
-  } else if (code == "link_revoked") {
-    heading = "This link is no longer valid";
-    text = "Your clinic has withdrawn this link. If you were expecting to answer questions, please "
-           "contact your clinic.";
-  } else if (code == "link_completed") {
-    heading = "These questions have been answered";
-    text = "Thank you: your answers have been sent to your clinic. You do not need to do anything "
-           "more. If your symptoms get worse, contact your clinic.";
-  } else {
-    status = 404;
-    heading = "This link was not found";
-    text = "Please check that the whole link was copied, or ask your clinic for a new one.";
+// What the page of a link that cannot be used says: heading, then text.
+std::pair<const char*, const char*> link_over_words(bot::Code code) {
+  switch (code) {
+    case bot::Code::link_expired:
+      return {"This link has expired",
+              "The time for answering these questions has passed. If you still need to, please "
+              "ask your clinic for a new link."};
+    case bot::Code::link_revoked:
+      return {"This link is no longer valid",
+              "Your clinic has withdrawn this link. If you were expecting to answer questions, "
+              "please contact your clinic."};
+    case bot::Code::link_completed:
+      return {"These questions have been answered",
+              "Thank you: your answers have been sent to your clinic. You do not need to do "
+              "anything more. If your symptoms get worse, contact your clinic."};
+    default:
+      return {"This link was not found",
+              "Please check that the whole link was copied, or ask your clinic for a new one."};
   }
+}
+
+bool is_link_over(bot::Code code) {
+  return code == bot::Code::link_not_found || code == bot::Code::link_expired ||
+         code == bot::Code::link_revoked || code == bot::Code::link_completed;
+}
+
+// The page for a link that cannot be used (the code's status: 404 or 410):
+// it says why, and nothing about anyone.
+HttpResponse link_over(bot::Code code, const std::string& emergency) {
+  if (!is_link_over(code)) code = bot::Code::link_not_found;
+  const auto [heading, text] = link_over_words(code);
   return html_response(
-      status, page(heading, "<div class=\"notice\"><h1>" + heading + "</h1><p>" + text +
-                                "</p><p class=\"warning\"><strong>If you have chest pain, are "
-                                "short of breath or are coughing up blood, call " +
-                                clinic::html_escape(emergency) + " now.</strong></p></div>"));
+      bot::spec(code).http_status,
+      page(heading, std::string("<div class=\"notice\"><h1>") + heading + "</h1><p>" + text +
+                        "</p><p class=\"warning\"><strong>If you have chest pain, are "
+                        "short of breath or are coughing up blood, call " +
+                        clinic::html_escape(emergency) + " now.</strong></p></div>"));
 }
 
 }  // namespace
@@ -131,18 +130,18 @@ bool ClinicApi::owns(const std::string& path) {
 
 void ClinicApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
   if (req.path.rfind(kLink, 0) == 0) {
-    if (req.method != "GET" && req.method != "HEAD") return done(error("method_not_allowed"));
+    if (req.method != "GET" && req.method != "HEAD") return done(error(bot::Code::method_not_allowed));
     return link_page(req.path.substr(3), req.method == "HEAD", std::move(done));
   }
   std::string key = bearer_token(req);
-  if (key.empty()) return done(error("unauthorized"));
+  if (key.empty()) return done(error(bot::Code::unauthorized));
   auto who = store_.authenticate(key);
   if (!who) return done(from_error(who.error()));
-  if (!*who) return done(error("unauthorized"));
+  if (!*who) return done(error(bot::Code::unauthorized));
   try {
     done(api(req, (*who)->id));
   } catch (const std::exception& e) {
-    done(error("internal_error"));
+    done(error(bot::Code::internal_error));
   }
 }
 
@@ -150,22 +149,19 @@ void ClinicApi::link_page(const std::string& token, bool head, std::function<voi
   if (token.empty() || token.size() > 100 ||
       token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
           std::string::npos) {
-    return done(link_over("link_not_found", emergency_number_));
+    return done(link_over(bot::Code::link_not_found, emergency_number_));
   }
   if (head) {
     // A link checker must not start the conversation: say only whether the link is live.
-    auto found = store_.intake_by_token(token);
-    if (!found) return done(from_error(found.error()));
-    std::string status = *found ? (*found)->status_at(service_.now()) : "";
-    if (!*found || status == clinic::kExpired || status == clinic::kRevoked || status == clinic::kCompleted) {
-      return done(link_over(*found ? "link_" + status : "link_not_found", emergency_number_));
-    }
-    return done(html_response(200, ""));
+    auto live = service_.check_link(token);
+    if (live) return done(html_response(200, ""));
+    if (is_link_over(live.error().code)) return done(link_over(live.error().code, emergency_number_));
+    return done(from_error(live.error()));
   }
   service_.open_link(token, [this, done = std::move(done)](bot::Result<clinic::OpenedLink> r) {
     if (!r) {
-      const std::string& code = r.error().code;
-      if (code.rfind("link_", 0) == 0) return done(link_over(code, emergency_number_));
+      const bot::Code code = r.error().code;
+      if (is_link_over(code)) return done(link_over(code, emergency_number_));
       return done(html_response(
           503, page("Please try again", "<div class=\"notice\"><h1>Please try again in a moment</h1>"
                                         "<p>The questions could not be opened just now.</p></div>")));
@@ -189,18 +185,18 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
   const std::string rest = req.path.substr(std::string(kApi).size());
   const bool get = req.method == "GET" || req.method == "HEAD";
   if (rest == "fhir/Questionnaire" || rest == "fhir/Questionnaire/calfbot-intake") {
-    if (!get) return error("method_not_allowed");
+    if (!get) return error(bot::Code::method_not_allowed);
     return json_response(200, service_.fhir_questionnaire(), "application/fhir+json");
   }
   if (rest == "fhir/CodeSystem/calfbot-answers") {
-    if (!get) return error("method_not_allowed");
+    if (!get) return error(bot::Code::method_not_allowed);
     return json_response(200, service_.fhir_answers_code_system(), "application/fhir+json");
   }
   if (rest == "audit") {
-    if (!get) return error("method_not_allowed");
+    if (!get) return error(bot::Code::method_not_allowed);
     auto after = query_int(req.query, "after", 0, 0, INT64_MAX);
     auto limit = query_int(req.query, "limit", 100, 1, kMaxList);
-    if (!after || !limit) return error("bad_request", "after and limit must be whole numbers (limit 1 to 500)");
+    if (!after || !limit) return error(bot::Code::bad_request, "after and limit must be whole numbers (limit 1 to 500)");
     auto entries = store_.audit_log(*after, static_cast<int>(*limit), query_value(req.query, "intake"));
     if (!entries) return from_error(entries.error());
     json list = json::array();
@@ -214,35 +210,35 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
     if (req.method == "POST") {
       bool too_deep = false;
       json body = config::parse_bounded(req.body, too_deep);
-      if (too_deep) return error("too_deep");
-      if (!body.is_object()) return error("bad_request", "send a JSON object");
+      if (too_deep) return error(bot::Code::too_deep, "That JSON nests objects or lists more than 32 deep.");
+      if (!body.is_object()) return error(bot::Code::bad_request, "send a JSON object");
       clinic::LinkRequest lr;
       for (const auto& [k, v] : body.items()) {
         bool is_time = k == "appointment_at" || k == "expires_at";
         if (k == "patient_ref" || k == "locale" || is_time) {
           if (v.is_null()) continue;
-          if (!v.is_string()) return error("bad_request", k + ": must be a string");
+          if (!v.is_string()) return error(bot::Code::bad_request, k + ": must be a string");
           std::string s = v.get<std::string>();
           if (k == "patient_ref") lr.patient_ref = s;
           if (k == "locale") lr.locale = s;
           if (is_time) {
             auto t = clinic::parse_iso8601(s);
-            if (!t) return error("bad_request", k + ": must be a time like 2026-05-01T09:30:00Z");
+            if (!t) return error(bot::Code::bad_request, k + ": must be a time like 2026-05-01T09:30:00Z");
             (k == "appointment_at" ? lr.appointment_unix : lr.expires_unix) = *t;
           }
         } else if (k == "expires_in_hours") {
           // Bounded before the cast: a huge number would overflow int64_t. The
           // link's longest life is checked when it is made.
           if (!v.is_number() || v.get<double>() <= 0 || v.get<double>() > 1e6) {
-            return error("bad_request", k + ": must be a positive number of hours");
+            return error(bot::Code::bad_request, k + ": must be a positive number of hours");
           }
           lr.expires_unix = service_.now() + static_cast<int64_t>(v.get<double>() * 3600);
         } else {
-          return error("bad_request", "unknown field '" + k + "'");
+          return error(bot::Code::bad_request, "unknown field '" + k + "'");
         }
       }
       if (body.contains("expires_at") && body.contains("expires_in_hours")) {
-        return error("bad_request", "give expires_at or expires_in_hours, not both");
+        return error(bot::Code::bad_request, "give expires_at or expires_in_hours, not both");
       }
       auto created = service_.create_link(lr, actor);
       if (!created) return from_error(created.error());
@@ -250,15 +246,15 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
       j["url"] = created->url;
       return json_response(201, j);
     }
-    if (!get) return error("method_not_allowed");
+    if (!get) return error(bot::Code::method_not_allowed);
     std::string status = query_value(req.query, "status");
     if (!status.empty() && status != clinic::kPending && status != clinic::kInProgress &&
         status != clinic::kCompleted && status != clinic::kExpired && status != clinic::kRevoked) {
-      return error("bad_request", "status must be pending, in_progress, completed, expired or revoked");
+      return error(bot::Code::bad_request, "status must be pending, in_progress, completed, expired or revoked");
     }
     auto limit = query_int(req.query, "limit", 100, 1, kMaxList);
     auto offset = query_int(req.query, "offset", 0, 0, 1000000000);
-    if (!limit || !offset) return error("bad_request", "limit (1 to 500) and offset must be whole numbers");
+    if (!limit || !offset) return error(bot::Code::bad_request, "limit (1 to 500) and offset must be whole numbers");
     auto list = service_.intakes(status, static_cast<int>(*limit), static_cast<int>(*offset));
     if (!list) return from_error(list.error());
     auto logged = store_.audit(actor, "intakes.list", "", service_.now());
@@ -268,7 +264,7 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
     return json_response(200, {{"intakes", items}});
   }
   if (rest.rfind("intakes/", 0) == 0) return intake_route(req, actor, rest.substr(8));
-  return error("not_found");
+  return error(bot::Code::not_found);
 }
 
 HttpResponse ClinicApi::intake_route(const HttpRequest& req, const std::string& actor,
@@ -277,18 +273,18 @@ HttpResponse ClinicApi::intake_route(const HttpRequest& req, const std::string& 
   size_t slash = rest.find('/');
   std::string id = rest.substr(0, slash);
   std::string what = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (!valid_id(id)) return error("intake_not_found");
+  if (!valid_id(id)) return error(bot::Code::intake_not_found);
   if (what == "revoke") {
-    if (req.method != "POST") return error("method_not_allowed");
+    if (req.method != "POST") return error(bot::Code::method_not_allowed);
     auto r = service_.revoke(id, actor);
     if (!r) return from_error(r.error());
     auto i = service_.intake(id);
     if (!i) return from_error(i.error());
-    if (!*r) return error("bad_request", "only a pending or in-progress intake can be revoked; this one is " +
+    if (!*r) return error(bot::Code::bad_request, "only a pending or in-progress intake can be revoked; this one is " +
                                              i->status_at(service_.now()));
     return json_response(200, service_.intake_json(*i));
   }
-  if (!get) return error("method_not_allowed");
+  if (!get) return error(bot::Code::method_not_allowed);
   if (what.empty()) {
     auto i = service_.intake(id);
     if (!i) return from_error(i.error());
@@ -314,7 +310,7 @@ HttpResponse ClinicApi::intake_route(const HttpRequest& req, const std::string& 
     auto s = service_.fhir_response(id, actor);
     return s ? json_response(200, *s, "application/fhir+json") : from_error(s.error());
   }
-  return error("not_found");
+  return error(bot::Code::not_found);
 }
 
 }  // namespace calfbot::adapters

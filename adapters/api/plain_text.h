@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
+#include "dialog/message.h"
 
 namespace calfbot::adapters {
 
-std::string render_plain(const nlohmann::json& message);
+std::string render_plain(const dialog::Message& message);
 
 }  // namespace calfbot::adapters

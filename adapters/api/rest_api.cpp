@@ -12,6 +12,7 @@
 #include "adapters/metrics.h"
 #include "adapters/api/chat_protocol.h"
 #include "bot/conversation/conversation_service.h"
+#include "bot/message_json.h"
 
 namespace calfbot::adapters {
 
@@ -50,7 +51,7 @@ bool RestApi::owns(const HttpRequest& req) {
 void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
   const std::string prefix = kPrefix;
   if (req.path == prefix) {
-    if (req.method != "POST") return done(error_response("method_not_allowed"));
+    if (req.method != "POST") return done(error_response(bot::Code::method_not_allowed));
     return start(req, std::move(done));
   }
   // /v1/conversations/{id} or /v1/conversations/{id}/messages
@@ -58,18 +59,18 @@ void RestApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> d
   size_t slash = rest.find('/');
   std::string id = rest.substr(0, slash);
   std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
-  if (id.empty() || (tail != "" && tail != "/messages")) return done(error_response("not_found"));
+  if (id.empty() || (tail != "" && tail != "/messages")) return done(error_response(bot::Code::not_found));
   bool messages = tail == "/messages";
   bool get = req.method == "GET" || req.method == "HEAD";  // HEAD: the same, without the body
   if (!get && !(messages && req.method == "POST")) {
-    return done(error_response("method_not_allowed"));
+    return done(error_response(bot::Code::method_not_allowed));
   }
   std::string token = bearer_token(req);
-  if (token.empty()) return done(error_response("missing_token"));
+  if (token.empty()) return done(error_response(bot::Code::missing_token));
   // The token is the authority; the id in the path must name the same session.
   auto actual = service_.session_id(token);
   if (!actual) return done(from_error(actual.error()));
-  if (*actual != id) return done(error_response("unknown_session"));
+  if (*actual != id) return done(error_response(bot::Code::unknown_session));
   if (req.method == "POST") return post(id, token, req, std::move(done));
   done(messages ? transcript(id, token, req) : summary(id, token));
 }
@@ -78,23 +79,23 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
   // JSON only: a form or text/plain POST is what any web page can make its
   // visitors' browsers send (no CORS preflight), spending their quota.
   if (!is_json(req.header("content-type"))) {
-    metrics_.record_error("unsupported_media_type");
-    return done(error_response("unsupported_media_type"));
+    metrics_.record_error(bot::Code::unsupported_media_type);
+    return done(error_response(bot::Code::unsupported_media_type));
   }
   bot::Channel channel{"rest", ""};
   if (!req.body.empty()) {
     bool too_deep = false;
     json j = config::parse_bounded(req.body, too_deep);
-    if (too_deep) return done(error_response("too_deep"));
+    if (too_deep) return done(error_response(bot::Code::too_deep));
     if (j.is_discarded() || !j.is_object()) {
-      return done(error_response("bad_message", "the body must be a JSON object (or empty)"));
+      return done(error_response(bot::Code::bad_message, "the body must be a JSON object (or empty)"));
     }
     for (const auto& [k, v] : j.items()) {
       if (k != "external_user") {
-        return done(error_response("bad_message", "unknown field '" + k + "'"));
+        return done(error_response(bot::Code::bad_message, "unknown field '" + k + "'"));
       }
       if (!v.is_string() || v.get<std::string>().size() > kMaxExternalUser) {
-        return done(error_response("bad_message",
+        return done(error_response(bot::Code::bad_message,
                                    "'external_user' must be a string of at most 200 bytes"));
       }
       channel.external_user = v.get<std::string>();
@@ -102,7 +103,7 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
   }
   if (allow_new_conversation_ && !allow_new_conversation_(req.remote_address)) {
     log_.warn("too_many_conversations", {{"address", req.remote_address}});
-    return done(error_response("too_many_conversations"));
+    return done(error_response(bot::Code::too_many_conversations));
   }
   service_.start(channel, [this, done = std::move(done)](bot::Result<bot::Started> r) {
     if (!r) {
@@ -112,11 +113,11 @@ void RestApi::start(const HttpRequest& req, std::function<void(HttpResponse)> do
       return done(from_error(r.error()));
     }
     log_.info("session_started", {{"session", r->session_id}, {"channel", "rest"}});
-    int last_seq = r->messages.empty() ? 0 : r->messages.back().value("seq", 0);
+    int last_seq = r->messages.empty() ? 0 : dialog::seq_of(r->messages.back());
     HttpResponse res = json_response(201, {{"conversation_id", r->session_id},
                                            {"token", r->token},
                                            {"last_seq", last_seq},
-                                           {"messages", r->messages}});
+                                           {"messages", bot::messages_json(r->messages)}});
     res.headers.emplace_back("Location", std::string(kPrefix) + "/" + r->session_id);
     done(std::move(res));
   });
@@ -142,7 +143,7 @@ void RestApi::post(const std::string& id, const std::string& token, const HttpRe
     log_.info("turn", log_fields);
     done(json_response(200, {{"conversation_id", id},
                              {"last_seq", r->last_seq},
-                             {"messages", r->messages}}));
+                             {"messages", bot::messages_json(r->messages)}}));
   });
 }
 
@@ -151,15 +152,16 @@ HttpResponse RestApi::summary(const std::string& id, const std::string& token) {
   if (!s) return from_error(s.error());
   return json_response(200, {{"conversation_id", id},
                              {"channel", s->channel},
-                             {"phase", s->phase},
-                             {"escalation", s->escalation.empty() ? json() : json(s->escalation)},
+                             {"phase", bot::to_string(s->phase)},
+                             {"escalation", s->escalation ? json(knowledge::to_string(*s->escalation))
+                                                          : json()},
                              {"current_slot", s->current.empty() ? json() : json(s->current)},
                              {"knowledge_version", s->knowledge_version},
                              {"created_unix", s->created_unix},
                              {"updated_unix", s->updated_unix},
                              {"expires_unix", s->expires_unix},
                              {"last_seq", s->last_seq},
-                             {"outcome", s->outcome ? *s->outcome : json()}});
+                             {"outcome", s->outcome ? bot::message_json(*s->outcome) : json()}});
 }
 
 HttpResponse RestApi::transcript(const std::string& id, const std::string& token,
@@ -168,7 +170,7 @@ HttpResponse RestApi::transcript(const std::string& id, const std::string& token
   std::string a = query_value(req.query, "after");
   if (!a.empty()) {
     if (a.size() > 9 || a.find_first_not_of("0123456789") != std::string::npos) {
-      return error_response("bad_message", "'after' must be a whole number from 0");
+      return error_response(bot::Code::bad_message, "'after' must be a whole number from 0");
     }
     after = std::stoi(a);
   }

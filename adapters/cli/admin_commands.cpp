@@ -134,7 +134,7 @@ int link(bot::clinic::ClinicStore& store, const config::Config& cfg, std::vector
   auto created = bot::clinic::create_link(store, bot::clinic::clinic_settings(cfg), req, "cli", now);
   if (!created) {
     err << "calfbot link create: " << created.error().detail << "\n";
-    return created.error().code == "bad_request" ? 2 : 1;
+    return created.error().code == bot::Code::bad_request ? 2 : 1;
   }
   if (json_out) {
     out << json{{"id", created->intake.id},

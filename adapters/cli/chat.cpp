@@ -7,10 +7,9 @@
 
 #include "adapters/api/chat_protocol.h"
 #include "adapters/api/plain_text.h"
+#include "bot/message_json.h"
 
 namespace calfbot::cli {
-
-using nlohmann::json;
 
 namespace {
 
@@ -24,11 +23,13 @@ int64_t now_unix() {
 
 int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostream& out) {
   dialog::StepResult r = engine.start(now_unix());
-  json last_question;
+  std::vector<dialog::ChoiceOption> choices;  // of the last question
   auto show = [&](const dialog::StepResult& res) {
     for (const auto& m : res.outputs) {
       out << "\ncalfbot: " << adapters::render_plain(m) << "\n";
-      if (m.value("type", "") == "question") last_question = m;
+      if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) {
+        choices = q->choices.value_or(std::vector<dialog::ChoiceOption>{});
+      }
     }
   };
   show(r);
@@ -37,12 +38,12 @@ int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostre
     if (line == "quit" || line == "exit") break;
     dialog::Input input{dialog::Input::Kind::text, line, now_unix(), 0};
     // A bare number picks the numbered choice, except where a number is the answer.
-    if (last_question.contains("choices") && !line.empty() &&
+    if (!choices.empty() && !line.empty() &&
         line.find_first_not_of("0123456789") == std::string::npos) {
       size_t i = std::stoul(line);
-      if (i >= 1 && i <= last_question["choices"].size()) {
+      if (i >= 1 && i <= choices.size()) {
         input.kind = dialog::Input::Kind::choice;
-        input.value = last_question["choices"][i - 1].value("id", "");
+        input.value = choices[i - 1].id;
       }
     }
     r = engine.step(r.state, input);
@@ -54,20 +55,20 @@ int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostre
 int run_json_chat(const dialog::Engine& engine, std::istream& in, std::ostream& out,
                   std::ostream& err) {
   dialog::StepResult r = engine.start(now_unix());
-  for (const auto& m : r.outputs) out << m.dump() << "\n";
+  for (const auto& m : r.outputs) out << bot::message_text(m) << "\n";
   out << std::flush;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto input = adapters::parse_input(line);
     if (!input) {
-      out << json{{"type", "error"}, {"code", "bad_message"}, {"text", input.error().detail}}.dump()
-          << "\n" << std::flush;
+      out << bot::error_json(bot::Code::bad_message, input.error().detail).dump() << "\n"
+          << std::flush;
       continue;
     }
     input->time_unix = now_unix();
     r = engine.step(r.state, *input);
-    for (const auto& m : r.outputs) out << m.dump() << "\n";
+    for (const auto& m : r.outputs) out << bot::message_text(m) << "\n";
     out << std::flush;
   }
   (void)err;

@@ -27,6 +27,7 @@
 #include "bot/clinic/service.h"
 #include "bot/conversation/conversation_service.h"
 #include "bot/conversation/session_store.h"
+#include "bot/message_json.h"
 #include "knowledge/knowledge.h"
 
 namespace calfbot::cli {
@@ -143,7 +144,11 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   options.on_expired = [&](const std::string& id, const std::vector<dialog::Message>& messages) {
     metrics.sessions_expired_total++;
     log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});
-    if (server_for_expiry) server_for_expiry->deliver_expired(id, messages);
+    if (server_for_expiry) {
+      std::vector<std::string> texts;
+      for (const auto& m : messages) texts.push_back(bot::message_text(m));
+      server_for_expiry->deliver_expired(id, texts);
+    }
     if (platforms_for_expiry) platforms_for_expiry->deliver_expired(id, messages);
   };
   bot::ConversationService service(*app->engine, **store, options);

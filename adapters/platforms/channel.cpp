@@ -43,7 +43,7 @@ struct PlatformChannel::Work {
   Inbound e;
   UserState state;
   bool recovering = false;       // the event was marked pending by an earlier attempt
-  std::vector<json> messages;    // bot messages to send, oldest first
+  std::vector<dialog::Message> messages;  // bot messages to send, oldest first
   std::function<void(bot::Status)> done;
 };
 
@@ -213,8 +213,9 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
   }
   service_.post(w->state.token, input, [this, w](auto r) {
     if (r) return finish(w, std::move(r->messages));
-    const std::string& code = r.error().code;
-    if ((code == "session_expired" || code == "unknown_session") && w->messages.empty()) {
+    const bot::Code code = r.error().code;
+    if ((code == bot::Code::session_expired || code == bot::Code::unknown_session) &&
+        w->messages.empty()) {
       bool fresh_start = is_command(w->e, "start") || is_command(w->e, "restart");
       return start_session(w, !fresh_start);
     }
@@ -223,21 +224,23 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
   });
 }
 
-void PlatformChannel::finish(std::shared_ptr<Work> w, std::vector<json> messages) {
+void PlatformChannel::finish(std::shared_ptr<Work> w, std::vector<dialog::Message> messages) {
   for (auto& m : messages) w->messages.push_back(std::move(m));
   std::vector<bot::OutboxItem> items;
   enqueue_messages(w, w->messages, items);
   commit(w, std::move(items));
 }
 
-void PlatformChannel::enqueue_messages(std::shared_ptr<Work> w, const std::vector<json>& messages,
+void PlatformChannel::enqueue_messages(std::shared_ptr<Work> w,
+                                       const std::vector<dialog::Message>& messages,
                                        std::vector<bot::OutboxItem>& items) {
   for (const auto& m : messages) {
-    int seq = m.value("seq", 0);
+    int seq = dialog::seq_of(m);
     if (seq != 0 && seq <= w->state.last_seq) continue;  // sent before
-    std::string type = m.value("type", "");
-    if (type == "question") w->state.question = QuestionMemo::from_message(m);
-    if (type == "outcome") w->state.question = QuestionMemo();
+    if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) {
+      w->state.question = QuestionMemo::from_message(*q);
+    }
+    if (std::holds_alternative<dialog::OutcomeMessage>(m)) w->state.question = QuestionMemo();
     auto calls = spec_.render(m, w->e.user);
     for (size_t i = 0; i < calls.size(); ++i) {
       bot::OutboxItem item;
@@ -256,7 +259,7 @@ void PlatformChannel::enqueue_messages(std::shared_ptr<Work> w, const std::vecto
 
 void PlatformChannel::note(std::shared_ptr<Work> w, const std::string& text) {
   std::vector<bot::OutboxItem> items;
-  auto calls = spec_.render(json{{"type", "info"}, {"text", text}}, w->e.user);
+  auto calls = spec_.render(dialog::InfoMessage{0, text, "", dialog::InfoReason::none}, w->e.user);
   for (size_t i = 0; i < calls.size(); ++i) {
     items.push_back(bot::OutboxItem{spec_.name, spec_.name + ":" + w->e.user,
                                     {"POST", calls[i].path, {{"Content-Type", calls[i].content_type}}, calls[i].body},
@@ -289,7 +292,7 @@ void PlatformChannel::commit(std::shared_ptr<Work> w, std::vector<bot::OutboxIte
 }
 
 void PlatformChannel::deliver_expired(const std::string& session_id,
-                                      const std::vector<json>& messages) {
+                                      const std::vector<dialog::Message>& messages) {
   if (messages.empty()) return;
   outbox_.get_mark(spec_.name + ":session:" + session_id, [this, session_id, messages](auto user) {
     if (!user || !*user) return;  // not one of this platform's sessions

@@ -44,7 +44,7 @@ namespace calfbot::adapters::platforms {
 // What the channel needs of one platform.
 struct PlatformSpec {
   std::string name;  // "telegram", "whatsapp", "sms": the session's channel and the outbox lane
-  std::function<std::vector<ApiCall>(const nlohmann::json& message, const std::string& user)> render;
+  std::function<std::vector<ApiCall>(const dialog::Message& message, const std::string& user)> render;
   // A call that acknowledges the event itself (Telegram's answerCallbackQuery); may be empty.
   std::function<std::optional<ApiCall>(const Inbound&)> acknowledge;
   std::string ack_lane;  // the outbox lane of acknowledgements
@@ -71,7 +71,7 @@ class PlatformChannel {
 
   // Sends messages a session got when it expired (the safety net), if the
   // session belongs to this platform.
-  void deliver_expired(const std::string& session_id, const std::vector<nlohmann::json>& messages);
+  void deliver_expired(const std::string& session_id, const std::vector<dialog::Message>& messages);
 
   const std::string& name() const { return spec_.name; }
 
@@ -86,10 +86,10 @@ class PlatformChannel {
   void decide(std::shared_ptr<Work> w);
   void start_session(std::shared_ptr<Work> w, bool then_post);
   void post(std::shared_ptr<Work> w);
-  void finish(std::shared_ptr<Work> w, std::vector<nlohmann::json> messages);
+  void finish(std::shared_ptr<Work> w, std::vector<dialog::Message> messages);
   void note(std::shared_ptr<Work> w, const std::string& text);
   void commit(std::shared_ptr<Work> w, std::vector<bot::OutboxItem> items);
-  void enqueue_messages(std::shared_ptr<Work> w, const std::vector<nlohmann::json>& messages,
+  void enqueue_messages(std::shared_ptr<Work> w, const std::vector<dialog::Message>& messages,
                         std::vector<bot::OutboxItem>& items);
   int64_t now() const;
 

@@ -21,11 +21,11 @@ QuestionMemo QuestionMemo::from_json(const nlohmann::json& j) {
   return m;
 }
 
-QuestionMemo QuestionMemo::from_message(const nlohmann::json& q) {
+QuestionMemo QuestionMemo::from_message(const dialog::QuestionMessage& q) {
   QuestionMemo m;
-  m.answer_type = q.value("answer_type", "");
-  if (q.contains("choices") && q["choices"].is_array()) {
-    for (const auto& c : q["choices"]) m.choice_ids.push_back(c.value("id", ""));
+  m.answer_type = std::string(dialog::to_string(q.answer_type));
+  if (q.choices) {
+    for (const auto& c : *q.choices) m.choice_ids.push_back(c.id);
   }
   return m;
 }
@@ -125,9 +125,9 @@ std::vector<std::string> split_text(const std::string& text, size_t max_chars) {
   return parts;
 }
 
-std::string emergency_headline(const nlohmann::json& m) {
-  std::string number = m.value("emergency_number", "");
-  if (m.value("level", "") == "emergency") {
+std::string emergency_headline(const dialog::EscalationMessage& m) {
+  const std::string& number = m.emergency_number;
+  if (m.level == knowledge::Triage::emergency) {
     return number.empty() ? "EMERGENCY: get emergency help now."
                           : "EMERGENCY: call " + number + " now.";
   }

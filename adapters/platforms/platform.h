@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/error.h"
+#include "dialog/message.h"
 
 namespace calfbot::adapters::platforms {
 
@@ -57,7 +58,7 @@ struct QuestionMemo {
   std::vector<std::string> choice_ids;
   nlohmann::json to_json() const;
   static QuestionMemo from_json(const nlohmann::json& j);
-  static QuestionMemo from_message(const nlohmann::json& question);
+  static QuestionMemo from_message(const dialog::QuestionMessage& question);
 };
 
 // Fields of a payload from outside (a webhook, a platform API's answer),
@@ -88,6 +89,6 @@ std::vector<std::string> split_text(const std::string& text, size_t max_chars);
 
 // The emergency escalation's first line, the number in plain text, e.g.
 // "EMERGENCY: call 999 now."
-std::string emergency_headline(const nlohmann::json& escalation);
+std::string emergency_headline(const dialog::EscalationMessage& escalation);
 
 }  // namespace calfbot::adapters::platforms

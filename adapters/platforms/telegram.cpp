@@ -33,19 +33,17 @@ ApiCall call(const std::string& method, const json& body) {
   return ApiCall{"/" + method, "application/json", body.dump()};
 }
 
-json keyboard(const json& question) {
+json keyboard(const std::vector<dialog::ChoiceOption>& choices) {
   json rows = json::array();
   json row = json::array();
   size_t longest = 0;
-  const json& choices = question["choices"];
-  for (const auto& c : choices) longest = std::max(longest, utf8_length(c.value("label", "")));
+  for (const auto& c : choices) longest = std::max(longest, utf8_length(c.label));
   // Short labels side by side (Yes / No / Not sure), long ones one a row.
   size_t per_row = longest <= 12 ? 3 : 1;
   size_t i = 0;
   for (const auto& c : choices) {
-    std::string id = c.value("id", "");
-    std::string data = id.size() <= kMaxCallbackData ? id : "#" + std::to_string(i + 1);
-    row.push_back({{"text", c.value("label", "")}, {"callback_data", data}});
+    std::string data = c.id.size() <= kMaxCallbackData ? c.id : "#" + std::to_string(i + 1);
+    row.push_back({{"text", c.label}, {"callback_data", data}});
     ++i;
     if (row.size() == per_row) {
       rows.push_back(row);
@@ -61,7 +59,7 @@ json keyboard(const json& question) {
 bot::Result<Parsed> parse_update(const std::string& body) {
   json u = config::parse_bounded(body);
   if (!u.is_object() || !u.contains("update_id") || !u["update_id"].is_number_integer()) {
-    return bot::Error("bad_payload", "not a Telegram Update (no integer update_id)");
+    return bot::Error(bot::Code::bad_payload, "not a Telegram Update (no integer update_id)");
   }
   Parsed p;
   Inbound e;
@@ -112,31 +110,27 @@ bot::Result<Parsed> parse_update(const std::string& body) {
     }
     return p;
   }
-  if (e.user.empty()) return bot::Error("bad_payload", "the update names no chat");
+  if (e.user.empty()) return bot::Error(bot::Code::bad_payload, "the update names no chat");
   p.events.push_back(std::move(e));
   return p;
 }
 
-std::vector<ApiCall> render(const json& m, const std::string& chat_id) {
+std::vector<ApiCall> render(const dialog::Message& m, const std::string& chat_id) {
   std::vector<ApiCall> calls;
-  std::string type = m.value("type", "");
   std::string text;
   json markup;
-  if (type == "question") {
-    text = m.value("text", "");
-    std::string at = m.value("answer_type", "");
-    if (m.contains("choices") && m["choices"].is_array() && !m["choices"].empty()) {
-      markup = keyboard(m);
-      if (at == "multi_choice") {
+  if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) {
+    text = q->text;
+    if (q->choices && !q->choices->empty()) {
+      markup = keyboard(*q->choices);
+      if (q->answer_type == dialog::AnswerKind::multi_choice) {
         int i = 1;
-        for (const auto& c : m["choices"]) {
-          text += "\n" + std::to_string(i++) + ". " + c.value("label", "");
-        }
+        for (const auto& c : *q->choices) text += "\n" + std::to_string(i++) + ". " + c.label;
         text += "\n\nTap the one that fits best, or type the numbers of all that apply (e.g. 1,3).";
       }
     }
-  } else if (type == "escalation") {
-    text = emergency_headline(m) + "\n\n" + m.value("text", "");
+  } else if (const auto* e = std::get_if<dialog::EscalationMessage>(&m)) {
+    text = emergency_headline(*e) + "\n\n" + e->text;
   } else {
     text = render_plain(m);
   }

@@ -24,7 +24,7 @@ bot::Result<Parsed> parse_update(const std::string& body);
 // The sendMessage calls that show `message` in chat `chat_id`: questions get
 // an inline keyboard (one button per choice; short labels share a row), long
 // text is split, an escalation leads with the emergency number.
-std::vector<ApiCall> render(const nlohmann::json& message, const std::string& chat_id);
+std::vector<ApiCall> render(const dialog::Message& message, const std::string& chat_id);
 
 // answerCallbackQuery, which stops the button's spinner.
 ApiCall answer_callback(const std::string& callback_query_id);

@@ -47,7 +47,7 @@ bot::Result<Parsed> parse_webhook(const Params& form) {
     if (k == "OptOutType") opt_out = v;
   }
   if (sid.empty() || from.empty()) {
-    return bot::Error("bad_payload", "not a Twilio message webhook (no MessageSid or From)");
+    return bot::Error(bot::Code::bad_payload, "not a Twilio message webhook (no MessageSid or From)");
   }
   Inbound e;
   e.event_id = sid;
@@ -75,21 +75,24 @@ bot::Result<Parsed> parse_webhook(const Params& form) {
   return p;
 }
 
-std::string sms_text(const json& m) {
-  std::string type = m.value("type", "");
-  if (type == "escalation") return emergency_headline(m) + " " + m.value("text", "");
-  if (type != "question") return render_plain(m);
-  std::string text = m.value("text", "");
-  std::string at = m.value("answer_type", "");
-  if (at == "yes_no") return text + "\nReply YES, NO or NOT SURE.";
-  if (!m.contains("choices") || !m["choices"].is_array() || m["choices"].empty()) return text;
+std::string sms_text(const dialog::Message& m) {
+  if (const auto* e = std::get_if<dialog::EscalationMessage>(&m)) {
+    return emergency_headline(*e) + " " + e->text;
+  }
+  const auto* q = std::get_if<dialog::QuestionMessage>(&m);
+  if (!q) return render_plain(m);
+  std::string text = q->text;
+  if (q->answer_type == dialog::AnswerKind::yes_no) return text + "\nReply YES, NO or NOT SURE.";
+  if (!q->choices || q->choices->empty()) return text;
   int i = 1;
-  for (const auto& c : m["choices"]) text += "\n" + std::to_string(i++) + " " + c.value("label", "");
-  if (at == "multi_choice") return text + "\nReply with all numbers that apply, e.g. 1,3";
+  for (const auto& c : *q->choices) text += "\n" + std::to_string(i++) + " " + c.label;
+  if (q->answer_type == dialog::AnswerKind::multi_choice) {
+    return text + "\nReply with all numbers that apply, e.g. 1,3";
+  }
   return text + "\nReply with a number, or in your own words.";
 }
 
-std::vector<ApiCall> render(const json& m, const std::string& to, const std::string& from,
+std::vector<ApiCall> render(const dialog::Message& m, const std::string& to, const std::string& from,
                             const std::string& account_sid, size_t max_chars) {
   max_chars = std::clamp<size_t>(max_chars, 70, kMaxBody);
   std::string text = plain_punctuation(sms_text(m));

@@ -29,12 +29,12 @@ bot::Result<Parsed> parse_webhook(const Params& form);
 // most `max_chars` characters (split at paragraph, line or sentence breaks,
 // numbered "(1/3)" when split), in characters an SMS carries well (typographic
 // quotes and dashes made plain).
-std::vector<ApiCall> render(const nlohmann::json& message, const std::string& to,
+std::vector<ApiCall> render(const dialog::Message& message, const std::string& to,
                             const std::string& from, const std::string& account_sid,
                             size_t max_chars = 640);
 
 // The text of a bot message as an SMS, before splitting.
-std::string sms_text(const nlohmann::json& message);
+std::string sms_text(const dialog::Message& message);
 
 // A static note for HELP before any conversation, and after STOP nothing.
 std::string help_text(const std::string& emergency_number);

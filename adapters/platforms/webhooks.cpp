@@ -21,7 +21,9 @@ constexpr const char* kTelegramPath = "/webhooks/telegram";
 constexpr const char* kWhatsAppPath = "/webhooks/whatsapp";
 constexpr const char* kSmsPath = "/webhooks/sms";
 
-HttpResponse reply(int status, const std::string& code) {
+// A webhook's answer: the code's HTTP status (docs/platforms.md) and
+// {"status": "<code>"}, which platforms log and otherwise ignore.
+HttpResponse reply(int status, std::string_view code) {
   HttpResponse r;
   r.status = status;
   r.body = json{{"status", code}}.dump();
@@ -29,8 +31,12 @@ HttpResponse reply(int status, const std::string& code) {
   return r;
 }
 
+HttpResponse reply(bot::Code code) { return reply(bot::spec(code).http_status, bot::to_string(code)); }
+
+HttpResponse ok() { return reply(200, "ok"); }
+
 HttpResponse for_verdict(Verdict v) {
-  return v == Verdict::missing ? reply(401, "signature_missing") : reply(403, "signature_invalid");
+  return reply(v == Verdict::missing ? bot::Code::signature_missing : bot::Code::signature_invalid);
 }
 
 // Names of the settings that are empty; a platform is on when none is.
@@ -157,7 +163,7 @@ bot::Status Platforms::start() {
     auto sms = p.sms;
     auto number = cfg_.emergency_number();
     PlatformSpec spec{"sms",
-                      [sms](const json& m, const std::string& to) {
+                      [sms](const dialog::Message& m, const std::string& to) {
                         return twilio::render(m, to, sms.from_number, sms.account_sid,
                                               static_cast<size_t>(sms.max_chars));
                       },
@@ -184,14 +190,14 @@ void Platforms::handle(const HttpRequest& req, std::function<void(HttpResponse)>
   if (req.path == kTelegramPath && telegram_) return telegram(req, std::move(done));
   if (req.path == kWhatsAppPath && whatsapp_) return whatsapp(req, std::move(done));
   if (req.path == kSmsPath && sms_) return sms(req, std::move(done));
-  done(reply(404, "platform_off"));
+  done(reply(bot::Code::platform_off));
 }
 
 void Platforms::run(const std::string& platform, bot::Result<Parsed> parsed,
                     std::function<void(HttpResponse)> done, HttpResponse ok) {
   if (!parsed) {
     log_.warn("platform_bad_payload", {{"platform", platform}, {"detail", parsed.error().detail}});
-    return done(reply(400, "bad_payload"));
+    return done(reply(bot::Code::bad_payload));
   }
   for (const auto& why : parsed->skipped) {
     log_.info("platform_skipped", {{"platform", platform}, {"why", why}});
@@ -200,19 +206,19 @@ void Platforms::run(const std::string& platform, bot::Result<Parsed> parsed,
   ch.handle(std::move(parsed->events), [this, platform, done = std::move(done), ok](bot::Status s) {
     if (s) return done(ok);
     log_.error("platform_handle_failed", {{"platform", platform}, {"code", s.error().code}});
-    done(reply(500, "try_again"));
+    done(reply(bot::Code::try_again));
   });
 }
 
 void Platforms::telegram(const HttpRequest& req, std::function<void(HttpResponse)> done) {
-  if (req.method != "POST") return done(reply(405, "method_not_allowed"));
+  if (req.method != "POST") return done(reply(bot::Code::method_not_allowed));
   Verdict v = verify_telegram_secret(cfg_.platforms.telegram.secret_token,
                                      req.header("x-telegram-bot-api-secret-token"));
   if (v != Verdict::ok) {
     log_.warn("platform_rejected", {{"platform", "telegram"}, {"verdict", v == Verdict::missing ? "missing" : "bad"}});
     return done(for_verdict(v));
   }
-  run("telegram", telegram::parse_update(req.body), std::move(done), reply(200, "ok"));
+  run("telegram", telegram::parse_update(req.body), std::move(done), ok());
 }
 
 void Platforms::whatsapp(const HttpRequest& req, std::function<void(HttpResponse)> done) {
@@ -221,25 +227,25 @@ void Platforms::whatsapp(const HttpRequest& req, std::function<void(HttpResponse
     auto challenge = whatsapp::verify_challenge(req.query, c.verify_token);
     if (!challenge) {
       log_.warn("platform_rejected", {{"platform", "whatsapp"}, {"verdict", "verify_token"}});
-      return done(reply(403, "verify_token_invalid"));
+      return done(reply(bot::Code::verify_token_invalid));
     }
     HttpResponse r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = *challenge;
     return done(std::move(r));
   }
-  if (req.method != "POST") return done(reply(405, "method_not_allowed"));
+  if (req.method != "POST") return done(reply(bot::Code::method_not_allowed));
   Verdict v = verify_meta_signature(c.app_secret, req.body, req.header("x-hub-signature-256"));
   if (v != Verdict::ok) {
     log_.warn("platform_rejected", {{"platform", "whatsapp"}, {"verdict", v == Verdict::missing ? "missing" : "bad"}});
     return done(for_verdict(v));
   }
   run("whatsapp", whatsapp::parse_webhook(req.body, c.phone_number_id), std::move(done),
-      reply(200, "ok"));
+      ok());
 }
 
 void Platforms::sms(const HttpRequest& req, std::function<void(HttpResponse)> done) {
-  if (req.method != "POST") return done(reply(405, "method_not_allowed"));
+  if (req.method != "POST") return done(reply(bot::Code::method_not_allowed));
   const auto& c = cfg_.platforms.sms;
   Params form = parse_form(req.body);
   std::string url = c.public_url + req.path + (req.query.empty() ? "" : "?" + req.query);
@@ -255,7 +261,8 @@ void Platforms::sms(const HttpRequest& req, std::function<void(HttpResponse)> do
   run("sms", twilio::parse_webhook(form), std::move(done), ok);
 }
 
-void Platforms::deliver_expired(const std::string& session_id, const std::vector<json>& messages) {
+void Platforms::deliver_expired(const std::string& session_id,
+                                const std::vector<dialog::Message>& messages) {
   for (auto* ch : {telegram_.get(), whatsapp_.get(), sms_.get()}) {
     if (ch) ch->deliver_expired(session_id, messages);
   }

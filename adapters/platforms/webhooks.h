@@ -62,7 +62,7 @@ class Platforms {
   void handle(const HttpRequest& req, std::function<void(HttpResponse)> done);
 
   // For ServiceOptions::on_expired: sends a platform session's safety net.
-  void deliver_expired(const std::string& session_id, const std::vector<nlohmann::json>& messages);
+  void deliver_expired(const std::string& session_id, const std::vector<dialog::Message>& messages);
 
   std::vector<std::string> enabled() const;
 

@@ -25,29 +25,28 @@ void add_text(std::vector<ApiCall>& calls, const std::string& to, const std::str
   }
 }
 
-std::string numbered(const json& choices) {
+std::string numbered(const std::vector<dialog::ChoiceOption>& choices) {
   std::string out;
   int i = 1;
-  for (const auto& c : choices) out += "\n" + std::to_string(i++) + ". " + c.value("label", "");
+  for (const auto& c : choices) out += "\n" + std::to_string(i++) + ". " + c.label;
   return out;
 }
 
 // A question as an interactive message, or nullopt when its choices do not
 // fit one (then it goes as numbered text).
-std::optional<json> interactive(const json& q, const std::string& to, std::string body_text) {
-  const json& choices = q["choices"];
+std::optional<json> interactive(const std::vector<dialog::ChoiceOption>& choices,
+                               const std::string& to, std::string body_text) {
   bool short_labels = true;
   for (const auto& c : choices) {
-    if (utf8_length(c.value("label", "")) > kMaxButtonTitle) short_labels = false;
-    if (c.value("id", "").size() > kMaxRowId) return std::nullopt;
+    if (utf8_length(c.label) > kMaxButtonTitle) short_labels = false;
+    if (c.id.size() > kMaxRowId) return std::nullopt;
   }
   if (utf8_length(body_text) > kMaxBody) return std::nullopt;
   json j = envelope(to, "interactive");
   if (choices.size() <= kMaxButtons && short_labels) {
     json buttons = json::array();
     for (const auto& c : choices) {
-      buttons.push_back({{"type", "reply"},
-                         {"reply", {{"id", c.value("id", "")}, {"title", c.value("label", "")}}}});
+      buttons.push_back({{"type", "reply"}, {"reply", {{"id", c.id}, {"title", c.label}}}});
     }
     j["interactive"] = {{"type", "button"},
                         {"body", {{"text", body_text}}},
@@ -57,8 +56,8 @@ std::optional<json> interactive(const json& q, const std::string& to, std::strin
   if (choices.size() > kMaxRows) return std::nullopt;
   json rows = json::array();
   for (const auto& c : choices) {
-    std::string label = c.value("label", "");
-    json row{{"id", c.value("id", "")}, {"title", utf8_truncate(label, kMaxRowTitle)}};
+    const std::string& label = c.label;
+    json row{{"id", c.id}, {"title", utf8_truncate(label, kMaxRowTitle)}};
     // A cut title is completed by the description, which shows below it.
     if (utf8_length(label) > kMaxRowTitle) row["description"] = utf8_truncate(label, kMaxRowDescription);
     rows.push_back(row);
@@ -68,6 +67,24 @@ std::optional<json> interactive(const json& q, const std::string& to, std::strin
       {"body", {{"text", body_text}}},
       {"action", {{"button", "Choose an answer"}, {"sections", {{{"title", "Answers"}, {"rows", rows}}}}}}};
   return j;
+}
+
+// A question with choices: buttons or a list where they fit, else numbered text.
+std::vector<ApiCall> render_choices(const dialog::QuestionMessage& q, const std::string& to) {
+  std::vector<ApiCall> calls;
+  const bool multi = q.answer_type == dialog::AnswerKind::multi_choice;
+  std::string body = q.text;
+  if (multi) {
+    body += numbered(*q.choices) +
+            "\n\nPick the one that fits best, or type the numbers of all that apply (e.g. 1,3).";
+  }
+  if (auto j = interactive(*q.choices, to, body)) {
+    calls.push_back(call(*j));
+  } else {
+    add_text(calls, to, q.text + numbered(*q.choices) +
+                            "\n\nReply with the number" + (multi ? "s that apply (e.g. 1,3)." : "."));
+  }
+  return calls;
 }
 
 }  // namespace
@@ -91,7 +108,7 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
   json w = config::parse_bounded(body);
   if (!w.is_object() || text_field(w, "object") != "whatsapp_business_account" ||
       !w.contains("entry") || !w["entry"].is_array()) {
-    return bot::Error("bad_payload", "not a WhatsApp Business Account webhook");
+    return bot::Error(bot::Code::bad_payload, "not a WhatsApp Business Account webhook");
   }
   Parsed p;
   for (const auto& entry : w["entry"]) {
@@ -137,7 +154,7 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
           e.kind = Inbound::Kind::unsupported;
         }
         if (e.event_id.empty() || e.user.empty()) {
-          return bot::Error("bad_payload", "a message without id or from");
+          return bot::Error(bot::Code::bad_payload, "a message without id or from");
         }
         p.events.push_back(std::move(e));
       }
@@ -146,31 +163,16 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
   return p;
 }
 
-std::vector<ApiCall> render(const json& m, const std::string& to) {
+std::vector<ApiCall> render(const dialog::Message& m, const std::string& to) {
   std::vector<ApiCall> calls;
-  std::string type = m.value("type", "");
-  if (type == "question" && m.contains("choices") && m["choices"].is_array() &&
-      !m["choices"].empty()) {
-    std::string text = m.value("text", "");
-    bool multi = m.value("answer_type", "") == "multi_choice";
-    std::string body = text;
-    if (multi) {
-      body += numbered(m["choices"]) +
-              "\n\nPick the one that fits best, or type the numbers of all that apply (e.g. 1,3).";
-    }
-    if (auto j = interactive(m, to, body)) {
-      calls.push_back(call(*j));
-    } else {
-      add_text(calls, to, text + numbered(m["choices"]) +
-                              "\n\nReply with the number" + (multi ? "s that apply (e.g. 1,3)." : "."));
-    }
-    return calls;
+  if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) {
+    if (q->choices && !q->choices->empty()) return render_choices(*q, to);
+    add_text(calls, to, q->text);
+  } else if (const auto* e = std::get_if<dialog::EscalationMessage>(&m)) {
+    add_text(calls, to, emergency_headline(*e) + "\n\n" + e->text);
+  } else {
+    add_text(calls, to, render_plain(m));
   }
-  if (type == "escalation") {
-    add_text(calls, to, emergency_headline(m) + "\n\n" + m.value("text", ""));
-    return calls;
-  }
-  add_text(calls, to, type == "question" ? m.value("text", "") : render_plain(m));
   return calls;
 }
 

@@ -40,7 +40,7 @@ bot::Result<Parsed> parse_webhook(const std::string& body, const std::string& ph
 // The messages that show `message` to user `wa_id`: a question with up to 3
 // short choices becomes reply buttons, with up to 10 a list message, else
 // numbered text; long text is split; an escalation leads with the number.
-std::vector<ApiCall> render(const nlohmann::json& message, const std::string& wa_id);
+std::vector<ApiCall> render(const dialog::Message& message, const std::string& wa_id);
 
 // Reads the answer of /messages: 2xx delivered; throughput and pair rate
 // limits (130429, 131056, 429), 401, 5xx retried; other errors failed.

@@ -136,8 +136,8 @@ void HttpSession::on_header(beast::error_code ec, std::size_t) {
     version_ = parser_->get().version();
     head_ = false;
     closing_ = true;
-    state_->metrics().record_error("bad_framing");
-    return send(error_response("bad_framing"));
+    state_->metrics().record_error(bot::Code::bad_framing);
+    return send(error_response(bot::Code::bad_framing));
   }
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
@@ -148,15 +148,15 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit || ec == http::error::header_limit ||
       ec == http::error::buffer_overflow) {
     closing_ = true;
-    return send(error_response("too_large"));
+    return send(error_response(bot::Code::too_large));
   }
   if (ec == http::error::bad_content_length || ec == http::error::bad_transfer_encoding ||
       ec == http::error::multiple_content_length || ec == http::error::bad_obs_fold ||
       ec == http::error::bad_chunk || ec == http::error::bad_line_ending) {
     // The parser's own refusals of ambiguous framing get the same answer.
     closing_ = true;
-    state_->metrics().record_error("bad_framing");
-    return send(error_response("bad_framing"));
+    state_->metrics().record_error(bot::Code::bad_framing);
+    return send(error_response(bot::Code::bad_framing));
   }
   if (ec) return;  // timeout, reset, cancelled by go_away, not HTTP: the connection ends
   Request req = parser_->release();
@@ -170,7 +170,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (!slot_.admitted() && !(health && slot_.kind() == Admission::Kind::health)) {
     version_ = req.version();
     head_ = false;
-    return send(error_response(state_->shutting_down() ? "shutting_down" : "server_busy"));
+    return send(error_response(state_->shutting_down() ? bot::Code::shutting_down : bot::Code::server_busy));
   }
   if (beast::websocket::is_upgrade(req)) {
     bool chat = req.target().substr(0, req.target().find('?')) == "/v1/chat";
@@ -182,7 +182,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     version_ = req.version();
     head_ = false;
     closing_ = true;
-    return send(error_response(chat ? "shutting_down" : "not_found"));
+    return send(error_response(chat ? bot::Code::shutting_down : bot::Code::not_found));
   }
   handle(std::move(req));
 }
@@ -192,8 +192,8 @@ void HttpSession::handle(Request&& req) {
   keep_alive_ = req.keep_alive();
   head_ = req.method() == http::verb::head;
   if (!limiter_.allow(RateLimiter::Clock::now())) {
-    state_->metrics().record_error("rate_limited");
-    return send(error_response("rate_limited"));
+    state_->metrics().record_error(bot::Code::rate_limited);
+    return send(error_response(bot::Code::rate_limited));
   }
   HttpRequest r;
   // HEAD goes to the routes as HEAD (each answers it like GET; a clinic link

@@ -26,7 +26,7 @@ Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
 bot::Result<unsigned short> Listener::open(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
   auto fail = [&](const char* what) {
-    return bot::Error{"bind_failed", std::string(what) + " " + endpoint.address().to_string() +
+    return bot::Error{bot::Code::bind_failed, std::string(what) + " " + endpoint.address().to_string() +
                                          ":" + std::to_string(endpoint.port()) + ": " +
                                          ec.message()};
   };

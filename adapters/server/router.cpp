@@ -38,14 +38,14 @@ void Router::handle(const HttpRequest& req, std::function<void(HttpResponse)> do
   }
   if (RestApi::owns(req)) return rest_.handle(req, std::move(done));
   bool get = req.method == "GET" || req.method == "HEAD";
-  if (req.path == "/v1/chat") return done(error_response("upgrade_required"));
+  if (req.path == "/v1/chat") return done(error_response(bot::Code::upgrade_required));
   if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics") {
-    if (!get) return done(error_response("method_not_allowed"));
+    if (!get) return done(error_response(bot::Code::method_not_allowed));
     if (req.path == "/healthz") return done(status_response(200, "ok"));
     if (req.path == "/readyz") {
       return done(ready_() ? status_response(200, "ready") : status_response(503, "shutting_down"));
     }
-    if (!metrics_allowed(req)) return done(error_response("forbidden"));
+    if (!metrics_allowed(req)) return done(error_response(bot::Code::forbidden));
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_.render();
@@ -53,10 +53,10 @@ void Router::handle(const HttpRequest& req, std::function<void(HttpResponse)> do
     return done(std::move(r));
   }
   if (auto file = files_.get(req.path, req.header("if-none-match"))) {
-    if (!get) return done(error_response("method_not_allowed"));
+    if (!get) return done(error_response(bot::Code::method_not_allowed));
     return done(std::move(*file));
   }
-  done(error_response("not_found"));
+  done(error_response(bot::Code::not_found));
 }
 
 bool Router::metrics_allowed(const HttpRequest& req) const {

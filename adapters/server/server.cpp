@@ -24,7 +24,7 @@ bot::Result<unsigned short> Server::start() {
   std::string host = config_.host == "localhost" ? "127.0.0.1" : config_.host;
   auto address = net::ip::make_address(host, ec);
   if (ec) {
-    return bot::Error{"bind_failed",
+    return bot::Error{bot::Code::bind_failed,
                       "server.host '" + config_.host + "' is not an IP address: " + ec.message()};
   }
   listener_ = std::make_shared<Listener>(ioc_, state_);
@@ -45,8 +45,8 @@ void Server::shutdown() {
 }
 
 void Server::deliver_expired(const std::string& session_id,
-                             const std::vector<nlohmann::json>& messages) {
-  state_->deliver_expired(session_id, messages);
+                             const std::vector<std::string>& texts) {
+  state_->deliver_expired(session_id, texts);
 }
 
 Router& Server::router() { return state_->router(); }

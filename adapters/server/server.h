@@ -53,8 +53,9 @@ class Server {
   // 1001 and every idle HTTP connection; requests in progress finish.
   void shutdown();
 
-  // For ServiceOptions::on_expired: tells the session's open WebSockets.
-  void deliver_expired(const std::string& session_id, const std::vector<nlohmann::json>& messages);
+  // For ServiceOptions::on_expired: sends the messages (JSON text) to the
+  // session's open WebSockets.
+  void deliver_expired(const std::string& session_id, const std::vector<std::string>& texts);
 
   // The router, to add another component's routes before start().
   Router& router();

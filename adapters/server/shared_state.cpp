@@ -105,7 +105,7 @@ void SharedState::unbind_session(const std::string& session_id, WebsocketSession
 }
 
 void SharedState::deliver_expired(const std::string& session_id,
-                                  const std::vector<nlohmann::json>& messages) {
+                                  const std::vector<std::string>& texts) {
   std::vector<std::shared_ptr<WebsocketSession>> targets;
   {
     std::lock_guard lock(mu_);
@@ -114,7 +114,7 @@ void SharedState::deliver_expired(const std::string& session_id,
       if (auto ws = it->second.second.lock()) targets.push_back(std::move(ws));
     }
   }
-  for (auto& ws : targets) ws->session_expired(messages);
+  for (auto& ws : targets) ws->session_expired(texts);
 }
 
 void SharedState::shut_down() {

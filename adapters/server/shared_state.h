@@ -106,8 +106,9 @@ class SharedState {
                     std::weak_ptr<WebsocketSession> weak);
   void unbind_session(const std::string& session_id, WebsocketSession* ws);
 
-  // Sends the expiry messages to every WebSocket of the session, then closes them (4410).
-  void deliver_expired(const std::string& session_id, const std::vector<nlohmann::json>& messages);
+  // Sends the expiry messages (JSON text) to every WebSocket of the session,
+  // then closes them (4410).
+  void deliver_expired(const std::string& session_id, const std::vector<std::string>& texts);
 
   // Stops admitting and asks every open connection to go away.
   void shut_down();

@@ -1,5 +1,7 @@
 #include "adapters/server/websocket_session.h"
 
+#include <algorithm>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -75,10 +77,10 @@ void WebsocketSession::go_away() {
   });
 }
 
-void WebsocketSession::session_expired(std::vector<json> messages) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), messages = std::move(messages)] {
-    for (const auto& m : messages) self->send(m.dump());
-    self->close(close_code::session_expired, "session expired");
+void WebsocketSession::session_expired(std::vector<std::string> texts) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)] {
+    for (const auto& t : texts) self->send(t);
+    self->close_for(bot::Code::session_expired);
   });
 }
 
@@ -91,7 +93,7 @@ void WebsocketSession::on_accept(beast::error_code ec) {
   state_->metrics().websockets_open++;
   if (!origin_ok_) {
     state_->log().warn("origin_rejected", {{"origin", origin_}});
-    state_->metrics().record_error("bad_origin");
+    state_->metrics().record_error(bot::Code::bad_origin);
     close(close_code::policy, "origin not allowed");
   } else if (go_away_pending_ || state_->shutting_down()) {
     close(websocket::close_code::going_away, "server shutting down");
@@ -108,7 +110,7 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
     // Beast has already sent 1009 for a message over the limit and 1007 for
     // invalid UTF-8; a close from the client or a timeout just ends the session.
     if (ec == websocket::error::message_too_big) {
-      state_->metrics().record_error("too_large");
+      state_->metrics().record_error(bot::Code::too_large);
       state_->log().warn("websocket_message_too_big", {{"session", session_id_}});
     } else if (ec != websocket::error::closed && ec != net::error::operation_aborted) {
       state_->log().info("websocket_ended", {{"session", session_id_}, {"error", ec.message()}});
@@ -123,12 +125,12 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
     return do_read();
   }
   if (!limiter_.allow(RateLimiter::Clock::now())) {
-    state_->metrics().record_error("rate_limited");
+    state_->metrics().record_error(bot::Code::rate_limited);
     if (++rejected_in_row_ >= kMaxRejectedInRow) {
       state_->log().warn("websocket_flood", {{"session", session_id_}});
       close(close_code::policy, "message rate exceeded");
     } else {
-      send_error("rate_limited");
+      send_error(bot::Code::rate_limited);
     }
     return do_read();
   }
@@ -143,7 +145,7 @@ void WebsocketSession::handle(const std::string& text) {
   auto ex = tracked();
   auto self = shared_from_this();
   if (std::holds_alternative<ClientInput>(*parsed)) {
-    if (token_.empty()) return send_error("no_session");
+    if (token_.empty()) return send_error(bot::Code::no_session);
     auto& input = std::get<ClientInput>(*parsed).input;
     json fields = {{"session", session_id_}, {"channel", "websocket"}};
     if (state_->log().patient_text()) fields["text"] = input.value;
@@ -153,11 +155,11 @@ void WebsocketSession::handle(const std::string& text) {
     });
     return;
   }
-  if (!token_.empty() || starting_) return send_error("already_started");
+  if (!token_.empty() || starting_) return send_error(bot::Code::already_started);
   if (std::holds_alternative<ClientHello>(*parsed)) {
     if (!state_->allow_new_conversation(slot_.address())) {
       state_->log().warn("too_many_conversations", {{"address", slot_.address()}});
-      return send_error("too_many_conversations");
+      return send_error(bot::Code::too_many_conversations);
     }
     starting_ = true;
     state_->service().start(bot::Channel{"websocket", ""}, [self, ex](auto r) {
@@ -189,19 +191,20 @@ void WebsocketSession::on_started(bot::Result<bot::Started> r) {
   session_id_ = r->session_id;
   state_->bind_session(session_id_, this, weak_from_this());
   state_->log().info("session_started", {{"session", session_id_}, {"channel", "websocket"}});
-  int last_seq = r->messages.empty() ? 0 : r->messages.back().value("seq", 0);
+  int last_seq = r->messages.empty() ? 0 : dialog::seq_of(r->messages.back());
   send(session_message(token_, session_id_, false, last_seq).dump());
-  for (const auto& m : r->messages) send(m.dump());
+  for (auto& t : r->texts) send(std::move(t));
 }
 
 void WebsocketSession::on_resumed(const std::string& token, bot::Result<bot::Delivery> r) {
   starting_ = false;
   if (!r) {
-    const std::string& code = r.error().code;
+    const bot::Code code = r.error().code;
     state_->metrics().record_error(code);
     state_->log().info("resume_refused", {{"code", code}, {"detail", r.error().detail}});
-    if (code == "unknown_session") return close(close_code::unknown_session, "unknown session");
-    if (code == "session_expired") return close(close_code::session_expired, "session expired");
+    // A conversation that is gone (unknown, expired, its link closed) is
+    // refused with its close code alone; anything else leaves the connection.
+    if (bot::spec(code).close != 0) return close_for(code);
     return send_error(code);
   }
   token_ = token;
@@ -209,31 +212,32 @@ void WebsocketSession::on_resumed(const std::string& token, bot::Result<bot::Del
   state_->bind_session(session_id_, this, weak_from_this());
   state_->metrics().sessions_resumed_total++;
   state_->log().info("session_resumed", {{"session", session_id_},
-                                        {"replayed", r->messages.size()}});
+                                        {"replayed", r->texts.size()}});
   send(session_message(token_, session_id_, true, r->last_seq).dump());
-  for (const auto& m : r->messages) send(m.dump());
+  for (auto& t : r->texts) send(std::move(t));
 }
 
 void WebsocketSession::on_reply(bot::Result<bot::Delivery> r) {
   if (!r) {
-    state_->metrics().record_error(r.error().code);
-    state_->log().warn("turn_failed", {{"session", session_id_}, {"code", r.error().code},
+    const bot::Code code = r.error().code;
+    state_->metrics().record_error(code);
+    state_->log().warn("turn_failed", {{"session", session_id_}, {"code", code},
                                       {"detail", r.error().detail}});
-    send_error(r.error().code);
-    if (r.error().code == "session_expired") close(close_code::session_expired, "session expired");
+    send_error(code);
+    if (bot::spec(code).close != 0) close_for(code);
     return;
   }
-  for (size_t i = 0; i < r->messages.size(); ++i) {
-    const auto& m = r->messages[i];
-    if (m.value("type", "") == "escalation") {
-      state_->log().warn("escalation", {{"session", session_id_}, {"level", m.value("level", "")}});
+  for (const auto& m : r->messages) {
+    if (const auto* e = std::get_if<dialog::EscalationMessage>(&m)) {
+      state_->log().warn("escalation", {{"session", session_id_},
+                                        {"level", knowledge::to_string(e->level)}});
     }
-    send(i < r->texts.size() ? std::move(r->texts[i]) : m.dump());
   }
+  for (auto& t : r->texts) send(std::move(t));
 }
 
-void WebsocketSession::send_error(const std::string& code, const std::string& text) {
-  if (code != "rate_limited") state_->metrics().record_error(code);
+void WebsocketSession::send_error(bot::Code code, const std::string& text) {
+  if (code != bot::Code::rate_limited) state_->metrics().record_error(code);
   send(error_json(code, text).dump());
 }
 
@@ -245,6 +249,13 @@ void WebsocketSession::send(std::string text) {
   }
   queue_.push_back(Outgoing{std::move(text), std::nullopt});
   if (!writing_) do_write();
+}
+
+void WebsocketSession::close_for(bot::Code code) {
+  // The reason is the code's id in words: "session expired".
+  std::string reason(bot::to_string(code));
+  std::replace(reason.begin(), reason.end(), '_', ' ');
+  close(bot::spec(code).close, reason);
 }
 
 void WebsocketSession::close(unsigned short code, const std::string& reason) {

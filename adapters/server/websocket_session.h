@@ -39,7 +39,7 @@ class WebsocketSession : public Connection,
   // Closes with 1001 after the messages already queued. Any thread.
   void go_away() override;
   // Sends the expiry messages, then closes with 4410. Any thread.
-  void session_expired(std::vector<nlohmann::json> messages);
+  void session_expired(std::vector<std::string> texts);
 
  private:
   struct Outgoing {
@@ -55,8 +55,10 @@ class WebsocketSession : public Connection,
   void on_resumed(const std::string& token, bot::Result<bot::Delivery> r);
   void on_reply(bot::Result<bot::Delivery> r);
   void send(std::string text);
-  void send_error(const std::string& code, const std::string& text = "");
+  void send_error(bot::Code code, const std::string& text = "");
   void close(unsigned short code, const std::string& reason);
+  // Closes with the close code the table gives `code` (bot/error.h).
+  void close_for(bot::Code code);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   // An executor that keeps the io_context running until a posted reply arrives.

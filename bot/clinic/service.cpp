@@ -25,7 +25,7 @@ int level_rank(const std::string& level) {
   return 0;
 }
 
-Error bad_request(const std::string& detail) { return Error{"bad_request", detail}; }
+Error bad_request(const std::string& detail) { return Error{Code::bad_request, detail}; }
 
 json time_or_null(std::optional<int64_t> t) { return t ? json(iso8601_utc(*t)) : json(nullptr); }
 
@@ -87,20 +87,30 @@ Result<CreatedLink> ClinicService::create_link(const LinkRequest& r, const std::
   return clinic::create_link(store_, settings_, r, actor, now());
 }
 
-void ClinicService::open_link(const std::string& token, std::function<void(Result<OpenedLink>)> done) {
+Result<Intake> ClinicService::check_link(const std::string& token) {
   auto found = store_.intake_by_token(token);
-  if (!found) return done(found.error());
-  if (!*found) return done(Error{"link_not_found", "no intake has this link token"});
-  Intake i = **found;
+  if (!found) return found.error();
+  if (!*found) return Error{Code::link_not_found, "no intake has this link token"};
+  const Intake& i = **found;
   std::string status = i.status_at(now());
   if (status == kExpired || status == kRevoked || status == kCompleted) {
-    return done(Error{"link_" + status, "intake " + i.id + " is " + status});
+    const Code code = status == kExpired   ? Code::link_expired
+                      : status == kRevoked ? Code::link_revoked
+                                           : Code::link_completed;
+    return Error{code, "intake " + i.id + " is " + status};
   }
+  return i;
+}
+
+void ClinicService::open_link(const std::string& token, std::function<void(Result<OpenedLink>)> done) {
+  auto live = check_link(token);
+  if (!live) return done(live.error());
+  const Intake& i = *live;
   if (!i.session_id.empty()) {
     auto view = store_.session(i.session_id);
     if (!view) return done(view.error());
     if (*view && (*view)->phase == "done") {
-      return done(Error{"link_completed", "intake " + i.id + " has its outcome"});
+      return done(Error{Code::link_completed, "intake " + i.id + " has its outcome"});
     }
     auto session_token = open(token, kBoxContext, i.session_box);
     if (*view && (*view)->phase != "expired" && session_token) {
@@ -117,7 +127,7 @@ void ClinicService::start_session(const Intake& intake, const std::string& token
                                                       done = std::move(done)](Result<Started> r) {
     if (!r) return done(r.error());
     auto box = seal(token, kBoxContext, r->token);
-    if (!box) return done(Error{"internal_error", "sealing the session token failed"});
+    if (!box) return done(Error{Code::internal_error, "sealing the session token failed"});
     auto bound = store_.bind_session(intake.id, r->session_id, *box, now());
     if (!bound) return done(bound.error());
     OpenedLink opened{intake, r->token, false};
@@ -129,7 +139,7 @@ void ClinicService::start_session(const Intake& intake, const std::string& token
 Result<Intake> ClinicService::intake(const std::string& id) {
   auto found = store_.intake(id);
   if (!found) return found.error();
-  if (!*found) return Error{"intake_not_found", "no intake " + id};
+  if (!*found) return Error{Code::intake_not_found, "no intake " + id};
   return **found;
 }
 
@@ -177,7 +187,7 @@ Result<dialog::State> ClinicService::state_of(const Intake& i, std::optional<Ses
   try {
     return dialog::state_from_json(json::parse(view->state_json));
   } catch (const std::exception& e) {
-    return Error{"internal_error", "intake " + i.id + ": stored state unreadable: " + e.what()};
+    return Error{Code::internal_error, "intake " + i.id + ": stored state unreadable: " + e.what()};
   }
 }
 

@@ -86,6 +86,11 @@ class ClinicService {
   // Errors: bad_request (with what is wrong), store_unavailable.
   Result<CreatedLink> create_link(const LinkRequest& request, const std::string& actor);
 
+  // The intake of a link token that may still be used, without starting
+  // anything. Errors: link_not_found, link_expired, link_revoked,
+  // link_completed, store_unavailable.
+  Result<Intake> check_link(const std::string& token);
+
   // The intake of a link token and its conversation. Errors: link_not_found,
   // link_expired, link_revoked, link_completed, and the conversation
   // service's errors. `done` may run on another thread.

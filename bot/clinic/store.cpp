@@ -49,7 +49,7 @@ constexpr const char* kIntakeColumns =
     "status, session_id, session_box, alerted, triage";
 
 Error unavailable(const std::string& what, const std::exception& e) {
-  return Error{"store_unavailable", what + ": " + e.what()};
+  return Error{Code::store_unavailable, what + ": " + e.what()};
 }
 
 Intake read_intake(SQLite::Statement& q) {
@@ -128,7 +128,7 @@ ClinicStore::~ClinicStore() = default;
 
 Result<std::unique_ptr<ClinicStore>> ClinicStore::open(const std::string& path, int busy_timeout_ms) {
   if (path.empty() || path == ":memory:") {
-    return Error{"store_unavailable", "the clinic store needs a file path, not ':memory:'"};
+    return Error{Code::store_unavailable, "the clinic store needs a file path, not ':memory:'"};
   }
   std::unique_ptr<ClinicStore> store(new ClinicStore(path, busy_timeout_ms));
   try {
@@ -146,7 +146,7 @@ Result<std::unique_ptr<ClinicStore>> ClinicStore::open(const std::string& path, 
 Result<NewKey> ClinicStore::create_key(const std::string& name, int64_t now) {
   auto id_bytes = random_bytes(6);
   auto secret_bytes = random_bytes(32);
-  if (!id_bytes || !secret_bytes) return Error{"internal_error", "RAND_bytes failed"};
+  if (!id_bytes || !secret_bytes) return Error{Code::internal_error, "RAND_bytes failed"};
   NewKey k;
   k.key.id = "ck_" + hex(*id_bytes);
   k.key.name = name;
@@ -216,7 +216,7 @@ Result<std::optional<ApiKey>> ClinicStore::authenticate(const std::string& prese
 Result<NewIntake> ClinicStore::create_intake(const IntakeRequest& r, int64_t now) {
   auto id_bytes = random_bytes(16);
   auto token_bytes = random_bytes(32);  // 256 bits from OpenSSL's CSPRNG
-  if (!id_bytes || !token_bytes) return Error{"internal_error", "RAND_bytes failed"};
+  if (!id_bytes || !token_bytes) return Error{Code::internal_error, "RAND_bytes failed"};
   NewIntake n;
   Intake& i = n.intake;
   i.id = hex(*id_bytes);

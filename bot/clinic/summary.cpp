@@ -5,6 +5,7 @@
 #include <set>
 
 #include "bot/clinic/answers.h"
+#include "bot/message_json.h"
 #include "dialog/interlock.h"
 #include "dialog/render.h"
 
@@ -238,7 +239,8 @@ json build_summary(const knowledge::Knowledge& kb, const knowledge::Model& model
                    const dialog::State& s, const dialog::EngineSettings& settings) {
   const knowledge::Known known = dialog::known_of(kb, s);
   const knowledge::Triage triage = dialog::outcome_triage(kb, model, s);
-  const json outcome = dialog::outcome_message(kb, model, s, triage, settings);
+  // The causes, Wells score and tests as the outcome shows them to the patient.
+  const json outcome = message_json(dialog::outcome_message(kb, model, s, triage, settings));
 
   Builder b{kb, s, pertinent_findings(kb), {}, {}, json::array(), json::array()};
   for (std::string_view p : knowledge::kPhases) {

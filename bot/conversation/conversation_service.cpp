@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/conversation/crypto.h"
+#include "bot/message_json.h"
 #include "dialog/render.h"
 #include "dialog/state.h"
-#include "dialog/understanding/understanding.h"
 #include "knowledge/knowledge.h"
 
 namespace calfbot::bot {
@@ -64,30 +64,31 @@ json input_json(const dialog::Input& in) {
 void apply_state(SessionRecord& r, const dialog::State& s,
                  const std::vector<dialog::Message>& outputs) {
   r.state_json = dialog::to_json_text(s);
-  r.phase = s.phase == dialog::State::Phase::done ? "done" : "asking";
-  r.level = s.escalated ? std::string(knowledge::to_string(static_cast<knowledge::Triage>(*s.escalated)))
-                        : "";
+  r.phase = s.phase == dialog::State::Phase::done ? Phase::done : Phase::asking;
+  r.level = s.escalated ? std::optional(static_cast<knowledge::Triage>(*s.escalated)) : std::nullopt;
   for (const auto& m : outputs) {
-    if (m.value("type", "") == "outcome") r.triage = m.value("triage", "");
+    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) r.triage = o->triage;
   }
   r.knowledge_version = s.knowledge_version;
   r.last_seq = s.seq;
 }
 
-StoredMessage out_message(const dialog::Message& m, int64_t now) {
-  return StoredMessage{StoredMessage::Direction::out, m.value("seq", 0), m.dump(), now};
-}
-
-Result<std::vector<dialog::Message>> parse_bodies(Result<std::vector<StoredMessage>> stored) {
-  if (!stored) return stored.error();
-  std::vector<dialog::Message> out;
-  for (const auto& m : *stored) out.push_back(json::parse(m.body, nullptr, false));
-  return out;
+// Adds the bot's messages to the write, as JSON text (bot/message_json.h),
+// the one rendering of them; returns the texts, for the channels to send.
+std::vector<std::string> add_out(SessionWrite& w, const std::vector<dialog::Message>& messages,
+                                 int64_t now) {
+  std::vector<std::string> texts;
+  for (const auto& m : messages) {
+    texts.push_back(message_text(m));
+    w.messages.push_back(
+        StoredMessage{StoredMessage::Direction::out, dialog::seq_of(m), texts.back(), now});
+  }
+  return texts;
 }
 
 // The patient's stored input as the words shown for it: typed text as it
 // was, a choice by its label in the question it answered ("a,b" -> "A, B").
-std::string patient_words(const json& input, const json& question) {
+std::string patient_words(const json& input, const dialog::QuestionMessage* question) {
   if (input.contains("text")) return input.value("text", "");
   std::string ids = input.value("choice", "");
   std::string out;
@@ -95,9 +96,9 @@ std::string patient_words(const json& input, const json& question) {
     size_t comma = std::min(ids.find(',', start), ids.size());
     std::string id = ids.substr(start, comma - start);
     std::string label = id;
-    if (question.is_object() && question.contains("choices")) {
-      for (const auto& c : question["choices"]) {
-        if (c.value("id", "") == id) label = c.value("label", id);
+    if (question && question->choices) {
+      for (const auto& c : *question->choices) {
+        if (c.id == id) label = c.label;
       }
     }
     out += (out.empty() ? "" : ", ") + label;
@@ -106,23 +107,28 @@ std::string patient_words(const json& input, const json& question) {
   return out;
 }
 
-// The stored messages, bot and patient, in order; patient ones as
-// {"type": "patient", "text": ...}.
-Result<std::vector<dialog::Message>> with_patient_messages(
-    Result<std::vector<StoredMessage>> stored) {
+// The stored bot messages read back, each with its text as stored; with
+// `with_patient`, the patient's own messages too, in order among the texts,
+// as {"type": "patient", "text": ...}.
+Result<Delivery> delivery_of(Result<std::vector<StoredMessage>> stored, bool with_patient) {
   if (!stored) return stored.error();
-  std::vector<dialog::Message> out;
-  json question;  // the last question shown before a patient message
-  for (const auto& m : *stored) {
-    json body = json::parse(m.body, nullptr, false);
+  Delivery d;
+  std::optional<dialog::QuestionMessage> question;  // the last shown before a patient message
+  for (auto& m : *stored) {
     if (m.direction == StoredMessage::Direction::out) {
-      if (body.value("type", "") == "question") question = body;
-      out.push_back(std::move(body));
-    } else if (body.is_object()) {
-      out.push_back({{"type", "patient"}, {"text", patient_words(body, question)}});
+      auto message = message_from_text(m.body);
+      if (!message) return message.error();
+      if (auto* q = std::get_if<dialog::QuestionMessage>(&*message)) question = *q;
+      d.messages.push_back(std::move(*message));
+      d.texts.push_back(std::move(m.body));
+    } else if (with_patient) {
+      json body = json::parse(m.body, nullptr, false);
+      if (body.is_object()) {
+        d.texts.push_back(patient_text(patient_words(body, question ? &*question : nullptr)));
+      }
     }
   }
-  return out;
+  return d;
 }
 
 }  // namespace
@@ -159,7 +165,7 @@ void ConversationService::evict_idle(int64_t now_unix) {
     if (unused) {
       std::lock_guard entry_lock(it->second->mu);
       const SessionRecord& r = it->second->record;
-      idle = r.updated_unix + (r.phase == "done" ? options_.cache_done_seconds
+      idle = r.updated_unix + (r.phase == Phase::done ? options_.cache_done_seconds
                                                  : options_.cache_idle_seconds) <= now_unix;
     }
     it = unused && idle ? entries_.erase(it) : std::next(it);
@@ -178,14 +184,14 @@ size_t ConversationService::cached_sessions() const {
 void ConversationService::start(const Channel& channel, Callback<Started> done) {
   auto token_bytes = random_bytes(32);
   auto id_bytes = random_bytes(16);
-  if (!token_bytes || !id_bytes) return done(Error{"internal_error", "RAND_bytes failed"});
+  if (!token_bytes || !id_bytes) return done(Error{Code::internal_error, "RAND_bytes failed"});
   std::string token = base64url(*token_bytes);
   int64_t t = now();
   dialog::StepResult step;
   try {
     step = engine_.start(t);
   } catch (const std::exception& e) {
-    return done(Error{"internal_error", std::string("engine start: ") + e.what()});
+    return done(Error{Code::internal_error, std::string("engine start: ") + e.what()});
   }
   SessionRecord r;
   r.id = hex(*id_bytes);
@@ -197,8 +203,8 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
-  for (const auto& m : step.outputs) w.messages.push_back(out_message(m, t));
-  store_.write(std::move(w), [this, r, token, step = std::move(step),
+  std::vector<std::string> texts = add_out(w, step.outputs, t);
+  store_.write(std::move(w), [this, r, token, step = std::move(step), texts = std::move(texts),
                               done = std::move(done)](Status s) mutable {
     if (!s) return done(s.error());
     auto entry = std::make_shared<Entry>();
@@ -209,7 +215,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
       entries_.emplace(r.token_hash, entry);
     }
     if (options_.on_started) options_.on_started(r.channel);
-    done(Started{r.id, token, std::move(step.outputs)});
+    done(Started{r.id, token, std::move(step.outputs), std::move(texts)});
   });
 }
 
@@ -222,20 +228,20 @@ Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_f
   }
   auto found = store_.find_by_token_hash(token_hash);
   if (!found) return found.error();
-  if (!*found) return Error{"unknown_session", "no session has this token"};
+  if (!*found) return Error{Code::unknown_session, "no session has this token"};
   SessionRecord& r = **found;
-  if (r.phase == "expired" && !allow_expired) {
-    return Error{"session_expired", "session " + r.id + " has expired"};
+  if (r.phase == Phase::expired && !allow_expired) {
+    return Error{Code::session_expired, "session " + r.id + " has expired"};
   }
   auto entry = std::make_shared<Entry>();
   try {
     entry->state = dialog::state_from_json(json::parse(r.state_json));
   } catch (const std::exception& e) {
-    return Error{"internal_error", "session " + r.id + ": stored state unreadable: " + e.what()};
+    return Error{Code::internal_error, "session " + r.id + ": stored state unreadable: " + e.what()};
   }
   r.state_json = {};
   entry->record = std::move(r);
-  if (entry->record.phase == "expired") return entry;  // read-only: never cached
+  if (entry->record.phase == Phase::expired) return entry;  // read-only: never cached
   std::lock_guard lock(mu_);
   // Another thread may have loaded the same session meanwhile: keep one.
   return entries_.emplace(token_hash, entry).first->second;
@@ -245,7 +251,6 @@ void ConversationService::post(const std::string& token, dialog::Input input,
                                Callback<Delivery> done) {
   auto entry = entry_for(hash_token(token), false);
   if (!entry) return done(entry.error());
-  input.value = dialog::valid_utf8(input.value);  // stored as JSON text, as the engine reads it
   enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done), false,
                       std::chrono::steady_clock::now()});
 }
@@ -263,7 +268,7 @@ void ConversationService::enqueue(const std::shared_ptr<Entry>& entry, Job job) 
     std::lock_guard lock(entry->mu);
     if (job.kind == Job::Kind::input &&
         entry->jobs.size() >= static_cast<size_t>(options_.max_pending_per_session)) {
-      job.done(Error{"rate_limited", "too many messages waiting in session " + entry->record.id});
+      job.done(Error{Code::rate_limited, "too many messages waiting in session " + entry->record.id});
       return;
     }
     entry->jobs.push_back(std::move(job));
@@ -312,8 +317,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   // job replaces it (after its commit, below) and an entry's jobs run one
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
-  if (r.phase == "expired") {
-    job.done(Error{"session_expired", "session " + r.id + " has expired"});
+  if (r.phase == Phase::expired) {
+    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
     return finish_job(entry);
   }
   int64_t t = now();
@@ -322,7 +327,7 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   try {
     step = engine_.step(state, job.input);
   } catch (const std::exception& e) {
-    job.done(Error{"internal_error", "session " + r.id + ": engine step: " + e.what()});
+    job.done(Error{Code::internal_error, "session " + r.id + ": engine step: " + e.what()});
     return finish_job(entry);
   }
   r.inputs += 1;
@@ -332,12 +337,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
   w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
-                                     input_json(job.input).dump(), t});
-  std::vector<std::string> texts;
-  for (const auto& m : step.outputs) {
-    w.messages.push_back(out_message(m, t));
-    texts.push_back(w.messages.back().body);
-  }
+                                     input_json(step.input).dump(), t});
+  std::vector<std::string> texts = add_out(w, step.outputs, t);
   store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
                               posted = job.posted, done = std::move(job.done)](Status s) mutable {
     if (!s) {
@@ -366,17 +367,15 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
     std::lock_guard lock(entry->mu);
     r = entry->record;
   }
-  if (r.phase == "expired") {
-    job.done(Error{"session_expired", "session " + r.id + " has expired"});
+  if (r.phase == Phase::expired) {
+    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
   } else {
-    auto messages = job.with_patient
-                        ? with_patient_messages(store_.messages(r.id, job.last_seq, true))
-                        : parse_bodies(store_.messages(r.id, job.last_seq, false));
-    if (!messages) {
-      job.done(messages.error());
-    } else {
-      job.done(Delivery{r.id, r.last_seq, std::move(*messages)});
+    auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
+    if (d) {
+      d->session_id = r.id;
+      d->last_seq = r.last_seq;
     }
+    job.done(std::move(d));
   }
   finish_job(entry);
 }
@@ -386,27 +385,26 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
   SessionRecord& r = snapshot.first;
   dialog::State& state = snapshot.second;
   int64_t t = now();
-  if (r.phase == "expired" || r.expires_unix > t) {  // touched since the sweep looked
-    job.done(Error{"not_due", ""});
+  if (r.phase == Phase::expired || r.expires_unix > t) {  // touched since the sweep looked
+    job.done(Error{Code::not_due, ""});
     return finish_job(entry);
   }
   std::vector<dialog::Message> messages;
-  if (!r.level.empty()) {
-    messages.push_back({{"type", "info"},
-                        {"seq", ++state.seq},
-                        {"reason", "session_expired"},
-                        {"text", dialog::fill(r.level == "emergency" ? kExpiredEmergency
-                                                                     : kExpiredUrgent,
-                                              engine_.settings())}});
+  if (r.level) {
+    messages.push_back(dialog::InfoMessage{
+        ++state.seq,
+        dialog::fill(r.level == knowledge::Triage::emergency ? kExpiredEmergency : kExpiredUrgent,
+                     engine_.settings()),
+        "", dialog::InfoReason::session_expired});
   }
   r.state_json = dialog::to_json_text(state);
   r.last_seq = state.seq;
-  r.phase = "expired";
+  r.phase = Phase::expired;
   r.updated_unix = t;
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
-  for (const auto& m : messages) w.messages.push_back(out_message(m, t));
-  store_.write(std::move(w), [this, entry, r, state, messages,
+  std::vector<std::string> texts = add_out(w, messages, t);
+  store_.write(std::move(w), [this, entry, r, state, messages, texts = std::move(texts),
                               done = std::move(job.done)](Status s) mutable {
     if (s) {
       {
@@ -420,7 +418,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
         if (it != entries_.end() && it->second == entry) entries_.erase(it);
       }
       if (options_.on_expired) options_.on_expired(r.id, messages);
-      done(Delivery{r.id, r.last_seq, messages});
+      done(Delivery{r.id, r.last_seq, messages, std::move(texts)});
     } else {
       done(s.error());
     }
@@ -472,10 +470,10 @@ Result<Summary> ConversationService::summary(const std::string& token) {
     s.expires_unix = r.expires_unix;
     s.last_seq = r.last_seq;
   }
-  auto messages = parse_bodies(store_.messages(s.session_id, 0, false));
-  if (!messages) return messages.error();
-  for (const auto& m : *messages) {
-    if (m.is_object() && m.value("type", "") == "outcome") s.outcome = m;
+  auto d = delivery_of(store_.messages(s.session_id, 0, false), false);
+  if (!d) return d.error();
+  for (const auto& m : d->messages) {
+    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) s.outcome = *o;
   }
   return s;
 }

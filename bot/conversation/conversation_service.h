@@ -72,6 +72,7 @@ struct Started {
   std::string session_id;
   std::string token;  // given out once; only its hash is stored
   std::vector<dialog::Message> messages;
+  std::vector<std::string> texts;  // messages[i] as JSON text, as stored (bot/message_json.h)
 };
 
 // Bot messages for the client, after a post or a resume.
@@ -79,23 +80,24 @@ struct Delivery {
   std::string session_id;
   int last_seq = 0;  // the session's last bot message seq after this
   std::vector<dialog::Message> messages;
-  // messages[i] as JSON text, as stored, when the service has it at hand
-  // (a turn's replies); empty otherwise. Saves the channels a second dump.
-  std::vector<std::string> texts = {};
+  // What the client is shown, as JSON text, in order: each of `messages` as
+  // stored and, in a full replay (resume with_patient), the patient's own
+  // messages in their places. A channel that sends JSON sends these.
+  std::vector<std::string> texts;
 };
 
 struct Summary {
   std::string session_id;
   std::string channel;
-  std::string phase;       // "asking", "done" or "expired"
-  std::string escalation;  // "emergency", "urgent" or ""
+  Phase phase = Phase::asking;
+  std::optional<knowledge::Triage> escalation;  // urgent or emergency; none before any
   std::string current;     // the slot awaiting an answer, "" when none
   std::string knowledge_version;
   int64_t created_unix = 0;
   int64_t updated_unix = 0;
   int64_t expires_unix = 0;
   int last_seq = 0;
-  std::optional<dialog::Message> outcome;  // the latest outcome message
+  std::optional<dialog::OutcomeMessage> outcome;  // the latest outcome message
 };
 
 class ConversationService {
@@ -121,7 +123,8 @@ class ConversationService {
 
   // The bot messages after last_seq, once the session's queued inputs are
   // durable. With `with_patient`, the patient's own messages come too, in
-  // order, as {"type": "patient", "text": ...} (a choice shown by its label):
+  // order among the texts, as {"type": "patient", "text": ...} (a choice
+  // shown by its label):
   // a client with nothing on screen (another browser) can then show the
   // whole conversation. Errors: unknown_session, session_expired,
   // store_unavailable.

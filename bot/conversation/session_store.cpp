@@ -59,8 +59,13 @@ constexpr const char* kSessionColumns =
     "id, token_hash, channel, external_user, created, updated, expires, state, phase, level, "
     "triage, knowledge_version, last_seq, inputs";
 
+// A triage id as the store keeps it: "" for none.
+std::string triage_column(const std::optional<knowledge::Triage>& t) {
+  return t ? std::string(knowledge::to_string(*t)) : std::string();
+}
+
 Error unavailable(const std::string& what, const std::exception& e) {
-  return Error{"store_unavailable", what + ": " + e.what()};
+  return Error{Code::store_unavailable, what + ": " + e.what()};
 }
 
 SessionRecord read_session(SQLite::Statement& q) {
@@ -73,9 +78,10 @@ SessionRecord read_session(SQLite::Statement& q) {
   r.updated_unix = q.getColumn(5).getInt64();
   r.expires_unix = q.getColumn(6).getInt64();
   r.state_json = q.getColumn(7).getString();
-  r.phase = q.getColumn(8).getString();
-  r.level = q.getColumn(9).getString();
-  r.triage = q.getColumn(10).getString();
+  // The schema's CHECK holds the phase to its three ids.
+  r.phase = phase_from_string(q.getColumn(8).getString()).value_or(Phase::asking);
+  r.level = knowledge::triage_from_string(q.getColumn(9).getString());
+  r.triage = knowledge::triage_from_string(q.getColumn(10).getString());
   r.knowledge_version = q.getColumn(11).getString();
   r.last_seq = q.getColumn(12).getInt();
   r.inputs = q.getColumn(13).getInt();
@@ -137,7 +143,7 @@ class SqliteSessionStore final : public SessionStore {
         return;
       }
     }
-    done(Error{"store_overloaded", "the write queue is full or the store is closing"});
+    done(Error{Code::store_overloaded, "the write queue is full or the store is closing"});
   }
 
   Result<std::optional<SessionRecord>> find_by_token_hash(const std::string& token_hash) override {
@@ -366,9 +372,9 @@ class SqliteSessionStore final : public SessionStore {
     u.bind(6, static_cast<int64_t>(s.updated_unix));
     u.bind(7, static_cast<int64_t>(s.expires_unix));
     u.bind(8, s.state_json);
-    u.bind(9, s.phase);
-    u.bind(10, s.level);
-    u.bind(11, s.triage);
+    u.bind(9, std::string(to_string(s.phase)));
+    u.bind(10, triage_column(s.level));
+    u.bind(11, triage_column(s.triage));
     u.bind(12, s.knowledge_version);
     u.bind(13, s.last_seq);
     u.bind(14, s.inputs);
@@ -414,9 +420,25 @@ class SqliteSessionStore final : public SessionStore {
 
 }  // namespace
 
+std::string_view to_string(Phase p) {
+  switch (p) {
+    case Phase::asking: return "asking";
+    case Phase::done: return "done";
+    case Phase::expired: return "expired";
+  }
+  return "asking";
+}
+
+std::optional<Phase> phase_from_string(std::string_view id) {
+  for (Phase p : {Phase::asking, Phase::done, Phase::expired}) {
+    if (to_string(p) == id) return p;
+  }
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<SessionStore>> open_sqlite_store(const SqliteStoreOptions& options) {
   if (options.path.empty() || options.path == ":memory:") {
-    return Error{"store_unavailable", "the session store needs a file path, not ':memory:'"};
+    return Error{Code::store_unavailable, "the session store needs a file path, not ':memory:'"};
   }
   try {
     return std::unique_ptr<SessionStore>(std::make_unique<SqliteSessionStore>(options));

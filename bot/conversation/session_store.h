@@ -14,8 +14,16 @@
 #include <vector>
 
 #include "bot/error.h"
+#include "knowledge/knowledge.h"
 
 namespace calfbot::bot {
+
+// Where a conversation is: asking; done (the outcome was given, and the
+// patient may still add to it); expired (idle past its expiry: it takes no
+// more). The ids are the store's and REST's (docs/protocol.md).
+enum class Phase { asking, done, expired };
+std::string_view to_string(Phase p);
+std::optional<Phase> phase_from_string(std::string_view id);
 
 // One conversation as stored. `token_hash` is the SHA-256 (hex) of the
 // session token: the token itself is never stored.
@@ -28,9 +36,9 @@ struct SessionRecord {
   int64_t updated_unix = 0;
   int64_t expires_unix = 0;
   std::string state_json;     // dialog::to_json(State)
-  std::string phase;          // "asking", "done" or "expired"
-  std::string level;          // the escalation ("emergency", "urgent") or ""
-  std::string triage;         // the latest outcome's triage, "" before any outcome
+  Phase phase = Phase::asking;
+  std::optional<knowledge::Triage> level;   // the escalation (urgent, emergency); none before any
+  std::optional<knowledge::Triage> triage;  // the latest outcome's; none before any outcome
   std::string knowledge_version;
   int last_seq = 0;           // the last bot message's seq
   int inputs = 0;             // patient messages stored (their seq is 1, 2, ...)

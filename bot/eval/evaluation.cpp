@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <exception>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "bot/message_json.h"
 #include "dialog/engine.h"
 #include "knowledge/loader.h"
 
@@ -15,59 +15,58 @@ namespace calfbot::bot {
 namespace {
 
 using knowledge::Triage;
-using nlohmann::json;
 
-std::string str(const json& m, const char* key) {
-  auto it = m.find(key);
-  return it != m.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// What one bot message adds to the result: counts, escalation, outcome and
+// its line of the transcript. Each returns true for an outcome.
+struct Record {
+  VignetteResult& r;
+  std::optional<Triage>& escalated;
 
-// Writes one bot message into the result: counts, escalation, outcome, transcript.
-// Returns true for an outcome.
-bool record(const json& m, VignetteResult& r, std::optional<Triage>& escalated) {
-  const std::string type = str(m, "type");
-  if (type == "question") {
+  bool operator()(const dialog::QuestionMessage& m) const {
     ++r.questions;
-    std::string line = "bot [" + str(m, "slot") + "]: " + str(m, "text");
-    if (auto c = m.find("choices"); c != m.end() && c->is_array() && !c->empty()) {
+    std::string line = "bot [" + m.slot + "]: " + m.text;
+    if (m.choices && !m.choices->empty()) {
       line += "  (";
-      for (size_t i = 0; i < c->size(); ++i) line += (i ? " | " : "") + str((*c)[i], "label");
+      for (size_t i = 0; i < m.choices->size(); ++i) line += (i ? " | " : "") + (*m.choices)[i].label;
       line += ")";
     }
     r.transcript.push_back(line);
-  } else if (type == "escalation") {
-    const std::string level = str(m, "level");
-    r.transcript.push_back("bot ESCALATION " + level + ": " + str(m, "text"));
-    if (auto t = knowledge::triage_from_string(level)) {
-      escalated = std::max(escalated.value_or(*t), *t);
-      if (*t == Triage::emergency) r.emergency_escalation = true;
-    }
-  } else if (type == "outcome") {
-    const std::string triage = str(m, "triage");
-    r.triage = knowledge::triage_from_string(triage);
-    if (!r.triage) r.error = "outcome has an unknown triage \"" + triage + "\"";
-    std::string line = "bot OUTCOME triage=" + triage + ";";
-    if (auto c = m.find("conditions"); c != m.end() && c->is_array()) {
-      for (size_t i = 0; i < c->size(); ++i) {
-        const std::string id = str((*c)[i], "id");
-        if (id == r.expected_condition && r.rank == 0) r.rank = static_cast<int>(i) + 1;
-        if (i < 5) {
-          char score[32] = "";
-          if (auto s = (*c)[i].find("score"); s != (*c)[i].end() && s->is_number()) {
-            std::snprintf(score, sizeof score, " %.2f", s->get<double>());
-          }
-          line += " " + std::to_string(i + 1) + ". " + id + score;
-        }
+    return false;
+  }
+  bool operator()(const dialog::EscalationMessage& m) const {
+    r.transcript.push_back("bot ESCALATION " + std::string(knowledge::to_string(m.level)) + ": " +
+                           m.text);
+    escalated = std::max(escalated.value_or(m.level), m.level);
+    if (m.level == Triage::emergency) r.emergency_escalation = true;
+    return false;
+  }
+  bool operator()(const dialog::OutcomeMessage& m) const {
+    r.triage = m.triage;
+    std::string line = "bot OUTCOME triage=" + std::string(knowledge::to_string(m.triage)) + ";";
+    for (size_t i = 0; i < m.conditions.size(); ++i) {
+      const std::string& id = m.conditions[i].id;
+      if (id == r.expected_condition && r.rank == 0) r.rank = static_cast<int>(i) + 1;
+      if (i < 5) {
+        char score[32] = "";
+        std::snprintf(score, sizeof score, " %.2f", m.conditions[i].score);
+        line += " " + std::to_string(i + 1) + ". " + id + score;
       }
     }
     r.transcript.push_back(line);
     return true;
-  } else if (type == "info") {
-    r.transcript.push_back("bot: " + str(m, "text"));
-  } else {
-    r.transcript.push_back("bot " + (type.empty() ? std::string("?") : type) + ": " + m.dump());
   }
-  return false;
+  bool operator()(const dialog::InfoMessage& m) const {
+    r.transcript.push_back("bot: " + m.text);
+    return false;
+  }
+  bool operator()(const dialog::ErrorMessage& m) const {
+    r.transcript.push_back("bot error: " + bot::message_text(m));
+    return false;
+  }
+};
+
+bool record(const dialog::Message& m, VignetteResult& r, std::optional<Triage>& escalated) {
+  return std::visit(Record{r, escalated}, m);
 }
 
 double fraction(int n, int d) { return d == 0 ? 1.0 : static_cast<double>(n) / d; }
@@ -87,16 +86,16 @@ VignetteResult run_vignette(const dialog::Engine& engine, const Vignette& v) {
   try {
     dialog::StepResult step = engine.start(kEvalTimeUnix);
     for (int inputs = 0;; ++inputs) {
-      const json* question = nullptr;
+      const dialog::QuestionMessage* question = nullptr;
       bool outcome = false;
       for (const auto& m : step.outputs) {
         const bool was_emergency = r.emergency_escalation;
         outcome = record(m, r, escalated) || outcome;
         if (!was_emergency && r.emergency_escalation) r.escalated_at = inputs - 1;
-        if (str(m, "type") == "question") {
-          question = &m;
-          r.repeated_question |= str(m, "text") == last_question_text;
-          last_question_text = str(m, "text");
+        if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) {
+          question = q;
+          r.repeated_question |= q->text == last_question_text;
+          last_question_text = q->text;
         }
       }
       if (outcome) break;
@@ -111,7 +110,7 @@ VignetteResult run_vignette(const dialog::Engine& engine, const Vignette& v) {
       // Nothing asked (only info or an escalation): the patient acknowledges.
       std::string reply = "ok";
       if (question) {
-        const std::string slot = str(*question, "slot");
+        const std::string slot = question->slot;
         const int attempt = times_asked[slot]++;
         reply = patient.answer(*question, attempt);
         if (attempt == 0 && slot == v.red_flag_first_said && r.sign_said_at < 0) {

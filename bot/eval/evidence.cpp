@@ -202,7 +202,8 @@ UnderstandingMetrics score_utterances(const dialog::Engine& engine,
       ++m.other_language;
       const bool recognised =
           std::any_of(r.outputs.begin(), r.outputs.end(), [&](const dialog::Message& out) {
-            return out.value("language", "") == u.language;
+            const auto* info = std::get_if<dialog::InfoMessage>(&out);
+            return info && info->language == u.language;
           });
       m.other_language_recognised += recognised ? 1 : 0;
       if (!recognised) m.misses.push_back(u.id + ": not recognised as " + u.language);

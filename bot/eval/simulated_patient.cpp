@@ -266,23 +266,22 @@ std::string duration_phrase(double days, uint64_t variant) {
   return replace_all(form, "{n}", std::to_string(n));
 }
 
-std::string SimulatedPatient::answer(const json& question, int attempt) const {
-  const std::string slot = question.value("slot", "");
+std::string SimulatedPatient::answer(const dialog::QuestionMessage& question, int attempt) const {
+  const std::string& slot = question.slot;
   if (attempt == 0) {
     if (auto it = v_.answers.find(slot); it != v_.answers.end()) return it->second;
   }
   if (slot == "complaint") return v_.opening;
-  if (question.value("repair", "") == "direct") return answer_direct(question);
+  if (question.direct) return answer_direct(question);
   const knowledge::Question* q = kb_.question(slot);
-  std::string type = question.value("answer_type", "");
-  if (type.empty() && q) type = std::string(knowledge::to_string(q->type));
+  const std::string type(dialog::to_string(question.answer_type));
 
   if (type == "yes_no") {
     return answer_yes_no(slot, q && !q->finding.empty() ? v_.fact(q->finding) : Value::unsure,
                          attempt);
   }
   if (type == "single_choice" || type == "multi_choice") {
-    return answer_choice(question, q, type == "multi_choice", attempt);
+    return answer_choice(slot, q, type == "multi_choice", attempt);
   }
   if (type == "number")
     return answer_number(slot, q && !q->number.empty() ? q->number : slot, attempt);
@@ -295,12 +294,11 @@ std::string SimulatedPatient::answer(const json& question, int attempt) const {
 // A plain yes/no about a few findings (repair): yes when any is present,
 // "not sure" when any is unsure. A finding derived from a number is read
 // from the vignette's numbers.
-std::string SimulatedPatient::answer_direct(const json& question) const {
+std::string SimulatedPatient::answer_direct(const dialog::QuestionMessage& question) const {
   Value v = Value::no;
-  for (const auto& id : question.value("findings", json::array())) {
-    if (!id.is_string()) continue;
-    const knowledge::Finding* f = kb_.finding(id.get<std::string>());
-    Value fv = v_.fact(id.get<std::string>());
+  for (const auto& id : question.findings) {
+    const knowledge::Finding* f = kb_.finding(id);
+    Value fv = v_.fact(id);
     if (f && !f->derived_from.empty()) {
       auto n = v_.numbers.find(f->derived_from);
       fv = n == v_.numbers.end()
@@ -330,9 +328,8 @@ std::string SimulatedPatient::answer_yes_no(const std::string& slot, Value v, in
   return attempt > 0 ? "no" : pick(f, h);
 }
 
-std::string SimulatedPatient::answer_choice(const json& question, const knowledge::Question* q,
+std::string SimulatedPatient::answer_choice(const std::string& slot, const knowledge::Question* q,
                                             bool multi, int attempt) const {
-  const std::string slot = question.value("slot", "");
   const uint64_t h = stable_hash(v_.id + "/" + slot);
   if (!q) return "I'm not sure";  // no sets to answer from
   // The button label, or the first of the choice's own free-text synonyms.

@@ -12,12 +12,12 @@
 
 #include <filesystem>
 #include <map>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "dialog/message.h"
 #include "dialog/state.h"
 #include "knowledge/knowledge.h"
 
@@ -70,16 +70,16 @@ class SimulatedPatient {
   // Both must outlive the patient.
   SimulatedPatient(const Vignette& v, const knowledge::Knowledge& kb) : v_(v), kb_(kb) {}
 
-  // The free-text reply to one "question" message. `attempt` counts earlier
-  // asks of the same slot (0 the first time); a re-asked question gets a
-  // plainer reply, the way a person rephrases when not understood.
-  std::string answer(const nlohmann::json& question, int attempt = 0) const;
+  // The free-text reply to one question. `attempt` counts earlier asks of
+  // the same slot (0 the first time); a re-asked question gets a plainer
+  // reply, the way a person rephrases when not understood.
+  std::string answer(const dialog::QuestionMessage& question, int attempt = 0) const;
 
  private:
   std::string answer_yes_no(const std::string& slot, dialog::Value v, int attempt) const;
-  std::string answer_direct(const nlohmann::json& question) const;
-  std::string answer_choice(const nlohmann::json& question, const knowledge::Question* q,
-                            bool multi, int attempt) const;
+  std::string answer_direct(const dialog::QuestionMessage& question) const;
+  std::string answer_choice(const std::string& slot, const knowledge::Question* q, bool multi,
+                            int attempt) const;
   std::string answer_number(const std::string& slot, const std::string& name, int attempt) const;
   std::string answer_duration(const std::string& slot, int attempt) const;
 

@@ -115,7 +115,7 @@ struct Outbox::Impl {
   void commit_pass() {
     std::string why = db->commit();
     std::optional<Error> failure;
-    if (!why.empty()) failure = Error("store_unavailable", why);
+    if (!why.empty()) failure = Error(Code::store_unavailable, why);
     auto enqueued = std::move(pass_enqueued);
     auto answers = std::move(pass_answers);
     pass_enqueued.clear();
@@ -218,7 +218,7 @@ struct Outbox::Impl {
     Outcome o;
     if (!f.result) {
       o.kind = Outcome::Kind::retry;
-      o.detail = f.result.error().code + ": " + f.result.error().detail;
+      o.detail = std::string(to_string(f.result.error().code)) + ": " + f.result.error().detail;
     } else {
       o = lane.classify ? lane.classify(*f.result) : default_outcome(*f.result);
     }
@@ -365,7 +365,7 @@ Result<std::unique_ptr<Outbox>> Outbox::open(OutboxOptions options, Transport& t
   try {
     box->impl_->open_db();
   } catch (const std::exception& e) {
-    return Error("store_unavailable", box->impl_->opt.path + ": " + e.what());
+    return Error(Code::store_unavailable, box->impl_->opt.path + ": " + e.what());
   }
   return box;
 }

@@ -29,7 +29,7 @@ HeaderList headers_from_json(const std::string& s) {
   return h;
 }
 
-Error db_error(const std::exception& e) { return Error("store_unavailable", e.what()); }
+Error db_error(const std::exception& e) { return Error(Code::store_unavailable, e.what()); }
 
 }  // namespace
 
@@ -107,7 +107,7 @@ std::string OutboxDb::commit() {
 Result<std::vector<OutboxDb::Row>> OutboxDb::insert(std::vector<OutboxItem>& items,
                                                     const std::vector<Mark>& marks,
                                                     int64_t now_ms) {
-  if (!ok()) return Error("store_unavailable", error_);
+  if (!ok()) return Error(Code::store_unavailable, error_);
   std::vector<Row> added;
   try {
     db_->exec("SAVEPOINT enqueue");

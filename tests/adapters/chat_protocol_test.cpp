@@ -12,7 +12,7 @@ namespace {
 
 std::string error_of(std::string_view text) {
   auto r = parse_chat_message(text);
-  return r ? "" : r.error().code + ": " + r.error().detail;
+  return r ? "" : std::string(bot::to_string(r.error().code)) + ": " + r.error().detail;
 }
 
 TEST(ChatProtocol, Hello) {
@@ -81,11 +81,11 @@ TEST(ChatProtocol, NestingIsBoundedBeforeAnythingWalksIt) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   auto r = parse_chat_message(deep);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "too_deep");
-  EXPECT_EQ(error_spec("too_deep").code, "too_deep") << "a documented code";
+  EXPECT_EQ(r.error().code, bot::Code::too_deep);
+  EXPECT_EQ(bot::spec(bot::Code::too_deep).http_status, 400);
   auto objects = parse_input(std::string(50, '{') + "\"a\": 1" + std::string(50, '}'));
   ASSERT_FALSE(objects);
-  EXPECT_EQ(objects.error().code, "too_deep");
+  EXPECT_EQ(objects.error().code, bot::Code::too_deep);
   // Brackets inside strings do not count; 32 levels are fine.
   EXPECT_TRUE(parse_chat_message(R"({"text": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})"));
   EXPECT_FALSE(config::nested_deeper_than(std::string(32, '[') + std::string(32, ']')));
@@ -96,7 +96,7 @@ TEST(ChatProtocol, NestingIsBoundedBeforeAnythingWalksIt) {
 TEST(ChatProtocol, NumbersAreNotNarrowedBeforeTheirRangeIsChecked) {
   auto r = parse_chat_message(R"({"text": "hi", "utc_offset_minutes": 4294967356})");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "bad_message");
+  EXPECT_EQ(r.error().code, bot::Code::bad_message);
   EXPECT_FALSE(parse_chat_message(R"({"text": "hi", "utc_offset_minutes": -4294967236})"));
   EXPECT_FALSE(parse_chat_message(R"({"type": "resume", "token": "t", "last_seq": 18446744073709551615})"));
   EXPECT_TRUE(parse_chat_message(R"({"text": "hi", "utc_offset_minutes": -840})"));

@@ -62,5 +62,47 @@ TEST(OriginPolicy, Refused) {
   EXPECT_FALSE(origin_allowed("http://rebind.evil.example:9000", allowed));
 }
 
+TEST(Errors, AResponseHasTheStatusAndTextOfItsCode) {
+  HttpResponse r = error_response(bot::Code::missing_token);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(nlohmann::json::parse(r.body),
+            (nlohmann::json{{"type", "error"},
+                            {"code", "missing_token"},
+                            {"text", "Send the conversation's token as the header "
+                                     "'Authorization: Bearer <token>'."}}));
+  EXPECT_EQ(error_json(bot::Code::bad_message, "detail")["text"], "detail");
+  EXPECT_EQ(error_response(bot::Code::session_expired).status, 410);
+  // A code no HTTP API answers (an engine refusal) is a server error if it ever gets there.
+  EXPECT_EQ(error_response(bot::Code::empty_message).status, 500);
+}
+
+TEST(Metrics, PrometheusText) {
+  Metrics m;
+  m.sessions_active = [] { return int64_t{4}; };
+  m.record_turn(0.003, {dialog::EscalationMessage{1, knowledge::Triage::urgent, "", {}, "999"},
+                        dialog::QuestionMessage{}});
+  m.record_turn(2.0, {});
+  m.record_commit(3, 0.001);
+  m.record_error(bot::Code::rate_limited);
+  std::string text = m.render();
+  for (const char* line : {
+           "# TYPE calfbot_turns_total counter\ncalfbot_turns_total 2\n",
+           "calfbot_sessions_active 4\n",
+           "calfbot_escalations_total{level=\"emergency\"} 0\n",
+           "calfbot_escalations_total{level=\"urgent\"} 1\n",
+           "calfbot_errors_total{code=\"rate_limited\"} 1\n",
+           "calfbot_turn_latency_seconds_bucket{le=\"0.0025\"} 0\n",
+           "calfbot_turn_latency_seconds_bucket{le=\"0.005\"} 1\n",
+           "calfbot_turn_latency_seconds_bucket{le=\"2.5\"} 2\n",
+           "calfbot_turn_latency_seconds_bucket{le=\"+Inf\"} 2\n",
+           "calfbot_turn_latency_seconds_sum 2.003\n",
+           "calfbot_turn_latency_seconds_count 2\n",
+           "calfbot_store_commit_batch_size_bucket{le=\"2\"} 0\n",
+           "calfbot_store_commit_batch_size_bucket{le=\"4\"} 1\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  }
+}
+
 }  // namespace
 }  // namespace calfbot::adapters

@@ -6,8 +6,6 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "dialog/engine.h"
 #include "knowledge/loader.h"
 
@@ -25,15 +23,15 @@ inline const dialog::Engine& engine() {
   return e;
 }
 
-inline std::string answer_for(const nlohmann::json& q) {
-  const std::string type = q.value("answer_type", "");
-  const std::string slot = q.value("slot", "");
+inline std::string answer_for(const dialog::QuestionMessage& q) {
+  const dialog::AnswerKind type = q.answer_type;
+  const std::string& slot = q.slot;
   if (slot == "complaint") return "my left calf has been swollen since the flight on Tuesday, no chest pain";
-  if (type == "number") return slot == "age" ? "54" : "4";
-  if (type == "duration") return "3 days ago";
-  if (type == "yes_no") return "no";
-  if (type == "multi_choice") return "none of these";
-  return q["choices"][0]["label"];
+  if (type == dialog::AnswerKind::number) return slot == "age" ? "54" : "4";
+  if (type == dialog::AnswerKind::duration) return "3 days ago";
+  if (type == dialog::AnswerKind::yes_no) return "no";
+  if (type == dialog::AnswerKind::multi_choice) return "none of these";
+  return q.choices->at(0).label;
 }
 
 // A conversation from start() until it is done or `max_turns` answers were
@@ -42,9 +40,9 @@ inline dialog::StepResult play(int max_turns, int* turns) {
   dialog::StepResult r = engine().start(kNow);
   *turns = 0;
   while (r.state.phase != dialog::State::Phase::done && *turns < max_turns) {
-    const nlohmann::json* q = nullptr;
+    const dialog::QuestionMessage* q = nullptr;
     for (const auto& m : r.outputs) {
-      if (m["type"] == "question") q = &m;
+      if (const auto* asked = std::get_if<dialog::QuestionMessage>(&m)) q = asked;
     }
     if (!q) break;
     r = engine().step(r.state, dialog::Input{dialog::Input::Kind::text, answer_for(*q), kNow, 0});

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/message_json.h"
 #include "knowledge/knowledge.h"
 #include "knowledge/loader.h"
 
@@ -17,6 +18,14 @@ using nlohmann::json;
 
 constexpr int64_t kNow = 1795600800;  // 2026-11-25T10:00:00Z, a Wednesday
 
+// A step with its replies as the wire carries them (bot/message_json.h).
+struct Step {
+  State state;
+  json outputs;
+};
+
+Step rendered(StepResult r) { return {std::move(r.state), bot::messages_json(r.outputs)}; }
+
 class EngineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -25,18 +34,18 @@ class EngineTest : public ::testing::Test {
     engine_ = std::make_unique<Engine>(r.knowledge, EngineSettings{});
   }
 
-  static StepResult say(const State& s, const std::string& text) {
-    return engine_->step(s, Input{Input::Kind::text, text, kNow, 0});
+  static Step say(const State& s, const std::string& text) {
+    return rendered(engine_->step(s, Input{Input::Kind::text, text, kNow, 0}));
   }
-  static StepResult pick(const State& s, const std::string& id) {
-    return engine_->step(s, Input{Input::Kind::choice, id, kNow, 0});
+  static Step pick(const State& s, const std::string& id) {
+    return rendered(engine_->step(s, Input{Input::Kind::choice, id, kNow, 0}));
   }
-  static std::vector<std::string> types(const StepResult& r) {
+  static std::vector<std::string> types(const Step& r) {
     std::vector<std::string> out;
     for (const auto& m : r.outputs) out.push_back(m["type"]);
     return out;
   }
-  static const json* last_of(const StepResult& r, const std::string& type) {
+  static const json* last_of(const Step& r, const std::string& type) {
     const json* out = nullptr;
     for (const auto& m : r.outputs) {
       if (m["type"] == type) out = &m;
@@ -44,7 +53,7 @@ class EngineTest : public ::testing::Test {
     return out;
   }
   // Answers every question "no" / the first choice / 5 until the outcome.
-  static StepResult play_out(StepResult r) {
+  static Step play_out(Step r) {
     for (int i = 0; i < 80 && r.state.phase != State::Phase::done; ++i) {
       const json* q = last_of(r, "question");
       if (!q) break;
@@ -58,8 +67,8 @@ class EngineTest : public ::testing::Test {
   }
 
   // Walks a conversation that opened with `opening` to the safety screen.
-  static StepResult to_pe_screen(const std::string& opening) {
-    StepResult r = say(engine_->start(kNow).state, opening);
+  static Step to_pe_screen(const std::string& opening) {
+    Step r = say(rendered(engine_->start(kNow)).state, opening);
     for (int i = 0; i < 30 && r.state.current != "pe_screen"; ++i) {
       const json* q = last_of(r, "question");
       if (!q) break;
@@ -76,7 +85,7 @@ class EngineTest : public ::testing::Test {
 std::unique_ptr<Engine> EngineTest::engine_;
 
 TEST_F(EngineTest, StartGreetsAndAsksForTheComplaint) {
-  StepResult r = engine_->start(kNow);
+  Step r = rendered(engine_->start(kNow));
   EXPECT_EQ(types(r), (std::vector<std::string>{"info", "question"}));
   EXPECT_EQ(r.outputs[0]["seq"], 1);
   EXPECT_EQ(r.outputs[1]["seq"], 2);
@@ -89,7 +98,7 @@ TEST_F(EngineTest, StartGreetsAndAsksForTheComplaint) {
 }
 
 TEST_F(EngineTest, FirstMessageWithChestPainEscalatesAtOnce) {
-  StepResult r = say(engine_->start(kNow).state,
+  Step r = say(rendered(engine_->start(kNow)).state,
                      "my calf is swollen and now I have chest pain when I breathe in");
   EXPECT_EQ(types(r), (std::vector<std::string>{"escalation", "outcome"}));
   EXPECT_EQ(r.outputs[0]["level"], "emergency");
@@ -103,23 +112,23 @@ TEST_F(EngineTest, EmergencyNumberComesFromSettings) {
   EngineSettings us;
   us.emergency_number = "911";
   Engine e(kb, us);
-  StepResult r = e.step(e.start(kNow).state, Input{Input::Kind::text, "I coughed up blood", kNow, 0});
+  Step r = rendered(e.step(e.start(kNow).state, Input{Input::Kind::text, "I coughed up blood", kNow, 0}));
   ASSERT_EQ(r.outputs[0]["type"], "escalation");
   EXPECT_NE(r.outputs[0]["text"].get<std::string>().find("911"), std::string::npos);
   EXPECT_EQ(r.outputs[0]["emergency_number"], "911");
 }
 
 TEST_F(EngineTest, ScreeningRunsEvenOnACommand) {
-  StepResult r = say(engine_->start(kNow).state, "my calf aches");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf aches");
   r = say(r.state, "go back, I'm short of breath");
   EXPECT_EQ(r.outputs[0]["type"], "escalation");
   EXPECT_EQ(r.outputs[0]["level"], "emergency");
 }
 
 TEST_F(EngineTest, YesToTheSafetyScreenWithoutDetailsIsAnEmergency) {
-  StepResult r = to_pe_screen("my right calf hurts");
+  Step r = to_pe_screen("my right calf hurts");
   ASSERT_EQ(r.state.current, "pe_screen");
-  StepResult yes = say(r.state, "yes");
+  Step yes = say(r.state, "yes");
   EXPECT_EQ(yes.outputs[0]["type"], "escalation");
   EXPECT_EQ(yes.outputs[0]["level"], "emergency");
 }
@@ -127,9 +136,9 @@ TEST_F(EngineTest, YesToTheSafetyScreenWithoutDetailsIsAnEmergency) {
 TEST_F(EngineTest, NotSureRaisesTheLevelWhereTheStoryMakesTheSignPlausible) {
   // A calf tender deep inside: a clot is plausible, so "not sure" about
   // breathlessness and chest pain means an assessment today.
-  StepResult r = to_pe_screen("my right calf hurts, it is tender deep in the calf when I press");
+  Step r = to_pe_screen("my right calf hurts, it is tender deep in the calf when I press");
   ASSERT_EQ(r.state.current, "pe_screen");
-  StepResult unsure = say(r.state, "not sure");
+  Step unsure = say(r.state, "not sure");
   const json* e = last_of(unsure, "escalation");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ((*e)["level"], "urgent");
@@ -142,13 +151,13 @@ TEST_F(EngineTest, NotSureRaisesTheLevelWhereTheStoryMakesTheSignPlausible) {
 }
 
 TEST_F(EngineTest, NotSureWithoutAPlausibleStoryEarnsASafetyNetLineNotALevel) {
-  StepResult r = to_pe_screen("my right calf hurts");
+  Step r = to_pe_screen("my right calf hurts");
   ASSERT_EQ(r.state.current, "pe_screen");
-  StepResult unsure = say(r.state, "not sure");
+  Step unsure = say(r.state, "not sure");
   EXPECT_EQ(last_of(unsure, "escalation"), nullptr);
   EXPECT_FALSE(unsure.state.escalated.has_value());
   EXPECT_EQ(unsure.state.get("breathless"), Value::unsure);
-  StepResult done = play_out(unsure);
+  Step done = play_out(unsure);
   const json* outcome = last_of(done, "outcome");
   ASSERT_NE(outcome, nullptr);
   bool line = false;
@@ -157,7 +166,7 @@ TEST_F(EngineTest, NotSureWithoutAPlausibleStoryEarnsASafetyNetLineNotALevel) {
 }
 
 TEST_F(EngineTest, EscalationIsNeverLowered) {
-  StepResult r = say(engine_->start(kNow).state,
+  Step r = say(rendered(engine_->start(kNow)).state,
                      "my left calf is swollen since my hip replacement 3 weeks ago");
   ASSERT_TRUE(r.state.escalated.has_value());
   EXPECT_EQ(*r.state.escalated, static_cast<int>(knowledge::Triage::urgent));
@@ -166,20 +175,20 @@ TEST_F(EngineTest, EscalationIsNeverLowered) {
   ASSERT_NE(outcome, nullptr);
   EXPECT_EQ((*outcome)["triage"], "urgent");
   // Restart keeps the escalation.
-  StepResult again = say(r.state, "restart");
+  Step again = say(r.state, "restart");
   EXPECT_EQ(*again.state.escalated, static_cast<int>(knowledge::Triage::urgent));
   EXPECT_EQ(again.state.current, "complaint");
 }
 
 TEST_F(EngineTest, BackUndoesTheLastAnswerExactly) {
-  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf hurts");
   const std::string first = r.state.current;
   const json* q = last_of(r, "question");
   ASSERT_NE(q, nullptr);
-  StepResult answered = (*q)["answer_type"] == "number" ? say(r.state, "33")
+  Step answered = (*q)["answer_type"] == "number" ? say(r.state, "33")
                                                          : pick(r.state, (*q)["choices"][0]["id"]);
   ASSERT_NE(answered.state.current, first);
-  StepResult back = say(answered.state, "back");
+  Step back = say(answered.state, "back");
   EXPECT_EQ(back.state.current, first);
   EXPECT_EQ(back.state.findings, r.state.findings);
   EXPECT_EQ(back.state.numbers, r.state.numbers);
@@ -188,8 +197,8 @@ TEST_F(EngineTest, BackUndoesTheLastAnswerExactly) {
 }
 
 TEST_F(EngineTest, UnknownChoiceIsAnErrorAndChangesNothing) {
-  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
-  StepResult bad = pick(r.state, "purple");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf hurts");
+  Step bad = pick(r.state, "purple");
   EXPECT_EQ(types(bad), (std::vector<std::string>{"error", "question"}));
   EXPECT_EQ(bad.outputs[0]["code"], "unknown_choice");
   EXPECT_EQ(bad.state.findings, r.state.findings);
@@ -197,10 +206,10 @@ TEST_F(EngineTest, UnknownChoiceIsAnErrorAndChangesNothing) {
 }
 
 TEST_F(EngineTest, EmptyAndOversizedMessagesAreErrors) {
-  StepResult r = engine_->start(kNow);
-  StepResult empty = say(r.state, "   ");
+  Step r = rendered(engine_->start(kNow));
+  Step empty = say(r.state, "   ");
   EXPECT_EQ(empty.outputs[0]["code"], "empty_message");
-  StepResult big = say(r.state, std::string(3000, 'a'));
+  Step big = say(r.state, std::string(3000, 'a'));
   EXPECT_EQ(types(big), (std::vector<std::string>{"error", "question"}));
   EXPECT_EQ(big.outputs[0]["code"], "message_too_long");
   EXPECT_EQ(big.state.current, "complaint");
@@ -214,7 +223,7 @@ TEST_F(EngineTest, AnOversizedMessageIsScreenedBeforeItIsRefused) {
   std::string story;
   while (story.size() < 2300) story += "My left calf has ached since the long drive last week. ";
   story += "Now I am short of breath and I have chest pain.";
-  StepResult r = say(engine_->start(kNow).state, story);
+  Step r = say(rendered(engine_->start(kNow)).state, story);
   const json* e = last_of(r, "escalation");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ((*e)["level"], "emergency");
@@ -223,19 +232,19 @@ TEST_F(EngineTest, AnOversizedMessageIsScreenedBeforeItIsRefused) {
 }
 
 TEST_F(EngineTest, WhyAndHelpAnswerAndReAsk) {
-  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf hurts");
   const json* q = last_of(r, "question");
   ASSERT_NE(q, nullptr);
-  StepResult why = say(r.state, "why do you ask?");
+  Step why = say(r.state, "why do you ask?");
   EXPECT_EQ(types(why), (std::vector<std::string>{"info", "question"}));
   EXPECT_EQ(why.outputs[0]["text"], (*q)["why"]);
   EXPECT_EQ(why.outputs[1]["slot"], (*q)["slot"]);
-  StepResult help = say(r.state, "help");
+  Step help = say(r.state, "help");
   EXPECT_EQ(types(help), (std::vector<std::string>{"info", "question"}));
 }
 
 TEST_F(EngineTest, GibberishIsRephrasedThenAskedPlainlyThenLeftNotUnsure) {
-  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf hurts");
   // Walk to the first yes/no question.
   for (int i = 0; i < 30; ++i) {
     const json* q = last_of(r, "question");
@@ -249,18 +258,18 @@ TEST_F(EngineTest, GibberishIsRephrasedThenAskedPlainlyThenLeftNotUnsure) {
   const knowledge::Question* question = engine_->knowledge().question(slot);
   ASSERT_NE(question, nullptr);
   const std::string first = (*last_of(r, "question"))["text"];
-  StepResult a = say(r.state, "zxqv");
+  Step a = say(r.state, "zxqv");
   EXPECT_EQ(a.state.current, slot);
   const std::string second = (*last_of(a, "question"))["text"];
   EXPECT_NE(second, first);
   EXPECT_EQ(second, question->rephrase);
-  StepResult b = say(a.state, "zxqv");
+  Step b = say(a.state, "zxqv");
   EXPECT_EQ(b.state.current, slot);
   const json* plain = last_of(b, "question");
   EXPECT_EQ((*plain)["repair"], "direct");
   EXPECT_EQ((*plain)["answer_type"], "yes_no");
   EXPECT_NE((*plain)["text"], second);
-  StepResult c = say(b.state, "zxqv");
+  Step c = say(b.state, "zxqv");
   EXPECT_NE(c.state.current, slot);
   // Not understood is not "not sure": only the patient says that.
   EXPECT_EQ(c.state.get(question->finding), Value::unknown);
@@ -268,27 +277,27 @@ TEST_F(EngineTest, GibberishIsRephrasedThenAskedPlainlyThenLeftNotUnsure) {
 }
 
 TEST_F(EngineTest, ThePlainYesNoOfRepairIsReadAgainstItsFindings) {
-  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf hurts");
   r = say(r.state, "40");  // age
   r = pick(r.state, "female");
   r = pick(r.state, "left");
   r = pick(r.state, "mid_calf");
   ASSERT_EQ(r.state.current, "pe_screen");
-  StepResult a = say(say(r.state, "zxqv").state, "qqq");
+  Step a = say(say(r.state, "zxqv").state, "qqq");
   ASSERT_EQ((*last_of(a, "question"))["repair"], "direct");
   // A yes to "any trouble breathing, chest pain, ...?" is the worst case.
-  StepResult yes = say(a.state, "yes");
+  Step yes = say(a.state, "yes");
   EXPECT_EQ(yes.state.get("pe_symptom_unspecified"), Value::yes);
   ASSERT_NE(last_of(yes, "escalation"), nullptr);
   EXPECT_EQ((*last_of(yes, "escalation"))["level"], "emergency");
-  StepResult no = say(a.state, "no");
+  Step no = say(a.state, "no");
   EXPECT_EQ(no.state.get("breathless"), Value::no);
   EXPECT_EQ(no.state.get("chest_pain"), Value::no);
   EXPECT_EQ(last_of(no, "escalation"), nullptr);
 }
 
 TEST_F(EngineTest, NoQuestionTextIsShownTwiceInARow) {
-  StepResult r = say(engine_->start(kNow).state, "my calf hurts");
+  Step r = say(rendered(engine_->start(kNow)).state, "my calf hurts");
   std::string last = (*last_of(r, "question"))["text"];
   for (const char* input : {"why?", "help", "zxqv", "why?", "40"}) {
     r = say(r.state, input);
@@ -299,7 +308,7 @@ TEST_F(EngineTest, NoQuestionTextIsShownTwiceInARow) {
 }
 
 TEST_F(EngineTest, AQuestionAnsweredInPartAsksOnlyTheRest) {
-  StepResult r = say(engine_->start(kNow).state, "calf pain, no chest pain, came on during football");
+  Step r = say(rendered(engine_->start(kNow)).state, "calf pain, no chest pain, came on during football");
   for (int i = 0; i < 12 && r.state.current != "pe_screen"; ++i) {
     const json* q = last_of(r, "question");
     std::string type = (*q)["answer_type"];
@@ -310,13 +319,13 @@ TEST_F(EngineTest, AQuestionAnsweredInPartAsksOnlyTheRest) {
   for (const auto& c : (*q)["choices"]) EXPECT_NE(c["id"], "chest_pain");
   EXPECT_NE((*q)["text"].get<std::string>().find("already told me"), std::string::npos);
   // "None" does not undo what was said before: a yes is never lowered.
-  StepResult none = say(r.state, "none of these");
+  Step none = say(r.state, "none of these");
   EXPECT_EQ(none.state.get("chest_pain"), Value::no);
   EXPECT_EQ(none.state.get("breathless"), Value::no);
 }
 
 TEST_F(EngineTest, ConversationEndsWithARankedOutcome) {
-  StepResult r = play_out(say(engine_->start(kNow).state, "cramp in both calves at night"));
+  Step r = play_out(say(rendered(engine_->start(kNow)).state, "cramp in both calves at night"));
   const json* outcome = last_of(r, "outcome");
   ASSERT_NE(outcome, nullptr);
   EXPECT_EQ(r.state.phase, State::Phase::done);
@@ -333,16 +342,16 @@ TEST_F(EngineTest, ConversationEndsWithARankedOutcome) {
 
 TEST_F(EngineTest, SameInputsGiveTheSameConversation) {
   auto run = [] {
-    StepResult r = say(engine_->start(kNow).state, "pain in my left calf after tennis, heard a pop");
+    Step r = say(rendered(engine_->start(kNow)).state, "pain in my left calf after tennis, heard a pop");
     return play_out(r);
   };
-  StepResult a = run(), b = run();
+  Step a = run(), b = run();
   EXPECT_EQ(to_json(a.state), to_json(b.state));
   EXPECT_EQ(json(a.outputs), json(b.outputs));
 }
 
 TEST_F(EngineTest, StateRoundTripsThroughJson) {
-  StepResult r = say(engine_->start(kNow).state, "swollen left calf since the flight, no chest pain");
+  Step r = say(rendered(engine_->start(kNow)).state, "swollen left calf since the flight, no chest pain");
   r = say(r.state, "not sure");
   json j = to_json(r.state);
   State back = state_from_json(j);
@@ -354,7 +363,7 @@ TEST_F(EngineTest, StateRoundTripsThroughJson) {
 // The state's text is written by hand (not by nlohmann): every string
 // escape and every number must read back exactly.
 TEST_F(EngineTest, StateTextReadsBackExactly) {
-  State s = engine_->start(kNow).state;
+  State s = rendered(engine_->start(kNow)).state;
   const std::string awkward = "a \"quote\", a back\\slash, a\nnew line, a\ttab, \x01\x1f, é 🙂 /";
   s.current = awkward;
   s.patient_words = {awkward, ""};
@@ -378,10 +387,10 @@ TEST_F(EngineTest, StateTextReadsBackExactly) {
 }
 
 TEST_F(EngineTest, MalformedStateIsRejected) {
-  json j = to_json(engine_->start(kNow).state);
+  json j = to_json(rendered(engine_->start(kNow)).state);
   j["phase"] = "sleeping";
   EXPECT_THROW(state_from_json(j), std::invalid_argument);
-  j = to_json(engine_->start(kNow).state);
+  j = to_json(rendered(engine_->start(kNow)).state);
   j["findings"] = {{"calf_swelling", "maybe"}};
   EXPECT_THROW(state_from_json(j), std::invalid_argument);
 }

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/message_json.h"
 #include "dialog/engine.h"
 #include "knowledge/knowledge.h"
 #include "knowledge/loader.h"
@@ -67,7 +68,16 @@ std::vector<Vignette> vignettes() {
   return out;
 }
 
-const json* question_of(const StepResult& r) {
+// A step as the store keeps it and the wire carries it: every reply in the
+// JSON of the one codec (bot/message_json.h).
+struct Rendered {
+  State state;
+  json outputs;
+};
+
+Rendered rendered(StepResult r) { return {std::move(r.state), bot::messages_json(r.outputs)}; }
+
+const json* question_of(const Rendered& r) {
   const json* q = nullptr;
   for (const auto& m : r.outputs) {
     if (m["type"] == "question") q = &m;
@@ -160,25 +170,25 @@ using Patient = Input (*)(const json&, const knowledge::Knowledge&, const Vignet
 // outcome.
 std::string replay(const Engine& engine, const Vignette& v, Patient patient, uint32_t seed) {
   std::string out;
-  auto record = [&](const std::string& said, const StepResult& r) {
+  auto record = [&](const std::string& said, const Rendered& r) {
     std::string replies;
     for (const auto& m : r.outputs) replies += m.dump() + "\n";
     out += said + " -> " + fnv1a(replies) + " " + fnv1a(to_json_text(r.state)) + "\n";
   };
-  StepResult r = engine.start(kNow);
+  Rendered r = rendered(engine.start(kNow));
   record("start", r);
-  r = engine.step(r.state, text(v.opening));
+  r = rendered(engine.step(r.state, text(v.opening)));
   record("opening", r);
   for (int turn = 0; turn < kMaxTurns && r.state.phase != State::Phase::done; ++turn) {
     const json* q = question_of(r);
     if (!q) break;
     Input in = patient(*q, engine.knowledge(), v, seed);
     const std::string said = (in.kind == Input::Kind::choice ? "# " : "> ") + in.value;
-    r = engine.step(r.state, in);
+    r = rendered(engine.step(r.state, in));
     record(said, r);
   }
   for (const char* after : {"my calf is now red and hot", "thanks"}) {
-    r = engine.step(r.state, text(after));
+    r = rendered(engine.step(r.state, text(after)));
     record(std::string("> ") + after, r);
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/message_json.h"
 #include "dialog/engine.h"
 #include "knowledge/loader.h"
 #include "tests/dialog/recorded_transcript.h"
@@ -57,7 +58,7 @@ std::string play(const std::vector<std::string>& script) {
   static Engine engine(kb, EngineSettings{});
   StepResult r = engine.start(kNow);
   std::string out;
-  for (const auto& m : r.outputs) out += render(m);
+  for (const auto& m : r.outputs) out += render(bot::message_json(m));
   std::vector<bool> used(script.size(), false);
   while (r.state.phase == State::Phase::asking || !r.outputs.empty()) {
     const std::string slot = r.state.current;
@@ -75,7 +76,7 @@ std::string play(const std::vector<std::string>& script) {
     const std::string value = script[i].substr(mark + 2);
     out += (choice ? "patient taps: " : "patient: ") + value + "\n";
     r = engine.step(r.state, Input{choice ? Input::Kind::choice : Input::Kind::text, value, kNow, 0});
-    for (const auto& m : r.outputs) out += render(m);
+    for (const auto& m : r.outputs) out += render(bot::message_json(m));
   }
   return out;
 }

@@ -3,12 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include "bot/message_json.h"
 #include "tests/adapters/platforms/fixture_files.h"
 
 namespace calfbot::adapters::platforms::telegram {
 namespace {
 
 using nlohmann::json;
+
+// A bot message from its wire JSON (bot/message_json.h), as a channel has it.
+dialog::Message msg(const json& j) { return *bot::message_from_json(j); }
+
 using tests::fixture;
 
 TEST(Telegram, TextMessage) {
@@ -64,16 +69,16 @@ TEST(Telegram, SkipsGroupsAndEditsAndMarksStickersUnsupported) {
 }
 
 TEST(Telegram, RejectsWhatIsNotAnUpdate) {
-  EXPECT_EQ(parse_update("not json").error().code, "bad_payload");
-  EXPECT_EQ(parse_update(R"({"message":{}})").error().code, "bad_payload");
-  EXPECT_EQ(parse_update(R"({"update_id":"1"})").error().code, "bad_payload");
+  EXPECT_EQ(parse_update("not json").error().code, bot::Code::bad_payload);
+  EXPECT_EQ(parse_update(R"({"message":{}})").error().code, bot::Code::bad_payload);
+  EXPECT_EQ(parse_update(R"({"update_id":"1"})").error().code, bot::Code::bad_payload);
 }
 
 // Found by fuzz_telegram: fields of another type than the Bot API's threw
 // out of the parser. Each is skipped or refused instead.
 TEST(Telegram, FieldsOfTheWrongTypeAreRefusedNotThrown) {
   EXPECT_EQ(parse_update(R"({"update_id":1,"callback_query":{"id":5,"message":3,"from":{"id":[]}}})")
-                .error().code, "bad_payload");
+                .error().code, bot::Code::bad_payload);
   EXPECT_EQ(parse_update(R"({"update_id":1,"message":{"chat":7,"text":"hi"}})")->skipped,
             std::vector<std::string>{"message in a unknown chat"});
   EXPECT_EQ(parse_update(R"({"update_id":1,"message":{"chat":{"type":2,"id":9}}})")->skipped,
@@ -95,7 +100,7 @@ json yes_no() {
 }
 
 TEST(Telegram, QuestionGetsInlineKeyboard) {
-  auto calls = render(yes_no(), "111222333");
+  auto calls = render(msg(yes_no()), "111222333");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].path, "/sendMessage");
   json b = json::parse(calls[0].body);
@@ -110,7 +115,7 @@ TEST(Telegram, LongLabelsOneARowAndLongIdsByIndex) {
   q["answer_type"] = "multi_choice";
   q["choices"] = json::array({{{"id", "travel"}, {"label", "A journey of 4 hours or more in the last 4 weeks"}},
                               {{"id", std::string(70, 'x')}, {"label", "Something else entirely"}}});
-  json b = json::parse(render(q, "1")[0].body);
+  json b = json::parse(render(msg(q), "1")[0].body);
   auto rows = b["reply_markup"]["inline_keyboard"];
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][0]["callback_data"], "#2");
@@ -121,7 +126,7 @@ TEST(Telegram, LongLabelsOneARowAndLongIdsByIndex) {
 TEST(Telegram, EscalationLeadsWithTheNumber) {
   json m = {{"type", "escalation"}, {"seq", 7}, {"level", "emergency"}, {"emergency_number", "999"},
             {"text", "Leg pain with breathlessness can mean a clot in the lungs."}};
-  auto calls = render(m, "1");
+  auto calls = render(msg(m), "1");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(json::parse(calls[0].body)["text"],
             "EMERGENCY: call 999 now.\n\nLeg pain with breathlessness can mean a clot in the lungs.");
@@ -130,7 +135,7 @@ TEST(Telegram, EscalationLeadsWithTheNumber) {
 TEST(Telegram, LongTextIsSplitWithinTheLimit) {
   std::string para(3000, 'a');
   json m = {{"type", "info"}, {"text", para + "\n\n" + para}};
-  auto calls = render(m, "1");
+  auto calls = render(msg(m), "1");
   ASSERT_EQ(calls.size(), 2u);
   for (const auto& c : calls) {
     EXPECT_LE(utf8_length(json::parse(c.body)["text"].get<std::string>()), kMaxText);

@@ -4,12 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include "bot/message_json.h"
 #include "tests/adapters/platforms/fixture_files.h"
 
 namespace calfbot::adapters::platforms::twilio {
 namespace {
 
 using nlohmann::json;
+
+// A bot message from its wire JSON (bot/message_json.h), as a channel has it.
+dialog::Message msg(const json& j) { return *bot::message_from_json(j); }
+
 using tests::fixture;
 
 TEST(TwilioSms, IncomingMessage) {
@@ -36,19 +41,19 @@ TEST(TwilioSms, Keywords) {
   EXPECT_EQ(with_body("Restart").value, "restart");
   EXPECT_EQ(with_body("please stop the pain").kind, Inbound::Kind::text);
   EXPECT_EQ(with_body("yes").kind, Inbound::Kind::text);
-  EXPECT_EQ(parse_webhook({{"Body", "x"}}).error().code, "bad_payload");
+  EXPECT_EQ(parse_webhook({{"Body", "x"}}).error().code, bot::Code::bad_payload);
 }
 
 TEST(TwilioSms, ChoicesAreNumberedText) {
   json q = {{"type", "question"}, {"seq", 4}, {"text", "Are you asking about your own leg, or for someone else?"},
             {"answer_type", "single_choice"},
             {"choices", {{{"id", "myself"}, {"label", "My own leg"}}, {{"id", "someone_else"}, {"label", "Someone else"}}}}};
-  EXPECT_EQ(sms_text(q),
+  EXPECT_EQ(sms_text(msg(q)),
             "Are you asking about your own leg, or for someone else?\n1 My own leg\n2 Someone else\n"
             "Reply with a number, or in your own words.");
   q["answer_type"] = "yes_no";
-  EXPECT_EQ(sms_text(q).substr(sms_text(q).rfind('\n') + 1), "Reply YES, NO or NOT SURE.");
-  auto calls = render(q, "+447700900456", "+447700900123", "AC123");
+  EXPECT_EQ(sms_text(msg(q)).substr(sms_text(msg(q)).rfind('\n') + 1), "Reply YES, NO or NOT SURE.");
+  auto calls = render(msg(q), "+447700900456", "+447700900123", "AC123");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].path, "/2010-04-01/Accounts/AC123/Messages.json");
   EXPECT_EQ(calls[0].content_type, "application/x-www-form-urlencoded");
@@ -60,7 +65,7 @@ TEST(TwilioSms, ChoicesAreNumberedText) {
 TEST(TwilioSms, EscalationStartsWithTheNumber) {
   json e = {{"type", "escalation"}, {"level", "emergency"}, {"emergency_number", "999"},
             {"text", "Leg pain with breathlessness can mean a clot in the lungs."}};
-  auto form = parse_form(render(e, "+1", "+2", "AC1")[0].body);
+  auto form = parse_form(render(msg(e), "+1", "+2", "AC1")[0].body);
   EXPECT_EQ(form[2].second, "EMERGENCY: call 999 now. Leg pain with breathlessness can mean a clot in the lungs.");
 }
 
@@ -68,7 +73,7 @@ TEST(TwilioSms, LongRepliesSplitAtSentencesAndAreNumbered) {
   std::string text;
   for (int i = 0; i < 30; ++i) text += "This is sentence number " + std::to_string(i) + " of the advice. ";
   json m = {{"type", "info"}, {"text", text + "\u201cQuoted\u201d \u2014 done\u2026"}};
-  auto calls = render(m, "+1", "+2", "AC1", 300);
+  auto calls = render(msg(m), "+1", "+2", "AC1", 300);
   ASSERT_GT(calls.size(), 1u);
   for (size_t i = 0; i < calls.size(); ++i) {
     std::string body = parse_form(calls[i].body)[2].second;

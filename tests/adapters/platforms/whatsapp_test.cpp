@@ -4,12 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include "bot/message_json.h"
 #include "tests/adapters/platforms/fixture_files.h"
 
 namespace calfbot::adapters::platforms::whatsapp {
 namespace {
 
 using nlohmann::json;
+
+// A bot message from its wire JSON (bot/message_json.h), as a channel has it.
+dialog::Message msg(const json& j) { return *bot::message_from_json(j); }
+
 using tests::fixture;
 
 const std::string kPhoneId = "106540352242922";
@@ -62,14 +67,14 @@ TEST(WhatsApp, OtherPhoneNumbersAndBadPayloads) {
   auto p = parse_webhook(fixture("whatsapp_text.json"), "999");
   ASSERT_TRUE(p);
   EXPECT_TRUE(p->events.empty());
-  EXPECT_EQ(parse_webhook("{}", kPhoneId).error().code, "bad_payload");
-  EXPECT_EQ(parse_webhook("[", kPhoneId).error().code, "bad_payload");
+  EXPECT_EQ(parse_webhook("{}", kPhoneId).error().code, bot::Code::bad_payload);
+  EXPECT_EQ(parse_webhook("[", kPhoneId).error().code, bot::Code::bad_payload);
 }
 
 // Found by fuzz_whatsapp: fields of another type than the Cloud API's threw
 // out of the parser. Each is refused or skipped instead.
 TEST(WhatsApp, FieldsOfTheWrongTypeAreRefusedNotThrown) {
-  EXPECT_EQ(parse_webhook(R"({"object": 16505})", kPhoneId).error().code, "bad_payload");
+  EXPECT_EQ(parse_webhook(R"({"object": 16505})", kPhoneId).error().code, bot::Code::bad_payload);
   auto p = parse_webhook(R"({"object":"whatsapp_business_account","entry":[{"changes":[
       {"field":7},{"field":"messages","value":3},
       {"field":"messages","value":{"metadata":{"phone_number_id":")" + std::string(kPhoneId) + R"("},
@@ -81,7 +86,7 @@ TEST(WhatsApp, FieldsOfTheWrongTypeAreRefusedNotThrown) {
   EXPECT_EQ(parse_webhook(R"({"object":"whatsapp_business_account","entry":[{"changes":[
       {"field":"messages","value":{"metadata":{"phone_number_id":")" + std::string(kPhoneId) + R"("},
        "messages":[{"id":5,"from":"447700900123","type":"text"}]}}]}]})", kPhoneId)
-                .error().code, "bad_payload");
+                .error().code, bot::Code::bad_payload);
 }
 
 json question(const std::string& answer_type, std::vector<std::pair<std::string, std::string>> choices) {
@@ -92,7 +97,7 @@ json question(const std::string& answer_type, std::vector<std::pair<std::string,
 }
 
 TEST(WhatsApp, UpToThreeShortChoicesAreReplyButtons) {
-  auto calls = render(question("yes_no", {{"yes", "Yes"}, {"no", "No"}, {"unsure", "Not sure"}}), "16505551234");
+  auto calls = render(msg(question("yes_no", {{"yes", "Yes"}, {"no", "No"}, {"unsure", "Not sure"}})), "16505551234");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].path, "/messages");
   json b = json::parse(calls[0].body);
@@ -104,7 +109,7 @@ TEST(WhatsApp, LongLabelsOrMoreChoicesBecomeAListWithinLimits) {
   auto q = question("single_choice", {{"sudden", "Suddenly, at a moment I can name"},
                                       {"gradual", "Gradually, over hours or days"},
                                       {"episodic", "It comes and goes in short attacks"}});
-  json b = json::parse(render(q, "1")[0].body);
+  json b = json::parse(render(msg(q), "1")[0].body);
   ASSERT_EQ(b["interactive"]["type"], "list");
   auto rows = b["interactive"]["action"]["sections"][0]["rows"];
   ASSERT_EQ(rows.size(), 3u);
@@ -120,7 +125,7 @@ TEST(WhatsApp, LongLabelsOrMoreChoicesBecomeAListWithinLimits) {
 TEST(WhatsApp, MoreThanTenChoicesAreNumberedText) {
   std::vector<std::pair<std::string, std::string>> many;
   for (int i = 1; i <= 11; ++i) many.emplace_back("c" + std::to_string(i), "Choice " + std::to_string(i));
-  json b = json::parse(render(question("single_choice", many), "1")[0].body);
+  json b = json::parse(render(msg(question("single_choice", many)), "1")[0].body);
   EXPECT_EQ(b["type"], "text");
   std::string text = b["text"]["body"];
   EXPECT_NE(text.find("\n11. Choice 11"), std::string::npos);
@@ -130,10 +135,10 @@ TEST(WhatsApp, MoreThanTenChoicesAreNumberedText) {
 TEST(WhatsApp, EscalationAndLongOutcomeText) {
   json e = {{"type", "escalation"}, {"seq", 7}, {"level", "emergency"}, {"emergency_number", "112"},
             {"text", "Call now."}};
-  json b = json::parse(render(e, "1")[0].body);
+  json b = json::parse(render(msg(e), "1")[0].body);
   EXPECT_EQ(b["text"]["body"], "EMERGENCY: call 112 now.\n\nCall now.");
   json info = {{"type", "info"}, {"text", std::string(5000, 'a')}};
-  auto calls = render(info, "1");
+  auto calls = render(msg(info), "1");
   ASSERT_EQ(calls.size(), 2u);
   for (const auto& c : calls) {
     EXPECT_LE(utf8_length(json::parse(c.body)["text"]["body"].get<std::string>()), kMaxText);

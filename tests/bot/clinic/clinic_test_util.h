@@ -41,13 +41,13 @@ inline dialog::State play(const std::string& opening, const std::map<std::string
   dialog::StepResult r = e.start(kNow);
   r = e.step(r.state, dialog::Input{dialog::Input::Kind::text, opening, kNow + 1, 0});
   for (int i = 0; i < max_steps && r.state.phase != dialog::State::Phase::done; ++i) {
-    const nlohmann::json* q = nullptr;
+    const dialog::QuestionMessage* q = nullptr;
     for (const auto& m : r.outputs) {
-      if (m["type"] == "question") q = &m;
+      if (const auto* asked = std::get_if<dialog::QuestionMessage>(&m)) q = asked;
     }
     if (!q) break;
-    std::string slot = (*q)["slot"];
-    std::string type = (*q)["answer_type"];
+    const std::string slot = q->slot;
+    const std::string type(dialog::to_string(q->answer_type));
     dialog::Input in{dialog::Input::Kind::text, "", kNow + 2 + i, 0};
     auto it = answers.find(slot);
     if (it != answers.end()) {
@@ -65,7 +65,7 @@ inline dialog::State play(const std::string& opening, const std::map<std::string
       in.value = "no";
     } else {
       in.kind = dialog::Input::Kind::choice;
-      in.value = (*q)["choices"][0]["id"];
+      in.value = q->choices->at(0).id;
     }
     r = e.step(r.state, in);
   }

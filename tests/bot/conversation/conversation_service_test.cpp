@@ -55,15 +55,15 @@ TEST(ConversationService, EachTurnStoresTheInputAndTheReplies) {
   Started s = start(service);
   auto r = say(service, s.token, "my left calf aches after running");
   ASSERT_TRUE(r);
-  ASSERT_FALSE(r->messages.empty());
-  EXPECT_EQ(r->messages.front()["seq"], 3);
-  EXPECT_EQ(r->last_seq, r->messages.back()["seq"]);
+  ASSERT_FALSE(wire(r->messages).empty());
+  EXPECT_EQ(wire(r->messages).front()["seq"], 3);
+  EXPECT_EQ(r->last_seq, wire(r->messages).back()["seq"]);
   auto t = service.transcript(s.token, 0);
   ASSERT_TRUE(t);
-  ASSERT_EQ(t->size(), 2 + 1 + r->messages.size());
+  ASSERT_EQ(t->size(), 2 + 1 + wire(r->messages).size());
   EXPECT_EQ((*t)[2].direction, StoredMessage::Direction::in);
   EXPECT_EQ(json::parse((*t)[2].body), json({{"text", "my left calf aches after running"}}));
-  EXPECT_EQ(json::parse(t->back().body), r->messages.back());
+  EXPECT_EQ(json::parse(t->back().body), wire(r->messages).back());
 }
 
 // Text from a platform's form body (an SMS) may hold bytes that are not
@@ -77,7 +77,7 @@ TEST(ConversationService, TextThatIsNotUtf8IsAnsweredAndStoredWithTheBadBytesRep
   auto r = say(service, s.token, "my calf \xff\xfe hurts and I'm coughing up blood \xc3");
   ASSERT_TRUE(r) << r.error().code;
   bool escalated = false;
-  for (const auto& m : r->messages) {
+  for (const auto& m : wire(r->messages)) {
     EXPECT_NO_THROW((void)m.dump()) << "every reply is valid JSON text";
     if (m.value("type", "") == "escalation") escalated = true;
   }
@@ -97,19 +97,19 @@ TEST(ConversationService, ResumeSendsWhatCameAfterLastSeq) {
   ASSERT_TRUE(r);
   auto again = resume(service, s.token, 2);
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->messages, r->messages);
+  EXPECT_EQ(wire(again->messages), wire(r->messages));
   EXPECT_EQ(again->session_id, s.session_id);
   EXPECT_TRUE(resume(service, s.token, r->last_seq)->messages.empty());
-  EXPECT_EQ(resume(service, s.token, 0)->messages.size(), 2 + r->messages.size());
+  EXPECT_EQ(resume(service, s.token, 0)->messages.size(), 2 + wire(r->messages).size());
 }
 
 TEST(ConversationService, UnknownTokenIsAnError) {
   TempDb db;
   auto store = db.open();
   ConversationService service(engine(), *store, {});
-  EXPECT_EQ(say(service, "nope", "hello").error().code, "unknown_session");
-  EXPECT_EQ(resume(service, "nope", 0).error().code, "unknown_session");
-  EXPECT_EQ(service.summary("nope").error().code, "unknown_session");
+  EXPECT_EQ(say(service, "nope", "hello").error().code, bot::Code::unknown_session);
+  EXPECT_EQ(resume(service, "nope", 0).error().code, bot::Code::unknown_session);
+  EXPECT_EQ(service.summary("nope").error().code, bot::Code::unknown_session);
 }
 
 TEST(ConversationService, AfterARestartTheSessionResumesAtTheSameQuestion) {
@@ -132,10 +132,10 @@ TEST(ConversationService, AfterARestartTheSessionResumesAtTheSameQuestion) {
   auto summary = service.summary(s.token);
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->current, last_question_slot(last.messages));
-  EXPECT_EQ(summary->phase, "asking");
+  EXPECT_EQ(summary->phase, Phase::asking);
   auto next = say(service, s.token, "unsure");
   ASSERT_TRUE(next);
-  EXPECT_EQ(next->messages.front()["seq"], last.last_seq + 1);
+  EXPECT_EQ(wire(next->messages).front()["seq"], last.last_seq + 1);
 }
 
 TEST(ConversationService, InputsOfOneSessionNeverInterleave) {
@@ -185,11 +185,11 @@ TEST(ConversationService, FailedWriteChangesNothing) {
   store.fail_next(1);
   auto failed = say(service, s.token, "my calf hurts");
   ASSERT_FALSE(failed);
-  EXPECT_EQ(failed.error().code, "store_unavailable");
+  EXPECT_EQ(failed.error().code, bot::Code::store_unavailable);
   EXPECT_EQ(service.summary(s.token)->last_seq, 2);
   auto ok = say(service, s.token, "my calf hurts");
   ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->messages.front()["seq"], 3) << "the failed turn left no trace";
+  EXPECT_EQ(wire(ok->messages).front()["seq"], 3) << "the failed turn left no trace";
   EXPECT_EQ(service.transcript(s.token, 0)->front().seq, 1);
 }
 
@@ -206,7 +206,7 @@ TEST(ConversationService, TooManyWaitingInputsAreRateLimited) {
     service.post(s.token, dialog::Input{dialog::Input::Kind::text, "unsure", 0, 0},
                  [&](Result<Delivery> r) {
                    std::lock_guard lock(mu);
-                   codes.push_back(r ? "ok" : r.error().code);
+                   codes.push_back(r ? "ok" : std::string(to_string(r.error().code)));
                  });
   }
   EXPECT_EQ(store.held(), 1u) << "one write in flight; three wait behind it";
@@ -231,15 +231,15 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   Started urgent = start(service);
   auto esc = say(service, urgent.token, "my calf is swollen and now I have chest pain when I breathe in");
   ASSERT_TRUE(esc);
-  ASSERT_EQ(esc->messages.front()["type"], "escalation");
+  ASSERT_EQ(wire(esc->messages).front()["type"], "escalation");
   now += 59;
   EXPECT_EQ(*service.expire_idle(), 0);
   now += 2;
   EXPECT_EQ(*service.expire_idle(), 2);
   EXPECT_EQ(expired.size(), 2u);
   EXPECT_EQ(service.cached_sessions(), 0u);
-  EXPECT_EQ(say(service, urgent.token, "hello").error().code, "session_expired");
-  EXPECT_EQ(resume(service, calm.token, 0).error().code, "session_expired");
+  EXPECT_EQ(say(service, urgent.token, "hello").error().code, bot::Code::session_expired);
+  EXPECT_EQ(resume(service, calm.token, 0).error().code, bot::Code::session_expired);
   auto t = service.transcript(urgent.token, esc->last_seq);
   ASSERT_TRUE(t);
   ASSERT_EQ(t->size(), 1u);
@@ -248,8 +248,8 @@ TEST(ConversationService, IdleSessionsExpireWithASafetyNetWhereEscalated) {
   EXPECT_EQ(net["seq"], esc->last_seq + 1);
   EXPECT_NE(net["text"].get<std::string>().find("call 999"), std::string::npos);
   EXPECT_TRUE(service.transcript(calm.token, 2)->empty()) << "no escalation, no safety net";
-  EXPECT_EQ(service.summary(urgent.token)->phase, "expired");
-  EXPECT_EQ(service.summary(urgent.token)->escalation, "emergency");
+  EXPECT_EQ(service.summary(urgent.token)->phase, Phase::expired);
+  EXPECT_EQ(service.summary(urgent.token)->escalation, knowledge::Triage::emergency);
   EXPECT_EQ(*service.expire_idle(), 0);
 }
 
@@ -262,13 +262,13 @@ TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
   ASSERT_TRUE(first);
   std::vector<std::string> said = {"my left calf hurts when I walk"};
   // typed answers (an age) until a question with buttons comes
-  while (!first->messages.back().contains("choices") && said.size() < 4) {
+  while (!wire(first->messages).back().contains("choices") && said.size() < 4) {
     first = say(service, s.token, "40");
     ASSERT_TRUE(first);
     said.push_back("40");
   }
   // answer it by its first button
-  const json q = first->messages.back();
+  const json q = wire(first->messages).back();
   ASSERT_EQ(q["type"], "question");
   ASSERT_TRUE(q.contains("choices")) << q.dump();
   std::string id = q["choices"][0]["id"], label = q["choices"][0]["label"];
@@ -279,14 +279,15 @@ TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
 
   auto plain = resume(service, s.token, 0);
   ASSERT_TRUE(plain);
-  for (const auto& m : plain->messages) EXPECT_NE(m["type"], "patient") << "only when asked";
+  for (const auto& m : shown(*plain)) EXPECT_NE(m["type"], "patient") << "only when asked";
 
   auto full = wait<Delivery>([&](auto cb) { service.resume(s.token, 0, cb, true); });
   ASSERT_TRUE(full);
   std::vector<std::string> patient;
   size_t question_before_label = 0;
-  for (size_t i = 0; i < full->messages.size(); ++i) {
-    const json& m = full->messages[i];
+  const json replay = shown(*full);
+  for (size_t i = 0; i < replay.size(); ++i) {
+    const json& m = replay[i];
     if (m["type"] != "patient") continue;
     EXPECT_FALSE(m.contains("seq"));
     patient.push_back(m["text"]);
@@ -295,9 +296,9 @@ TEST(ConversationService, AFullReplayWithThePatientShowsTheirWordsInPlace) {
   said.push_back(label);
   EXPECT_EQ(patient, said);
   ASSERT_GT(question_before_label, 0u);
-  EXPECT_EQ(full->messages[question_before_label - 1], q) << "each answer follows its question";
-  EXPECT_EQ(full->messages.back(), second->messages.back());
-  EXPECT_EQ(full->messages.size(), plain->messages.size() + said.size());
+  EXPECT_EQ(replay[question_before_label - 1], q) << "each answer follows its question";
+  EXPECT_EQ(replay.back(), wire(second->messages).back());
+  EXPECT_EQ(replay.size(), shown(*plain).size() + said.size());
 }
 
 TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMemory) {
@@ -316,16 +317,16 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   now += 61;
   EXPECT_EQ(*service.expire_idle(), 1) << "only the web conversation expires";
   EXPECT_EQ(service.cached_sessions(), 0u) << "the idle link conversation is dropped from memory";
-  EXPECT_EQ(say(service, web.token, "hello").error().code, "session_expired");
+  EXPECT_EQ(say(service, web.token, "hello").error().code, bot::Code::session_expired);
   // the patient comes back: read back from the store where it was
   auto back = resume(service, link.token, 0);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->last_seq, answered->last_seq);
-  EXPECT_EQ(service.summary(link.token)->phase, "asking");
+  EXPECT_EQ(service.summary(link.token)->phase, Phase::asking);
   EXPECT_EQ(service.cached_sessions(), 1u);
   now += 3600;
   EXPECT_EQ(*service.expire_idle(), 1) << "and expires at its own time";
-  EXPECT_EQ(resume(service, link.token, 0).error().code, "session_expired");
+  EXPECT_EQ(resume(service, link.token, 0).error().code, bot::Code::session_expired);
 }
 
 TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) {
@@ -341,7 +342,7 @@ TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) 
   ASSERT_TRUE(say(service, asking.token, "my right calf aches after walking"));
   auto outcome = say(service, done.token, "my calf is swollen and now I have chest pain when I breathe in");
   ASSERT_TRUE(outcome);
-  ASSERT_EQ(outcome->messages.back()["type"], "outcome");
+  ASSERT_EQ(wire(outcome->messages).back()["type"], "outcome");
   now += 9;
   service.evict_idle();
   EXPECT_EQ(service.cached_sessions(), 2u);
@@ -352,8 +353,8 @@ TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) 
   auto back = resume(service, done.token, 0);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->last_seq, outcome->last_seq);
-  EXPECT_EQ(back->messages.back()["type"], "outcome");
-  EXPECT_EQ(service.summary(done.token)->escalation, "emergency");
+  EXPECT_EQ(wire(back->messages).back()["type"], "outcome");
+  EXPECT_EQ(service.summary(done.token)->escalation, knowledge::Triage::emergency);
   now += 290;
   service.evict_idle();
   EXPECT_EQ(service.cached_sessions(), 0u) << "the other after cache_idle_seconds";
@@ -371,7 +372,7 @@ TEST(ConversationService, StartsAndTurnsOfEveryChannelAreToldForMetrics) {
                   const std::vector<dialog::Message>& replies) {
     EXPECT_GE(seconds, 0.0);
     int escalations = 0;
-    for (const auto& m : replies) escalations += m.value("type", "") == "escalation" ? 1 : 0;
+    for (const auto& m : replies) escalations += std::holds_alternative<dialog::EscalationMessage>(m);
     turns.emplace_back(channel, escalations);
   };
   ConversationService service(engine(), store, o);
@@ -399,7 +400,7 @@ TEST(ConversationService, ManySessionsAtOnceKeepTheirOwnState) {
       int expected = 3;
       for (const char* text : {"my calf aches", "myself", "40", "unsure"}) {
         auto r = say(service, s.token, text);
-        if (!r || r->messages.front()["seq"] != expected) failures[i] = "out of order";
+        if (!r || wire(r->messages).front()["seq"] != expected) failures[i] = "out of order";
         if (r) expected = r->last_seq + 1;
       }
     });

@@ -15,7 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/conversation/conversation_service.h"
+#include "bot/message_json.h"
 #include "knowledge/loader.h"
 
 namespace calfbot::bot::service_testing {
@@ -38,7 +41,7 @@ class FakeStore : public SessionStore {
     if (fail_next_ > 0) {
       --fail_next_;
       lock.unlock();
-      return done(Error{"store_unavailable", "fake failure"});
+      return done(Error{Code::store_unavailable, "fake failure"});
     }
     if (hold_) {
       held_.push_back([this, w = std::move(w), done = std::move(done)]() mutable {
@@ -76,7 +79,7 @@ class FakeStore : public SessionStore {
     std::lock_guard lock(mu_);
     std::vector<SessionRecord> out;
     for (const auto& [id, r] : sessions_) {
-      if (r.phase != "expired" && r.expires_unix <= now && static_cast<int>(out.size()) < limit) {
+      if (r.phase != Phase::expired && r.expires_unix <= now && static_cast<int>(out.size()) < limit) {
         out.push_back(r);
       }
     }
@@ -134,7 +137,7 @@ Result<T> wait(std::function<void(ConversationService::Callback<T>)> call) {
 
 inline Started start(ConversationService& s, const std::string& channel = "test") {
   auto r = wait<Started>([&](auto cb) { s.start(Channel{channel, ""}, cb); });
-  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().code);
+  EXPECT_TRUE(r.has_value()) << (r ? "" : std::string(to_string(r.error().code)));
   return *r;
 }
 
@@ -150,9 +153,20 @@ inline Result<Delivery> resume(ConversationService& s, const std::string& token,
 inline std::string last_question_slot(const std::vector<dialog::Message>& ms) {
   std::string slot;
   for (const auto& m : ms) {
-    if (m.value("type", "") == "question") slot = m.value("slot", "");
+    if (const auto* q = std::get_if<dialog::QuestionMessage>(&m)) slot = q->slot;
   }
   return slot;
+}
+
+// Messages as a client gets them: each one's JSON (bot/message_json.h).
+inline nlohmann::json wire(const std::vector<dialog::Message>& ms) { return messages_json(ms); }
+
+// What a delivery shows the client, parsed: its texts, the patient's own
+// messages among them in a full replay.
+inline nlohmann::json shown(const Delivery& d) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : d.texts) out.push_back(nlohmann::json::parse(t));
+  return out;
 }
 
 class TempDb {

@@ -48,7 +48,7 @@ SessionWrite session_write(const std::string& id, int last_seq, int64_t expires 
   w.session.updated_unix = 2;
   w.session.expires_unix = expires;
   w.session.state_json = "{}";
-  w.session.phase = "asking";
+  w.session.phase = Phase::asking;
   w.session.knowledge_version = "kv";
   w.session.last_seq = last_seq;
   for (int s = 1; s <= last_seq; ++s) {
@@ -87,7 +87,7 @@ TEST(SessionStore, WrittenSessionIsFoundByTokenHash) {
   EXPECT_EQ((*found)->id, "a");
   EXPECT_EQ((*found)->channel, "test");
   EXPECT_EQ((*found)->last_seq, 2);
-  EXPECT_EQ((*found)->phase, "asking");
+  EXPECT_EQ((*found)->phase, Phase::asking);
   auto missing = store->find_by_token_hash("nope");
   ASSERT_TRUE(missing);
   EXPECT_FALSE(*missing);
@@ -257,7 +257,7 @@ TEST(SessionStore, FullQueueIsOverloadedNotBlocked) {
   store->write(session_write("d", 1), [&](Status s) { third = s; });
   ASSERT_TRUE(third.has_value()) << "a full queue answers at once";
   ASSERT_FALSE(*third);
-  EXPECT_EQ(third->error().code, "store_overloaded");
+  EXPECT_EQ(third->error().code, bot::Code::store_overloaded);
   blocked.release();
   store->flush();
   EXPECT_EQ(ok, 2);
@@ -271,10 +271,10 @@ TEST(SessionStore, OneBadWriteFailsAloneInItsBatch) {
   blocked.wait_until_blocked();
   std::vector<std::string> results(3);
   SessionWrite bad = session_write("bad", 1);
-  bad.session.phase = "no such phase";  // violates the CHECK constraint
-  store->write(session_write("good1", 1), [&](Status s) { results[0] = s ? "ok" : s.error().code; });
-  store->write(bad, [&](Status s) { results[1] = s ? "ok" : s.error().code; });
-  store->write(session_write("good2", 1), [&](Status s) { results[2] = s ? "ok" : s.error().code; });
+  bad.session.token_hash = "hash-first";  // another session's: violates UNIQUE
+  store->write(session_write("good1", 1), [&](Status s) { results[0] = s ? "ok" : std::string(to_string(s.error().code)); });
+  store->write(bad, [&](Status s) { results[1] = s ? "ok" : std::string(to_string(s.error().code)); });
+  store->write(session_write("good2", 1), [&](Status s) { results[2] = s ? "ok" : std::string(to_string(s.error().code)); });
   blocked.release();
   store->flush();
   EXPECT_EQ(results, (std::vector<std::string>{"ok", "store_unavailable", "ok"}));
@@ -305,7 +305,7 @@ TEST(SessionStore, DueToExpireListsIdleUnexpiredSessionsSoonestFirst) {
   ASSERT_TRUE(write_sync(*store, session_write("early", 1, 100)));
   ASSERT_TRUE(write_sync(*store, session_write("future", 1, 9999)));
   SessionWrite gone = session_write("gone", 1, 50);
-  gone.session.phase = "expired";
+  gone.session.phase = Phase::expired;
   ASSERT_TRUE(write_sync(*store, gone));
   auto due = store->due_to_expire(500, 10);
   ASSERT_TRUE(due);
@@ -320,7 +320,7 @@ TEST(SessionStore, MemoryDatabaseIsRefused) {
   o.path = ":memory:";
   auto r = open_sqlite_store(o);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "store_unavailable");
+  EXPECT_EQ(r.error().code, bot::Code::store_unavailable);
 }
 
 TEST(SessionStore, UnopenableFileIsAnError) {
@@ -328,7 +328,7 @@ TEST(SessionStore, UnopenableFileIsAnError) {
   o.path = "/nonexistent-dir/calfbot.db";
   auto r = open_sqlite_store(o);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "store_unavailable");
+  EXPECT_EQ(r.error().code, bot::Code::store_unavailable);
   EXPECT_NE(r.error().detail.find("/nonexistent-dir/calfbot.db"), std::string::npos);
 }
 

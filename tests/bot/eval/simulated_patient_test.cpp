@@ -88,8 +88,12 @@ Vignette vignette(const std::string& id, std::map<std::string, dialog::Value> fa
 // "v" + std::to_string(i) trips a GCC 12 -Wrestrict false positive at -O3.
 std::string numbered(std::string prefix, int i) { return prefix.append(std::to_string(i)); }
 
-json ask(const std::string& slot, const std::string& type) {
-  return {{"type", "question"}, {"slot", slot}, {"text", "?"}, {"answer_type", type}};
+dialog::QuestionMessage ask(const std::string& slot, const std::string& type) {
+  dialog::QuestionMessage q;
+  q.slot = slot;
+  q.text = "?";
+  q.answer_type = *dialog::answer_kind_from_string(type);
+  return q;
 }
 
 const std::set<std::string> kYes = {"yes", "Yes", "yeah", "yep", "yes I have", "yes, that's right"};

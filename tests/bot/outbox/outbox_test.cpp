@@ -135,7 +135,7 @@ TEST(DefaultOutcome, ByStatus) {
 TEST_F(OutboxTest, RetriesWithBackoffUntilAcceptedThenOnce) {
   open();
   http_.push_status(503);
-  http_.push(Error("http_connect_failed", "refused"));
+  http_.push(Error(Code::http_connect_failed, "refused"));
   put({item("k", "hello")});
   EXPECT_EQ(bodies().size(), 1u);
   ASSERT_EQ(events_.back().kind, OutboxEvent::Kind::retry);
@@ -315,7 +315,7 @@ TEST_F(OutboxTest, OneFailingEnqueueFailsAloneInItsPass) {
   ASSERT_TRUE(got[0] && got[1] && got[2]);
   EXPECT_TRUE(*got[0]);
   ASSERT_FALSE(*got[1]);
-  EXPECT_EQ(got[1]->error().code, "store_unavailable");
+  EXPECT_EQ(got[1]->error().code, bot::Code::store_unavailable);
   EXPECT_NE(got[1]->error().detail.find("refused by the test"), std::string::npos);
   EXPECT_TRUE(*got[2]);
   EXPECT_EQ(bodies(), (std::vector<std::string>{"a1", "c1"}));
@@ -347,7 +347,7 @@ TEST_F(OutboxTest, APassSQLiteRollsBackFailsEveryEnqueueAndKeepsItsAnswersPendin
   for (const auto& g : got) {
     ASSERT_TRUE(g);
     ASSERT_FALSE(*g);
-    EXPECT_EQ(g->error().code, "store_unavailable");
+    EXPECT_EQ(g->error().code, bot::Code::store_unavailable);
     EXPECT_NE(g->error().detail.find("doom by the test"), std::string::npos);
   }
   EXPECT_EQ(bodies(), std::vector<std::string>{"x1"});
