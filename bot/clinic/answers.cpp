@@ -57,7 +57,7 @@ bool was_answered(const knowledge::Question& q, const dialog::State& s) {
 QuestionAnswer answer_of(const knowledge::Question& q, const dialog::State& s) {
   QuestionAnswer a;
   for (const auto& r : s.answers) {
-    if (r.slot == q.slot && !r.text.empty()) a.words.push_back(r.text);
+    if (r.slot == q.slot && !r.text.empty()) a.words.push_back(for_clinician(r.text));
   }
   const bool answered = was_answered(q, s) && s.current != q.slot;
   switch (q.type) {
@@ -107,7 +107,49 @@ QuestionAnswer answer_of(const knowledge::Question& q, const dialog::State& s) {
 std::vector<std::string> complaint_words(const dialog::State& s) {
   std::vector<std::string> out;
   for (const auto& r : s.answers) {
-    if (r.slot == "complaint" && !r.text.empty()) out.push_back(r.text);
+    if (r.slot == "complaint" && !r.text.empty()) out.push_back(for_clinician(r.text));
+  }
+  return out;
+}
+
+std::vector<std::string> patient_words(const dialog::State& s) {
+  std::vector<std::string> out;
+  out.reserve(s.patient_words.size());
+  for (const auto& w : s.patient_words) out.push_back(for_clinician(w));
+  return out;
+}
+
+std::string for_clinician(std::string_view text) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // The state keeps valid UTF-8 (the engine sanitises every input), so a
+    // lead byte's length can be trusted; a stray byte is passed on as is.
+    const size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (i + n > text.size()) {
+      out.append(text.substr(i));
+      break;
+    }
+    uint32_t cp = c;
+    if (n == 2) cp = (c & 0x1Fu) << 6 | (text[i + 1] & 0x3Fu);
+    if (n == 3) cp = (c & 0x0Fu) << 12 | (text[i + 1] & 0x3Fu) << 6 | (text[i + 2] & 0x3Fu);
+    if (n == 4) {
+      cp = (c & 0x07u) << 18 | (text[i + 1] & 0x3Fu) << 12 | (text[i + 2] & 0x3Fu) << 6 |
+           (text[i + 3] & 0x3Fu);
+    }
+    const bool control = (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F);
+    const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+                      cp == 0x200E || cp == 0x200F || cp == 0x061C;
+    if (cp == '\r') {
+      if (i + 1 >= text.size() || text[i + 1] != '\n') out += '\n';  // a lone CR ends a line
+    } else if (control || bidi) {
+      out += kReplacement;
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
   }
   return out;
 }

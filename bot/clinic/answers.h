@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dialog/state.h"
@@ -35,6 +36,14 @@ QuestionAnswer answer_of(const knowledge::Question& q, const dialog::State& s);
 
 // The patient's words given in answer to the opening question, in order.
 std::vector<std::string> complaint_words(const dialog::State& s);
+// Everything the patient typed, in order.
+std::vector<std::string> patient_words(const dialog::State& s);
+
+// Patient text as a clinician may read it: bidirectional controls (U+202A-E,
+// U+2066-9, U+200E-F, U+061C) and C0/C1 control characters other than tab
+// and newline become U+FFFD (a carriage return ends a line), so no message can make a summary read backwards
+// or hide text. Every patient word this file hands out has been through it.
+std::string for_clinician(std::string_view text);
 
 // "34", "6.5": a number without trailing zeros.
 std::string format_number(double v);

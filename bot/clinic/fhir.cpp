@@ -222,7 +222,7 @@ json questionnaire_response(const knowledge::Knowledge& kb, const dialog::State&
                      {"item", group}});
   }
   json words = json::array();
-  for (const auto& w : s.patient_words) {
+  for (const auto& w : patient_words(s)) {
     std::string t = trim(w);
     if (!t.empty()) words.push_back({{"valueString", t}});
   }

@@ -291,7 +291,7 @@ json build_summary(const knowledge::Knowledge& kb, const knowledge::Model& model
           {"causes", causes},
           {"examination", examination(kb, model, known, wells)},
           {"tests", tests},
-          {"patient_words", s.patient_words},
+          {"patient_words", patient_words(s)},
           {"knowledge_version", s.knowledge_version}};
 }
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "bot/clinic/answers.h"
+#include "bot/clinic/fhir.h"
 #include "clinic_test_util.h"
 
 namespace calfbot::bot::clinic {
@@ -94,6 +96,35 @@ TEST(ClinicSummary, HtmlIsPrintableAndEscapesThePatientsWords) {
                               "Pertinent negatives", "Wells score", "Likely causes",
                               "Suggested examination", "Suggested tests", "own words"}) {
     EXPECT_NE(html.find(heading), std::string::npos) << heading;
+  }
+}
+
+TEST(ClinicSummary, ControlAndBidiCharactersCannotRearrangeWhatAClinicianReads) {
+  // U+202E (right-to-left override) would make "no chest pain" read backwards
+  // in a browser; U+2066 isolates, C0 (ESC) and C1 (U+0085) controls hide or move text.
+  const std::string rlo = "\u202E", lri = "\u2066", esc = "\x1b[2J", c1 = "\u0085";
+  const std::string words = "my calf hurts " + rlo + "niap tsehc on" + lri + " ok" + esc + c1 +
+                            "\r\nline two\tend";
+  dialog::State st = clinic_test::play(words, {}, 3);
+  const std::string fffd = "\uFFFD";
+  const std::string want = "my calf hurts " + fffd + "niap tsehc on" + fffd + " ok" + fffd + "[2J" +
+                           fffd + "\nline two\tend";
+  EXPECT_EQ(for_clinician(words), want);
+  json s = summary_of(st);
+  std::string html = summary_html(s);
+  const auto& fhir = questionnaire_response(engine().knowledge(), st, "https://clinic.example",
+                                            {"aa", "", false, clinic_test::kNow});
+  for (const std::string& out : {s.dump(), html, fhir.dump()}) {
+    for (const std::string& bad : {rlo, lri, c1, std::string("\x1b"), std::string("\r")}) {
+      EXPECT_EQ(out.find(bad), std::string::npos) << "U+" << std::hex << int(bad.back()) << " in " << out.substr(0, 300);
+    }
+  }
+  EXPECT_NE(s["patient_words"].dump().find("niap tsehc on"), std::string::npos) << "the words stay";
+  EXPECT_NE(s["complaint"][0].get<std::string>().find(fffd), std::string::npos);
+  // Plain text is untouched: accents, emoji, Arabic and Hebrew read as typed.
+  for (const char* plain : {"ça fait mal à la jambe", "my calf \U0001F915", "\u0623\u0644\u0645",
+                            "\u05DB\u05D0\u05D1"}) {
+    EXPECT_EQ(for_clinician(plain), plain);
   }
 }
 
