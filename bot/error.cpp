@@ -65,6 +65,11 @@ constexpr std::array kSpecs = {
     CodeSpec{Code::shutting_down, "shutting_down", 503, 1001,
              "The server is restarting. Please try again in a moment."},
     CodeSpec{Code::bad_origin, "bad_origin", 403, 1008, "This page may not use the chat."},
+    CodeSpec{Code::conversation_full, "conversation_full", 409, 0,
+             "This conversation has reached its length limit, so I can't take more answers in "
+             "it. Your summary so far is kept. If your leg or your breathing gets worse, call "
+             "emergency services now or go to an emergency department; to tell me more, start "
+             "a new conversation."},
     CodeSpec{Code::store_overloaded, "store_overloaded", 503, 0,
              "The service is busy. Please try again in a moment."},
     CodeSpec{Code::store_unavailable, "store_unavailable", 503, 0,

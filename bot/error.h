@@ -46,6 +46,7 @@ enum class Code {
   server_busy,
   shutting_down,
   bad_origin,
+  conversation_full,
   store_overloaded,
   store_unavailable,
   // The clinic API and its links.

@@ -398,8 +398,12 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
     top.fail("locale", "'" + c.locale + "' has no emergency number; add it to emergency_numbers");
   }
   if (const json* d = top.get("dialog")) {
-    Section s(*d, "dialog", r.errors, {"max_questions", "min_questions", "stop_confidence"});
+    Section s(*d, "dialog", r.errors,
+              {"max_questions", "min_questions", "stop_confidence", "max_turns",
+               "max_patient_text_bytes"});
     s.integer("max_questions", c.dialog.max_questions, 5, 60);
+    s.integer("max_turns", c.dialog.max_turns, 10, 10000);
+    s.integer("max_patient_text_bytes", c.dialog.max_patient_text_bytes, 2000, 1 << 20);
     s.integer("min_questions", c.dialog.min_questions, 1, 60);
     s.number("stop_confidence", c.dialog.stop_confidence, 0.5, 0.999);
     if (c.dialog.min_questions > c.dialog.max_questions) {

@@ -19,6 +19,8 @@ struct DialogConfig {
   int max_questions = 22;        // questions before the outcome at the most
   int min_questions = 8;         // questions before an early outcome at the least
   double stop_confidence = 0.8;  // stop when the leading cause is this likely
+  int max_turns = 100;           // messages one conversation takes at the most
+  int max_patient_text_bytes = 16384;  // the patient's words one conversation keeps
 };
 
 struct KnowledgeConfig {

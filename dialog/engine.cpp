@@ -267,11 +267,27 @@ void Engine::answer(Turn& t, const State& state, const Question* q, const Unders
   }
 }
 
-StepResult Engine::step(const State& state, const Input& message) const {
+bool Engine::at_limit(const State& s, int turns_taken) const {
+  if (turns_taken >= settings_.max_turns) return true;
+  size_t bytes = 0;
+  for (const auto& w : s.patient_words) bytes += w.size();
+  return bytes >= static_cast<size_t>(settings_.max_patient_text_bytes);
+}
+
+StepResult Engine::step(const State& state, const Input& message, int turns_taken) const {
   // From here on the message is valid UTF-8, as the replies quote it.
   Input input = message;
   input.value = valid_utf8(message.value);
   StepResult r = turn(state, input);
+  // At its bounds a conversation still screens every message (above), and
+  // one that raises the level is taken: the escalation reaches the patient.
+  if (at_limit(state, turns_taken) && r.state.escalated.value_or(-1) <= state.escalated.value_or(-1)) {
+    StepResult refused;
+    refused.state = state;
+    refused.input = std::move(input);
+    refused.over_limit = true;
+    return refused;
+  }
   r.input = std::move(input);
   return r;
 }

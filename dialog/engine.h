@@ -48,6 +48,12 @@ struct EngineSettings {
   double stop_confidence = 0.8;  // stop early when the leading cause is this likely
   int min_questions = 8;      // never stop before this many (safety screen included)
   double min_information = 0.03;  // bits; a question worth less is not asked
+  // Bounds on one conversation (docs/security.md): once it has taken
+  // max_turns messages, or kept max_patient_text_bytes of the patient's
+  // words, a message is still screened for red flags, and one that raises
+  // the level is taken; any other is refused (StepResult::over_limit).
+  int max_turns = 100;
+  int max_patient_text_bytes = 16384;
 };
 
 // The state after a step, and the bot's messages (dialog/message.h), each
@@ -59,6 +65,10 @@ struct StepResult {
   // (invalid bytes replaced): the one sanitising of a message, which a
   // caller keeps (the conversation service stores it) rather than repeat.
   Input input = {};
+  // The conversation is at its bounds and this message raised nothing: the
+  // state is the one given, there are no outputs, and nothing is to be
+  // stored; the caller answers with its own "conversation_full" error.
+  bool over_limit = false;
 };
 
 class Engine {
@@ -73,8 +83,10 @@ class Engine {
 
   // Handles one patient input, of any bytes. The red-flag interlock runs on
   // every input before anything else; once escalated, the level never goes
-  // down.
-  StepResult step(const State& state, const Input& input) const;
+  // down. `turns_taken` is how many messages the conversation has taken
+  // before this one (the caller keeps the count); at the conversation's
+  // bounds only a message that raises the level is taken.
+  StepResult step(const State& state, const Input& input, int turns_taken = 0) const;
 
   const knowledge::Knowledge& knowledge() const { return *kb_; }
   // What every conversation records as its knowledge version: the knowledge's
@@ -82,6 +94,9 @@ class Engine {
   // ("<sha256 of the data files>+reader-<first 16 hex of the model's>").
   const std::string& version() const { return version_; }
   const EngineSettings& settings() const { return settings_; }
+  // Whether a conversation in `s` that has taken `turns_taken` messages is at
+  // max_turns or keeps max_patient_text_bytes of the patient's words.
+  bool at_limit(const State& s, int turns_taken) const;
   const knowledge::Model& model() const { return *model_; }
 
  private:

@@ -13,6 +13,8 @@ dialog::EngineSettings engine_settings(const config::Config& c) {
   s.max_questions = c.dialog.max_questions;
   s.min_questions = c.dialog.min_questions;
   s.stop_confidence = c.dialog.stop_confidence;
+  s.max_turns = c.dialog.max_turns;
+  s.max_patient_text_bytes = c.dialog.max_patient_text_bytes;
   return s;
 }
 

@@ -219,6 +219,14 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
       bool fresh_start = is_command(w->e, "start") || is_command(w->e, "restart");
       return start_session(w, !fresh_start);
     }
+    if (code == bot::Code::conversation_full && w->messages.empty()) {
+      // A chat has no "new conversation" button: past its bounds
+      // (docs/security.md) the next message opens a fresh conversation.
+      w->messages.push_back(dialog::InfoMessage{
+          0, "That conversation reached its length limit, so I've started a new one.", "",
+          dialog::InfoReason::none});
+      return start_session(w, !is_command(w->e, "start") && !is_command(w->e, "restart"));
+    }
     log_.warn("platform_post_failed", {{"platform", spec_.name}, {"code", code}});
     w->done(r.error());
   });

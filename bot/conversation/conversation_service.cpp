@@ -325,9 +325,14 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   job.input.time_unix = t;
   dialog::StepResult step;
   try {
-    step = engine_.step(state, job.input);
+    step = engine_.step(state, job.input, r.inputs);
   } catch (const std::exception& e) {
     job.done(Error{Code::internal_error, "session " + r.id + ": engine step: " + e.what()});
+    return finish_job(entry);
+  }
+  if (step.over_limit) {
+    // Screened, nothing raised, nothing stored: the write rate stays flat.
+    job.done(Error{Code::conversation_full, "session " + r.id + " is at its bounds"});
     return finish_job(entry);
   }
   r.inputs += 1;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -278,6 +279,55 @@ TEST(Abuse, AMessageNestedHundredsOfThousandsDeepIsRefusedAtAnyFrameSize) {
                            std::string(100000, '{') + std::string(100000, '}'));
   EXPECT_EQ(rest.status, 400);
   EXPECT_EQ(rest.json()["code"], "too_deep");
+}
+
+// One client sending turn after turn to one conversation (docs/security.md):
+// past dialog.max_turns every message gets conversation_full and nothing more
+// is written, so the store's write rate stays flat; an emergency still gets
+// through.
+TEST(Abuse, AConversationAtItsTurnLimitIsRefusedAndWritesNothingMore) {
+  TempFolder dir;
+  auto env = base_env(dir);
+  env["CALFBOT_DIALOG__MAX_TURNS"] = "10";
+  env["CALFBOT_SERVER__MESSAGE_BURST"] = "1000";
+  ServerProcess server(env);
+  auto started = http_request(server.port(), "POST", "/v1/conversations", "{}",
+                              {{"Content-Type", "application/json"}});
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string id = started.json()["conversation_id"];
+  const std::map<std::string, std::string> auth{
+      {"Authorization", "Bearer " + started.json()["token"].get<std::string>()}};
+  const std::string messages = "/v1/conversations/" + id + "/messages";
+  auto say = [&](const std::string& text) {
+    return http_request(server.port(), "POST", messages, json{{"text", text}}.dump(), auth);
+  };
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(say(i == 0 ? "my calf aches" : "restart").status, 200);
+  auto transcript_size = [&] {
+    auto r = http_request(server.port(), "GET", messages, "", auth);
+    return r.json()["messages"].size();
+  };
+  auto bytes_on_disk = [&] {
+    std::uintmax_t n = 0;
+    for (const char* f : {"calfbot.db", "calfbot.db-wal"}) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(dir.file(f), ec);
+      if (!ec) n += size;
+    }
+    return n;
+  };
+  const size_t kept = transcript_size();
+  const std::uintmax_t disk = bytes_on_disk();
+  for (int i = 0; i < 200; ++i) {
+    auto r = say("still here, message " + std::to_string(i));
+    ASSERT_EQ(r.status, 409) << r.body;
+    ASSERT_EQ(r.json()["code"], "conversation_full");
+  }
+  EXPECT_EQ(transcript_size(), kept);
+  EXPECT_EQ(bytes_on_disk(), disk);
+  auto emergency = say("I suddenly can't breathe properly and my chest hurts");
+  ASSERT_EQ(emergency.status, 200) << emergency.body;
+  EXPECT_EQ(emergency.json()["messages"][0]["type"], "escalation");
+  EXPECT_EQ(emergency.json()["messages"][0]["level"], "emergency");
 }
 
 }  // namespace

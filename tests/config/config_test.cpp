@@ -139,6 +139,23 @@ TEST(Config, EnvironmentOverridesFile) {
             (std::vector<std::string>{"https://a.example", "https://b.example:8443"}));
 }
 
+TEST(Config, ConversationBoundsHaveDefaultsAndRanges) {
+  ConfigResult d = load_config("", {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d.config.dialog.max_turns, 100);
+  EXPECT_EQ(d.config.dialog.max_patient_text_bytes, 16384);
+  ConfigResult r = load_config("", {{"CALFBOT_DIALOG__MAX_TURNS", "30"},
+                                    {"CALFBOT_DIALOG__MAX_PATIENT_TEXT_BYTES", "4000"}});
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.config.dialog.max_turns, 30);
+  EXPECT_EQ(r.config.dialog.max_patient_text_bytes, 4000);
+  EXPECT_EQ(errors_of(R"({"dialog": {"max_turns": 5, "max_patient_text_bytes": 100}})"),
+            (std::vector<std::string>{
+                "dialog.max_turns: must be a whole number from 10 to 10000, got 5",
+                "dialog.max_patient_text_bytes: must be a whole number from 2000 to 1048576, "
+                "got 100"}));
+}
+
 TEST(Config, EnvironmentErrorsNameTheKeyPath) {
   ConfigResult r = load_config("", {{"CALFBOT_SERVER__MAX_FRAME_BYTES", "tiny"},
                                     {"CALFBOT_SERVER__PORTT", "1"}});

@@ -395,5 +395,48 @@ TEST_F(EngineTest, MalformedStateIsRejected) {
   EXPECT_THROW(state_from_json(j), std::invalid_argument);
 }
 
+// A conversation has bounds (docs/security.md): past them a message is still
+// screened, and one that raises the level is taken; any other is refused and
+// the state stays as it was, so nothing more is stored. The caller keeps the
+// count of messages taken (the conversation service: the stored inputs).
+TEST_F(EngineTest, AtItsBoundsAConversationRefusesAllButAnEscalation) {
+  auto kb = knowledge::load_embedded().knowledge;
+  EngineSettings small;
+  small.max_turns = 10;
+  Engine e(kb, small);
+  auto say_to = [&](const State& s, const std::string& text, int taken) {
+    return e.step(s, Input{Input::Kind::text, text, kNow, 0}, taken);
+  };
+  StepResult r = say_to(e.start(kNow).state, "my left calf aches", 0);
+  EXPECT_FALSE(e.at_limit(r.state, 9));
+  EXPECT_FALSE(say_to(r.state, "restart", 9).over_limit);
+  EXPECT_TRUE(e.at_limit(r.state, 10));
+  StepResult refused = say_to(r.state, "hello again", 10);
+  EXPECT_TRUE(refused.over_limit);
+  EXPECT_TRUE(refused.outputs.empty());
+  EXPECT_EQ(to_json(refused.state), to_json(r.state));
+  EXPECT_TRUE(say_to(r.state, "restart", 10).over_limit);
+  StepResult urgent = say_to(r.state, "now I can't catch my breath and my chest hurts", 10);
+  EXPECT_FALSE(urgent.over_limit);
+  ASSERT_FALSE(urgent.outputs.empty());
+  Step shown = rendered(urgent);
+  EXPECT_EQ(shown.outputs[0]["type"], "escalation");
+  EXPECT_EQ(shown.outputs[0]["level"], "emergency");
+  // Escalated as far as it goes, the next message raises nothing: refused.
+  EXPECT_TRUE(say_to(urgent.state, "and it's worse", 11).over_limit);
+}
+
+TEST_F(EngineTest, ThePatientsWordsAreBoundedToo) {
+  auto kb = knowledge::load_embedded().knowledge;
+  EngineSettings small;
+  small.max_patient_text_bytes = 2000;
+  Engine e(kb, small);
+  StepResult r = e.step(e.start(kNow).state,
+                        Input{Input::Kind::text, "my calf " + std::string(1992, 'a'), kNow, 0});
+  EXPECT_FALSE(r.over_limit);
+  EXPECT_TRUE(e.at_limit(r.state, 1));
+  EXPECT_TRUE(e.step(r.state, Input{Input::Kind::text, "left", kNow, 0}, 1).over_limit);
+}
+
 }  // namespace
 }  // namespace calfbot::dialog
