@@ -150,7 +150,7 @@ ApiCall answer_callback(const std::string& callback_query_id) {
 
 bot::Outcome classify(const bot::OutboundResponse& r) {
   bot::Outcome o = bot::default_outcome(r);
-  json j = json::parse(r.body, nullptr, false);
+  json j = config::parse_bounded(r.body);  // the platform's answer is outside input too
   if (j.is_object() && j.contains("description") && j["description"].is_string()) {
     o.detail += " " + std::to_string(int_field(j, "error_code")) + " " +
                 utf8_truncate(j["description"].get<std::string>(), 120);

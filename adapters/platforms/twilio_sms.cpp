@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "adapters/api/plain_text.h"
+#include "config/bounded_json.h"
 
 namespace calfbot::adapters::platforms::twilio {
 
@@ -121,7 +122,7 @@ std::string help_text(const std::string& emergency_number) {
 
 bot::Outcome classify(const bot::OutboundResponse& r) {
   bot::Outcome o = bot::default_outcome(r);
-  json j = json::parse(r.body, nullptr, false);
+  json j = config::parse_bounded(r.body);  // the platform's answer is outside input too
   if (j.is_object() && j.contains("code") && j["code"].is_number_integer()) {
     o.detail += " error " + std::to_string(j["code"].get<int>());
   }

@@ -178,7 +178,7 @@ std::vector<ApiCall> render(const dialog::Message& m, const std::string& to) {
 
 bot::Outcome classify(const bot::OutboundResponse& r) {
   bot::Outcome o = bot::default_outcome(r);
-  json j = json::parse(r.body, nullptr, false);
+  json j = config::parse_bounded(r.body);  // the platform's answer is outside input too
   if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return o;
   int64_t code = int_field(j["error"], "code");
   o.detail += " error " + std::to_string(code);
