@@ -2,6 +2,8 @@
 // that it may read a reply but never lower a warning sign.
 #include "dialog/understanding/reader.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -71,7 +73,10 @@ std::unique_ptr<Lexicon> LexiconReader::lexicon_;
 // so that the test does not hang on what the built-in model says of any
 // real phrase: "zorp" is always a no.
 std::string zorp_model() {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "calfbot-reader-test";
+  // A folder of this process's own: the suite runs tests as parallel
+  // processes, and two sharing one folder removed each other's files.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("calfbot-reader-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string input = (dir / "train.txt").string(), output = (dir / "model").string();
   {
