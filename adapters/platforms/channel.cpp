@@ -214,9 +214,9 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
   service_.post(w->state.token, input, [this, w](auto r) {
     if (r) return finish(w, std::move(r->messages));
     const bot::Code code = r.error().code;
+    const bool fresh_start = is_command(w->e, "start") || is_command(w->e, "restart");
     if ((code == bot::Code::session_expired || code == bot::Code::unknown_session) &&
         w->messages.empty()) {
-      bool fresh_start = is_command(w->e, "start") || is_command(w->e, "restart");
       return start_session(w, !fresh_start);
     }
     if (code == bot::Code::conversation_full && w->messages.empty()) {
@@ -225,7 +225,7 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
       w->messages.push_back(dialog::InfoMessage{
           0, "That conversation reached its length limit, so I've started a new one.", "",
           dialog::InfoReason::none});
-      return start_session(w, !is_command(w->e, "start") && !is_command(w->e, "restart"));
+      return start_session(w, !fresh_start);
     }
     log_.warn("platform_post_failed", {{"platform", spec_.name}, {"code", code}});
     w->done(r.error());
