@@ -144,8 +144,9 @@ LanguageReader::Reading LanguageReader::read(std::string_view text) const {
   if (!best || best_hits < 2 || best_hits <= english) return r;
   r.language = best;
   // Its red-flag phrases, word by word, each denied by a negation just before.
-  for (const auto& [finding, phrases] : best->red_flags) {
-    for (const auto& phrase : phrases) {
+  for (const auto& entry : best->red_flags) {
+    const auto& finding = entry.first;
+    for (const auto& phrase : entry.second) {
       const std::vector<std::string> p = words_of(fold_accents(phrase));
       if (p.empty() || p.size() > words.size()) continue;
       for (size_t i = 0; i + p.size() <= words.size(); ++i) {
