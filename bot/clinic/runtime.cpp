@@ -7,25 +7,20 @@
 
 namespace calfbot::bot::clinic {
 
-namespace {
-
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-}  // namespace
-
 Result<std::unique_ptr<ClinicRuntime>> ClinicRuntime::start(const config::Config& cfg,
+                                                            ClinicStore& store,
                                                             ConversationService& conversations,
                                                             const dialog::Engine& engine,
                                                             Transport& transport, Log log) {
   std::unique_ptr<ClinicRuntime> rt(new ClinicRuntime());
   rt->log_ = std::move(log);
-  auto store = ClinicStore::open(cfg.store.path);
-  if (!store) return store.error();
-  rt->store_ = std::move(*store);
+  rt->store_ = &store;
 
   ClinicService::AlertSink sink;
   const std::string webhook = cfg.clinic.alert_webhook_url;

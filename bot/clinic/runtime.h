@@ -1,5 +1,6 @@
-// The clinic side as `calfbot serve` runs it: the clinic store (in the
-// session store's database), the durable outbox of escalation alerts (its own
+// The clinic side as `calfbot serve` runs it: on the clinic store (in the
+// session store's database, opened first by the caller, who also gives the
+// conversation service its link_gate), the durable outbox of escalation alerts (its own
 // SQLite file, <store.path>-clinic-outbox), the ClinicService, and one job
 // thread that follows open intakes every second (status, alerts) and purges
 // old patient data every clinic.purge_interval_minutes (first at start-up).
@@ -25,13 +26,16 @@ struct Config;
 
 namespace calfbot::bot::clinic {
 
+// Seconds since the epoch, by the system clock: the clinic's clock.
+int64_t unix_now();
+
 class ClinicRuntime {
  public:
   using Log = std::function<void(const std::string& event, const nlohmann::json& fields)>;
 
-  // conversations, engine and transport must outlive the runtime. Errors:
-  // "store_unavailable" (the clinic tables or the alert outbox).
-  static Result<std::unique_ptr<ClinicRuntime>> start(const config::Config& cfg,
+  // store, conversations, engine and transport must outlive the runtime.
+  // Errors: "store_unavailable" (the alert outbox).
+  static Result<std::unique_ptr<ClinicRuntime>> start(const config::Config& cfg, ClinicStore& store,
                                                       ConversationService& conversations,
                                                       const dialog::Engine& engine,
                                                       Transport& transport, Log log);
@@ -47,7 +51,7 @@ class ClinicRuntime {
   void run_jobs(int64_t purge_every_seconds);
 
   Log log_;
-  std::unique_ptr<ClinicStore> store_;
+  ClinicStore* store_ = nullptr;  // the caller's
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<ClinicService> service_;
   std::mutex mu_;

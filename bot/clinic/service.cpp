@@ -43,6 +43,24 @@ ClinicSettings clinic_settings(const config::Config& c) {
   return s;
 }
 
+std::function<Status(const SessionRecord&)> link_gate(ClinicStore& store,
+                                                      std::function<int64_t()> clock) {
+  return [&store, clock = std::move(clock)](const SessionRecord& r) -> Status {
+    auto closed = [&r](const std::string& why) {
+      return Error{Code::session_closed, "session " + r.id + ": " + why};
+    };
+    if (r.phase == Phase::done) return closed("its intake's questions are answered");
+    auto found = store.intake(r.external_user);
+    if (!found) return found.error();
+    if (!*found || (*found)->session_id != r.id) return closed("its link is gone");
+    const std::string status = (*found)->status_at(clock());
+    if (status == kExpired || status == kRevoked || status == kCompleted) {
+      return closed("its link is " + status);
+    }
+    return {};
+  };
+}
+
 ClinicService::ClinicService(ClinicStore& store, ConversationService& conversations,
                              const dialog::Engine& engine, ClinicSettings settings,
                              std::function<int64_t()> clock, AlertSink alerts)
@@ -154,6 +172,13 @@ Result<bool> ClinicService::revoke(const std::string& id, const std::string& act
   if (revoked && *revoked) {
     auto logged = store_.audit(actor, "intake.revoke", id, now());
     if (!logged) return logged.error();
+    // Its conversation takes nothing more (link_gate); what it escalated
+    // before is told to the clinic now, not left to a watcher that follows
+    // open intakes only.
+    auto settled = intake(id);
+    if (!settled) return settled.error();
+    auto told = follow(*settled, now());
+    if (!told) return told.error();
   }
   return revoked;
 }
@@ -246,44 +271,57 @@ Result<int> ClinicService::watch() {
   if (!open_intakes) return open_intakes.error();
   int changed = 0;
   for (const Intake& i : *open_intakes) {
-    const int64_t t = now();
-    if (i.expires_unix <= t) {
-      auto s = store_.set_status(i.id, kExpired, i.triage, t);
-      if (!s) return s.error();
-      ++changed;
-      continue;
-    }
-    if (i.session_id.empty()) continue;
-    auto v = store_.session(i.session_id);
-    if (!v) return v.error();
-    if (!*v) continue;
-    const SessionView& s = **v;
-    std::string level = level_rank(s.triage) > level_rank(s.level) ? s.triage : s.level;
-    if (alerts_ && level_rank(level) > level_rank(i.alerted)) {
-      Alert a{i.id, i.patient_ref, i.appointment_unix, level, {}, t,
-              settings_.public_base_url + "/v1/clinic/intakes/" + i.id + "/summary"};
-      try {
-        a.rules = dialog::state_from_json(json::parse(s.state_json)).fired_rules;
-      } catch (const std::exception&) {
-        // the alert goes out without rule ids rather than not at all
-      }
-      auto queued = alerts_(a);
-      if (!queued) return queued.error();
-      auto marked = store_.set_alerted(i.id, level, t);
-      if (!marked) return marked.error();
-      ++changed;
-    }
-    if (s.phase == "done") {
-      auto st = store_.set_status(i.id, kCompleted, s.triage, t);
-      if (!st) return st.error();
-      ++changed;
-    } else if (s.inputs > 0 && i.status == kPending) {
-      auto st = store_.set_status(i.id, kInProgress, "", t);
-      if (!st) return st.error();
-      ++changed;
-    }
+    auto n = follow(i, now());
+    if (!n) return n.error();
+    changed += *n;
   }
   return changed;
+}
+
+Result<int> ClinicService::follow(const Intake& i, int64_t t) {
+  std::optional<SessionView> view;
+  if (!i.session_id.empty()) {
+    auto v = store_.session(i.session_id);
+    if (!v) return v.error();
+    view = *v;
+  }
+  int changed = 0;
+  // The alert first: whatever ends the intake, an escalation before the end is told.
+  if (view) {
+    auto alerted = alert(i, *view, t);
+    if (!alerted) return alerted.error();
+    changed += *alerted ? 1 : 0;
+  }
+  if (i.status != kPending && i.status != kInProgress) return changed;  // revoked: settled above
+  Status st;
+  if (i.expires_unix <= t) {
+    st = store_.set_status(i.id, kExpired, i.triage, t);
+  } else if (view && view->phase == "done") {
+    st = store_.set_status(i.id, kCompleted, view->triage, t);
+  } else if (view && view->inputs > 0 && i.status == kPending) {
+    st = store_.set_status(i.id, kInProgress, "", t);
+  } else {
+    return changed;
+  }
+  if (!st) return st.error();
+  return changed + 1;
+}
+
+Result<bool> ClinicService::alert(const Intake& i, const SessionView& s, int64_t t) {
+  std::string level = level_rank(s.triage) > level_rank(s.level) ? s.triage : s.level;
+  if (!alerts_ || level_rank(level) <= level_rank(i.alerted)) return false;
+  Alert a{i.id, i.patient_ref, i.appointment_unix, level, {}, t,
+          settings_.public_base_url + "/v1/clinic/intakes/" + i.id + "/summary"};
+  try {
+    a.rules = dialog::state_from_json(json::parse(s.state_json)).fired_rules;
+  } catch (const std::exception&) {
+    // the alert goes out without rule ids rather than not at all
+  }
+  auto queued = alerts_(a);
+  if (!queued) return queued.error();
+  auto marked = store_.set_alerted(i.id, level, t);
+  if (!marked) return marked.error();
+  return true;
 }
 
 Result<PurgeCounts> ClinicService::purge() {

@@ -71,6 +71,15 @@ struct OpenedLink {
 Result<CreatedLink> create_link(ClinicStore& store, const ClinicSettings& settings,
                                 const LinkRequest& request, const std::string& actor, int64_t now);
 
+// The clinic link channel's gate (ServiceOptions::channel_gates): a link's
+// conversation goes on while its link is open, and ends (session_closed) once
+// the link is revoked, expired or completed, or the conversation has its
+// outcome. It reads the intake on every input and resume, so a link revoked
+// from the command line or expired a moment ago ends it at once. `store` must
+// outlive the gate. Errors: session_closed, store_unavailable.
+std::function<Status(const SessionRecord&)> link_gate(ClinicStore& store,
+                                                      std::function<int64_t()> clock);
+
 class ClinicService {
  public:
   // Queues an alert durably; called by watch(). Empty = alerts are off.
@@ -99,6 +108,8 @@ class ClinicService {
   // Errors: intake_not_found, store_unavailable.
   Result<Intake> intake(const std::string& id);
   Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset);
+  // Revokes an open intake: its conversation ends (link_gate), and an
+  // escalation it reached before is alerted at once.
   Result<bool> revoke(const std::string& id, const std::string& actor);
   // The API's view of an intake (no token, no session).
   nlohmann::json intake_json(const Intake& i) const;
@@ -116,6 +127,10 @@ class ClinicService {
   Result<PurgeCounts> purge();
 
  private:
+  // One intake: the alert for a level its conversation reached and no alert
+  // told yet, then (while open) its status. Returns how many things changed.
+  Result<int> follow(const Intake& i, int64_t t);
+  Result<bool> alert(const Intake& i, const SessionView& s, int64_t t);
   Result<dialog::State> state_of(const Intake& i, std::optional<SessionView>& view);
   void start_session(const Intake& intake, const std::string& token,
                      std::function<void(Result<OpenedLink>)> done);

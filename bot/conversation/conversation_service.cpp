@@ -152,6 +152,12 @@ int64_t ConversationService::idle_expiry(const std::string& channel) const {
                                                           : options_.session_idle_expiry_seconds;
 }
 
+Status ConversationService::usable(const SessionRecord& r) const {
+  if (r.phase == Phase::expired) return Error{Code::session_expired, "session " + r.id + " has expired"};
+  auto gate = options_.channel_gates.find(r.channel);
+  return gate == options_.channel_gates.end() || !gate->second ? Status() : gate->second(r);
+}
+
 void ConversationService::evict_idle() { evict_idle(now()); }
 
 void ConversationService::evict_idle(int64_t now_unix) {
@@ -317,8 +323,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   // job replaces it (after its commit, below) and an entry's jobs run one
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
-  if (r.phase == Phase::expired) {
-    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
+  if (auto open = usable(r); !open) {
+    job.done(open.error());
     return finish_job(entry);
   }
   int64_t t = now();
@@ -367,8 +373,8 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
     std::lock_guard lock(entry->mu);
     r = entry->record;
   }
-  if (r.phase == Phase::expired) {
-    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
+  if (auto open = usable(r); !open) {
+    job.done(open.error());
   } else {
     auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
     if (d) {
@@ -390,7 +396,8 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
     return finish_job(entry);
   }
   std::vector<dialog::Message> messages;
-  if (r.level) {
+  // A conversation its channel closed gets no safety net: nobody may read it.
+  if (r.level && usable(r)) {
     messages.push_back(dialog::InfoMessage{
         ++state.seq,
         dialog::fill(r.level == knowledge::Triage::emergency ? kExpiredEmergency : kExpiredUrgent,

@@ -42,6 +42,13 @@ struct ServiceOptions {
   // A finished conversation (its outcome given) leaves memory sooner: its
   // patient seldom writes again, and one who does is read back the same way.
   int64_t cache_done_seconds = 10;
+  // A channel's say in whether a session of it may still go on, asked in
+  // the session's order before each of its inputs, resumes and expiry: an
+  // error refuses the input or resume with that error and stores nothing
+  // (a clinic link's gate answers session_closed once its link is revoked,
+  // expired or completed), and an expiry stores no safety-net message. It runs
+  // on the service's threads: it may read, and must not wait for a write.
+  std::map<std::string, std::function<Status(const SessionRecord&)>> channel_gates;
   int max_pending_per_session = 8;  // inputs waiting behind a write; more are "rate_limited"
   std::function<int64_t()> clock;   // seconds since the epoch; empty = the system clock
   // Runs work that follows a commit (the next queued input of a session) off
@@ -116,7 +123,8 @@ class ConversationService {
   void start(const Channel& channel, Callback<Started> done);
 
   // One patient input (its time is set here). Queued behind the session's
-  // earlier inputs. Errors: unknown_session, session_expired, rate_limited
+  // earlier inputs. Errors: unknown_session, session_expired, its channel
+  // gate's (session_closed), rate_limited
   // (too many inputs queued), store_overloaded, store_unavailable,
   // internal_error. On an error nothing changed.
   void post(const std::string& token, dialog::Input input, Callback<Delivery> done);
@@ -126,8 +134,8 @@ class ConversationService {
   // order among the texts, as {"type": "patient", "text": ...} (a choice
   // shown by its label):
   // a client with nothing on screen (another browser) can then show the
-  // whole conversation. Errors: unknown_session, session_expired,
-  // store_unavailable.
+  // whole conversation. Errors: unknown_session, session_expired, its
+  // channel gate's (session_closed), store_unavailable.
   void resume(const std::string& token, int last_seq, Callback<Delivery> done,
               bool with_patient = false);
 
@@ -168,6 +176,9 @@ class ConversationService {
   void run_expire(const std::shared_ptr<Entry>& entry, Job& job);
   int64_t now() const;
   int64_t idle_expiry(const std::string& channel) const;
+  // Whether the session takes inputs and resumes: not expired, and its
+  // channel's gate lets it.
+  Status usable(const SessionRecord& r) const;
   void evict_idle(int64_t now_unix);
 
   const dialog::Engine& engine_;
