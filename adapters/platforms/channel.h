@@ -5,7 +5,8 @@
 // parallel):
 //  1. an event id already handled is a duplicate: nothing happens;
 //  2. the user's session (mark "<platform>:user:<id>" in the outbox
-//     database: token, last bot seq, the open question) is found or, when
+//     database: the session token's SHA-256, never the token, the last bot
+//     seq, the open question) is found or, when
 //     missing or expired, started (bot::Channel{platform, user id});
 //  3. the event is marked "pending", the input is posted to the
 //     conversation service, and once its replies are durable there they are
@@ -74,6 +75,10 @@ class PlatformChannel {
   void deliver_expired(const std::string& session_id, const std::vector<dialog::Message>& messages);
 
   const std::string& name() const { return spec_.name; }
+
+  // For OutboxOptions::migrate_mark: a user state stored with its session
+  // token in clear (before tokens were hashed at rest), as stored now.
+  static std::optional<std::string> migrate_mark(const std::string& key, const std::string& value);
 
  private:
   struct UserState;

@@ -82,6 +82,13 @@ struct Started {
   std::vector<std::string> texts;  // messages[i] as JSON text, as stored (bot/message_json.h)
 };
 
+// A session token's SHA-256 (hex, as hash_token gives it): what a channel
+// keeps that must not keep the token itself (a messaging platform's user
+// state, stored in its outbox's file). It names the session as the token does.
+struct TokenHash {
+  std::string hex;
+};
+
 // Bot messages for the client, after a post or a resume.
 struct Delivery {
   std::string session_id;
@@ -128,6 +135,7 @@ class ConversationService {
   // (too many inputs queued), store_overloaded, store_unavailable,
   // internal_error. On an error nothing changed.
   void post(const std::string& token, dialog::Input input, Callback<Delivery> done);
+  void post(const TokenHash& token_hash, dialog::Input input, Callback<Delivery> done);
 
   // The bot messages after last_seq, once the session's queued inputs are
   // durable. With `with_patient`, the patient's own messages come too, in
@@ -137,6 +145,8 @@ class ConversationService {
   // whole conversation. Errors: unknown_session, session_expired, its
   // channel gate's (session_closed), store_unavailable.
   void resume(const std::string& token, int last_seq, Callback<Delivery> done,
+              bool with_patient = false);
+  void resume(const TokenHash& token_hash, int last_seq, Callback<Delivery> done,
               bool with_patient = false);
 
   // The session's id, for channels that name it in URLs. Errors as summary.

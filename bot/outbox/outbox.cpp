@@ -91,6 +91,7 @@ struct Outbox::Impl {
 
   void open_db() {
     db = std::make_unique<OutboxDb>(opt.path, opt.synchronous_full, opt.busy_timeout_ms);
+    if (opt.migrate_mark) db->migrate_marks(opt.migrate_mark);
     for (auto& it : db->pending()) by_key[it.key].push_back(std::move(it));
   }
 
