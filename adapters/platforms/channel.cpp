@@ -151,7 +151,7 @@ void PlatformChannel::process(const Inbound& e, std::function<void(bot::Status)>
   outbox_.get_mark(spec_.name + ":event:" + e.event_id, [this, w](auto seen) {
     if (!seen) return w->done(seen.error());
     if (*seen && **seen == "done") {
-      log_.info("platform_duplicate", {{"platform", spec_.name}, {"event", w->e.event_id}});
+      log_.info("platform_duplicate", {{"platform", spec_.name}, {"delivery", w->e.event_id}});
       return w->done(bot::Status());
     }
     w->recovering = seen->has_value();
@@ -166,7 +166,7 @@ void PlatformChannel::process(const Inbound& e, std::function<void(bot::Status)>
 void PlatformChannel::decide(std::shared_ptr<Work> w) {
   const Inbound& e = w->e;
   log_.info("platform_event", {{"platform", spec_.name},
-                               {"event", e.event_id},
+                               {"delivery", e.event_id},
                                {"user", user_tag(e.user)},
                                {"kind", static_cast<int>(e.kind)}});
   if (is_command(e, "stop") || is_command(e, "unstop")) {
