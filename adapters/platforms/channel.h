@@ -12,6 +12,9 @@
 //     conversation service, and once its replies are durable there they are
 //     rendered for the platform and enqueued in the outbox together with
 //     the marks "event done" and the new user state, in one transaction.
+//     The outbox's commits and the turn's commit are separate: the outbox
+//     calls back only after its pass committed, so the conversation service
+//     never runs inside the outbox's transaction.
 // A crash after 3's post and before its enqueue is repaired when the platform
 // redelivers: a "pending" event resumes the session instead of posting again,
 // so an answer is applied once and its replies are sent once.

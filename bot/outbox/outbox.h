@@ -172,7 +172,9 @@ class Outbox {
   // commit does.
   void enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Done done);
 
-  // The value of a mark; nullopt when there is none (or it expired).
+  // The value of a mark; nullopt when there is none (or it expired). `done`
+  // runs on the owner thread after the pass that read it committed, outside
+  // any transaction of the outbox.
   void get_mark(std::string key, std::function<void(Result<std::optional<std::string>>)> done);
 
   // Counts, answered by the owner thread (blocks until then).
