@@ -143,6 +143,10 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
       int64_t{bot::clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
   options.channel_gates[bot::clinic::kLinkChannel] =
       bot::clinic::link_gate(**clinic_store, bot::clinic::unix_now);
+  // A link conversation's every change reaches the clinic's jobs at once
+  // (alerts, statuses); the bridge exists before both.
+  bot::clinic::ChangedIntakes changed_intakes;
+  options.on_committed = bot::clinic::link_listener(changed_intakes);
   options.schedule = [&ioc](std::function<void()> f) { net::post(ioc, std::move(f)); };
   // Counted here, not per channel, so that conversations through messaging
   // platforms and clinic links are counted as well as the web's.
@@ -185,7 +189,7 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   platforms_for_expiry = &platforms;
   // The clinic side (docs/clinic.md): pre-visit links, the clinic API, alerts, retention.
   auto clinic = bot::clinic::ClinicRuntime::start(
-      cfg, **clinic_store, service, *app->engine, *http_client,
+      cfg, **clinic_store, changed_intakes, service, *app->engine, *http_client,
       [&log](const std::string& event, const nlohmann::json& fields) { log.info(event, fields); });
   if (!clinic) {
     err << "clinic error: " << clinic.error().detail << "\n";

@@ -4,10 +4,14 @@
 //    conversation, or resume it when the patient comes back);
 //  - reads: an intake, its summary (JSON, HTML) and its FHIR
 //    QuestionnaireResponse, each recorded in the audit log;
-//  - watch(): follows open intakes' conversations: in progress once the
-//    patient answered, completed at the outcome, expired past the link's
-//    expiry, and one alert per level reached (urgent, emergency);
+//  - follow(): an intake whose conversation changed (the conversation
+//    service's on_committed, at once): in progress once the patient
+//    answered, completed at the outcome, and one alert per level reached
+//    (urgent, emergency); expire_due() marks links past their expiry, and
+//    catch_up() follows every open intake (at start-up);
 //  - purge(): deletes patient data older than the retention.
+// The conversations are read through the conversation service, by id, and
+// purged through it: the clinic writes only its own tables.
 //
 // Thread-safety: every member may be called from any thread (the store and
 // the conversation service are).
@@ -80,9 +84,18 @@ Result<CreatedLink> create_link(ClinicStore& store, const ClinicSettings& settin
 std::function<Status(const SessionRecord&)> link_gate(ClinicStore& store,
                                                       std::function<int64_t()> clock);
 
+// Deletes patient data last touched before `cutoff`: intakes closed before
+// it whose conversation is as old, with their conversations, and every
+// expired conversation of any channel (through the conversation service:
+// the session store's writer deletes). Conversations go first. Blocks until
+// the store's writer is done. For ClinicService::purge and `calfbot clinic
+// purge`. Errors: store_overloaded, store_unavailable, internal_error.
+Result<PurgeCounts> purge_patient_data(ClinicStore& store, ConversationService& conversations,
+                                       int64_t cutoff);
+
 class ClinicService {
  public:
-  // Queues an alert durably; called by watch(). Empty = alerts are off.
+  // Queues an alert durably; called by follow(). Empty = alerts are off.
   using AlertSink = std::function<Status(const Alert&)>;
 
   // All references must outlive the service. clock: seconds since the epoch.
@@ -121,17 +134,23 @@ class ClinicService {
   nlohmann::json fhir_questionnaire() const;
   nlohmann::json fhir_answers_code_system() const;
 
-  // One pass of the watcher; returns how many intakes changed.
-  Result<int> watch();
-  // Deletes what is older than the retention.
+  // Follows one intake, open or closed: the alert for a level its
+  // conversation reached and no alert told yet, then (while open) its status.
+  // Returns how many things changed (0 for an intake gone).
+  Result<int> follow(const std::string& intake_id);
+  // Marks the open intakes past their expiry expired (alerting first).
+  Result<int> expire_due();
+  // Follows every open intake: what changed while no one listened.
+  Result<int> catch_up();
+  // Deletes what is older than the retention (purge_patient_data).
   Result<PurgeCounts> purge();
 
  private:
   // One intake: the alert for a level its conversation reached and no alert
   // told yet, then (while open) its status. Returns how many things changed.
   Result<int> follow(const Intake& i, int64_t t);
-  Result<bool> alert(const Intake& i, const SessionView& s, int64_t t);
-  Result<dialog::State> state_of(const Intake& i, std::optional<SessionView>& view);
+  Result<bool> alert(const Intake& i, const ConversationView& v, int64_t t);
+  Result<dialog::State> state_of(const Intake& i, std::optional<ConversationView>& view);
   void start_session(const Intake& intake, const std::string& token,
                      std::function<void(Result<OpenedLink>)> done);
 

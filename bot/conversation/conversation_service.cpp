@@ -140,6 +140,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
       entries_.emplace(r.token_hash, entry);
     }
     if (options_.on_started) options_.on_started(r.channel);
+    if (options_.on_committed) options_.on_committed(r, entry->state);
     done(Started{r.id, token, std::move(step.outputs), std::move(texts)});
   });
 }
@@ -284,6 +285,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
         entry->record = r;
         entry->state = std::move(step.state);
       }
+      // Only this job writes the entry's state until finish_job: read unlocked.
+      if (options_.on_committed) options_.on_committed(r, entry->state);
       if (options_.on_turn) {
         options_.on_turn(r.channel,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
@@ -353,6 +356,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
         auto it = entries_.find(r.token_hash);
         if (it != entries_.end() && it->second == entry) entries_.erase(it);
       }
+      if (options_.on_committed) options_.on_committed(r, entry->state);
       if (options_.on_expired) options_.on_expired(r.id, messages);
       done(Delivery{r.id, r.last_seq, messages, std::move(texts)});
     } else {
@@ -424,6 +428,27 @@ Result<std::vector<StoredMessage>> ConversationService::transcript(const std::st
     id = (*entry)->record.id;
   }
   return store_.messages(id, after_out_seq, true);
+}
+
+Result<std::optional<ConversationView>> ConversationService::conversation(
+    const std::string& session_id) {
+  auto found = store_.find_by_id(session_id);
+  if (!found) return found.error();
+  if (!*found) return std::optional<ConversationView>();
+  ConversationView v;
+  try {
+    v.state = dialog::state_from_json(json::parse((*found)->state_json));
+  } catch (const std::exception& e) {
+    return Error{Code::internal_error, "session " + session_id + ": stored state unreadable: " + e.what()};
+  }
+  (*found)->state_json = {};
+  v.record = std::move(**found);
+  return std::optional<ConversationView>(std::move(v));
+}
+
+void ConversationService::purge(std::vector<std::string> session_ids, int64_t expired_before,
+                                std::function<void(Result<int>)> done) {
+  store_.purge(std::move(session_ids), expired_before, std::move(done));
 }
 
 }  // namespace calfbot::bot

@@ -63,6 +63,11 @@ struct ServiceOptions {
   // input is, with the seconds from post() to then and the bot's replies.
   // They run on the store's thread: they must not block.
   std::function<void(const std::string& channel)> on_started;
+  // Told after each change of a session commits (its start, each input, its
+  // expiry), with the record as committed (state_json empty) and its state:
+  // for whoever follows a channel's conversations at once (the clinic's
+  // alerts and statuses). Runs on the store's thread: it must not block.
+  std::function<void(const SessionRecord&, const dialog::State&)> on_committed;
   std::function<void(const std::string& channel, double seconds,
                      const std::vector<dialog::Message>& replies)>
       on_turn;
@@ -87,6 +92,13 @@ struct Started {
 // state, stored in its outbox's file). It names the session as the token does.
 struct TokenHash {
   std::string hex;
+};
+
+// A conversation as committed, read by its id: for a channel's owner that
+// names its conversations by id and never holds their tokens (the clinic).
+struct ConversationView {
+  SessionRecord record;  // state_json empty: the state is below, parsed
+  dialog::State state;
 };
 
 // Bot messages for the client, after a post or a resume.
@@ -156,6 +168,19 @@ class ConversationService {
   // and transcript still answer for an expired session), store_unavailable.
   Result<Summary> summary(const std::string& token);
   Result<std::vector<StoredMessage>> transcript(const std::string& token, int after_out_seq);
+
+  // The conversation with this id as committed; nullopt if none (never
+  // started, or purged). Errors: store_unavailable, internal_error (its
+  // stored state unreadable).
+  Result<std::optional<ConversationView>> conversation(const std::string& session_id);
+
+  // Deletes the conversations named, and every one expired before
+  // `expired_before` (unix seconds), with their messages, through the
+  // store's writer; `done` gets how many went. For the retention purge:
+  // the conversations named must be over (none is in memory). Errors:
+  // store_overloaded, store_unavailable.
+  void purge(std::vector<std::string> session_ids, int64_t expired_before,
+             std::function<void(Result<int>)> done);
 
   // Expires sessions idle past their expiry time (at most `limit`): each gets
   // phase "expired" and, where the patient was escalated, a safety-net

@@ -62,10 +62,12 @@ class LinkEnd : public ClinicServer {
   }
 };
 
-// An emergency said just before the clinic withdraws the link is still
-// alerted; the conversation then takes nothing more, on the connection the
-// patient still has open or on a new one.
-TEST_F(LinkEnd, ARevokedLinksSessionIsRefusedAndItsEmergencyWasAlerted) {
+// An escalation said just before the clinic withdraws the link is still
+// alerted (an urgent one: an emergency gives the outcome at once, which
+// completes the link before any revocation could); the conversation then
+// takes nothing more, on the connection the patient still has open or on a
+// new one.
+TEST_F(LinkEnd, ARevokedLinksSessionIsRefusedAndItsEscalationWasAlerted) {
   Receiver receiver;
   key_ = create_key(db_);
   server_ = std::make_unique<ServerProcess>(
@@ -75,15 +77,17 @@ TEST_F(LinkEnd, ARevokedLinksSessionIsRefusedAndItsEmergencyWasAlerted) {
   WsClient ws(server_->port());
   ws.send(json{{"type", "resume"}, {"token", o.session}, {"last_seq", 0}});
   testing_support::read_turn(ws);
-  ws.send(json{{"text", "my left calf is swollen and now I have chest pain and I am short of breath"}});
+  ws.send(json{{"text", "my calf is hot swollen and red and I have a fever"}});
   auto turn = testing_support::read_turn(ws);
   ASSERT_FALSE(turn.empty());
+  ASSERT_EQ(turn.front()["type"], "escalation") << turn.front().dump();
+  ASSERT_EQ(turn.back()["type"], "question") << "the conversation goes on";
   auto revoked = http_request(server_->port(), "POST", "/v1/clinic/intakes/" + o.id + "/revoke", "", auth());
   ASSERT_EQ(revoked.status, 200) << revoked.body;
   auto alert = receiver.wait(std::chrono::seconds(20));
-  ASSERT_TRUE(alert) << "the emergency before the revocation was not alerted";
+  ASSERT_TRUE(alert) << "the escalation before the revocation was not alerted";
   EXPECT_EQ(json::parse(alert->body)["intake_id"], o.id);
-  EXPECT_EQ(json::parse(alert->body)["level"], "emergency");
+  EXPECT_EQ(json::parse(alert->body)["level"], "urgent");
 
   const int before = stored_messages(o.conversation);
   ws.send(json{{"text", "I feel faint now"}});  // the connection opened before the end

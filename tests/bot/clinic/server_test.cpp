@@ -201,5 +201,30 @@ TEST_F(ClinicServer, PurgeDeletesPatientDataPastRetention) {
   EXPECT_GT(db.execAndGet("SELECT count(*) FROM clinic_audit").getInt(), 0);  // the audit log stays
 }
 
+// `calfbot clinic purge` deletes the same, the conversations through the
+// session store's own writer (bot::clinic::purge_patient_data), not a
+// transaction of the clinic's own on the session store's tables.
+TEST_F(ClinicServer, PurgeFromTheCommandLine) {
+  key_ = create_key(db_);
+  server_ = std::make_unique<ServerProcess>(env());
+  json created = post_intake({{"patient_ref", "MRN-OLD-CLI"}});
+  std::string session = session_of(http_request(server_->port(), "GET", "/i/" + token_of(created)).body);
+  complete(session, "my calf cramps at night");
+  ASSERT_TRUE(wait_status(created["id"], "completed"));
+  server_->terminate();
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE clinic_intakes SET created = created - 8640000, updated = updated - 8640000, "
+            "expires = expires - 8640000, completed = completed - 8640000");
+    db.exec("UPDATE sessions SET updated = updated - 8640000, created = created - 8640000");
+  }
+  std::string out = run_cli(db_, "clinic purge");
+  EXPECT_NE(out.find("purged 1 intake(s) and 1 conversation(s)"), std::string::npos) << out;
+  SQLite::Database db(db_, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM clinic_intakes").getInt(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sessions").getInt(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM messages").getInt(), 0);
+}
+
 }  // namespace
 }  // namespace calfbot
