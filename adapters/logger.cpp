@@ -38,14 +38,23 @@ void Logger::error(const std::string& event, nlohmann::json fields) {
   write("error", event, std::move(fields));
 }
 
-void Logger::write(const char* level, const std::string& event, nlohmann::json fields) {
-  nlohmann::ordered_json line;
-  line["time"] = utc_now();
-  line["level"] = level;
-  line["event"] = event;
-  for (const auto& [k, v] : fields.items()) line[k] = v;
+std::string Logger::line(const char* level, const std::string& event, const nlohmann::json& fields) {
+  nlohmann::ordered_json out;
+  out["time"] = utc_now();
+  out["level"] = level;
+  out["event"] = event;
+  if (fields.is_object()) {
+    for (const auto& [k, v] : fields.items()) {
+      const bool reserved = k == "time" || k == "level" || k == "event";
+      out[reserved ? "field_" + k : k] = v;
+    }
+  }
   // Invalid UTF-8 (from a client) is replaced rather than thrown on.
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void Logger::write(const char* level, const std::string& event, nlohmann::json fields) {
+  std::string text = line(level, event, fields);
   std::lock_guard lock(mu_);
   out_ << text << '\n' << std::flush;
 }

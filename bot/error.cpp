@@ -35,6 +35,9 @@ constexpr std::array kSpecs = {
              "That conversation was not found. Please start a new one."},
     CodeSpec{Code::session_expired, "session_expired", 410, 4410,
              "That conversation has ended because it was idle. Please start a new one."},
+    CodeSpec{Code::session_closed, "session_closed", 410, 4410,
+             "This conversation has ended: the link it came from was completed, withdrawn or "
+             "has expired. If you feel very unwell, call the emergency number now."},
     CodeSpec{Code::rate_limited, "rate_limited", 429, 0,
              "Too many messages at once. Please wait a moment and try again."},
     CodeSpec{Code::too_many_conversations, "too_many_conversations", 429, 0,

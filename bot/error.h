@@ -32,6 +32,7 @@ enum class Code {
   already_started,
   unknown_session,
   session_expired,
+  session_closed,
   rate_limited,
   too_many_conversations,
   too_large,

@@ -8,6 +8,9 @@
 #include "bot/clinic/answers.h"
 #include "bot/clinic/service.h"
 #include "bot/clinic/store.h"
+#include "bot/conversation/conversation_service.h"
+#include "bot/conversation/session_store.h"
+#include "adapters/cli/app.h"
 #include "config/config.h"
 
 namespace calfbot::cli {
@@ -150,6 +153,22 @@ int link(bot::clinic::ClinicStore& store, const config::Config& cfg, std::vector
   return 0;
 }
 
+// The retention purge: the conversations through the session store's own
+// writer (the conversation service), the intakes through the clinic store.
+bot::Result<bot::clinic::PurgeCounts> purge(const std::string& config_path,
+                                            bot::clinic::ClinicStore& clinic, int64_t cutoff,
+                                            std::ostream& err) {
+  auto app = make_app(config_path, err);
+  if (!app) return bot::Error{bot::Code::internal_error, "the knowledge did not load"};
+  bot::SqliteStoreOptions so;
+  so.path = app->config.store.path;
+  so.synchronous_full = app->config.store.synchronous == "full";
+  auto sessions = bot::open_sqlite_store(so);
+  if (!sessions) return sessions.error();
+  bot::ConversationService conversations(*app->engine, **sessions, {});
+  return bot::clinic::purge_patient_data(clinic, conversations, cutoff);
+}
+
 }  // namespace
 
 bool is_admin_command(const std::string& command) {
@@ -172,7 +191,7 @@ int run_admin_command(const std::string& command, const std::string& config_path
   if (command == "link") return link(**store, cfg.config, std::move(args), out, err);
   if (args.size() == 1 && args[0] == "purge") {
     int64_t cutoff = unix_now() - int64_t{cfg.config.clinic.retention_days} * 86400;
-    auto n = (*store)->purge(cutoff);
+    auto n = purge(config_path, **store, cutoff, err);
     if (!n) return err << "calfbot clinic purge: " << n.error().detail << "\n", 1;
     out << "purged " << n->intakes << " intake(s) and " << n->sessions
         << " conversation(s) last touched before " << bot::clinic::iso8601_utc(cutoff) << "\n";

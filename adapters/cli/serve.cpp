@@ -123,6 +123,14 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
     return 1;
   }
 
+  // The clinic's tables, first: the conversation service asks them whether a
+  // link's conversation may go on (bot::clinic::link_gate).
+  auto clinic_store = bot::clinic::ClinicStore::open(cfg.store.path);
+  if (!clinic_store) {
+    err << "clinic error: " << clinic_store.error().detail << "\n";
+    return 1;
+  }
+
   net::io_context ioc(cfg.server.threads);
   adapters::Server* server_for_expiry = nullptr;  // set before the sweeper starts
   adapters::platforms::Platforms* platforms_for_expiry = nullptr;  // likewise
@@ -133,6 +141,12 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   // a link's conversation lasts as long as the longest link may
   options.channel_idle_expiry_seconds[bot::clinic::kLinkChannel] =
       int64_t{bot::clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
+  options.channel_gates[bot::clinic::kLinkChannel] =
+      bot::clinic::link_gate(**clinic_store, bot::clinic::unix_now);
+  // A link conversation's every change reaches the clinic's jobs at once
+  // (alerts, statuses); the bridge exists before both.
+  bot::clinic::ChangedIntakes changed_intakes;
+  options.on_committed = bot::clinic::link_listener(changed_intakes);
   options.schedule = [&ioc](std::function<void()> f) { net::post(ioc, std::move(f)); };
   // Counted here, not per channel, so that conversations through messaging
   // platforms and clinic links are counted as well as the web's.
@@ -175,7 +189,7 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   platforms_for_expiry = &platforms;
   // The clinic side (docs/clinic.md): pre-visit links, the clinic API, alerts, retention.
   auto clinic = bot::clinic::ClinicRuntime::start(
-      cfg, service, *app->engine, *http_client,
+      cfg, **clinic_store, changed_intakes, service, *app->engine, *http_client,
       [&log](const std::string& event, const nlohmann::json& fields) { log.info(event, fields); });
   if (!clinic) {
     err << "clinic error: " << clinic.error().detail << "\n";

@@ -12,25 +12,39 @@ namespace calfbot::adapters::platforms {
 using nlohmann::json;
 
 struct PlatformChannel::UserState {
-  std::string token;    // the session's token; "" = no session yet
+  // The session token's SHA-256 (hex); "" = no session yet. The token itself
+  // is never stored: the conversation service takes the hash as it takes
+  // the token (docs/security.md).
+  std::string token_hash;
   std::string session;  // the session's id
   int last_seq = 0;     // the last bot message already enqueued
   QuestionMemo question;
   bool opted_out = false;
 
   std::string dump() const {
-    return json{{"token", token},
+    return json{{"token_hash", token_hash},
                 {"session", session},
                 {"last_seq", last_seq},
                 {"question", question.to_json()},
                 {"opted_out", opted_out}}
         .dump();
   }
+  // The state as stored now, for one stored before tokens were hashed;
+  // nullopt when it holds no token in clear.
+  static std::optional<std::string> at_rest(const std::string& s) {
+    json j = json::parse(s, nullptr, false);
+    if (!j.is_object() || !j.contains("token")) return std::nullopt;
+    return parse(s).dump();
+  }
   static UserState parse(const std::string& s) {
     UserState u;
     json j = json::parse(s, nullptr, false);
     if (!j.is_object()) return u;
-    u.token = j.value("token", "");
+    u.token_hash = j.value("token_hash", "");
+    // Before hashing at rest, the state held the token in clear.
+    if (u.token_hash.empty() && !j.value("token", "").empty()) {
+      u.token_hash = bot::ConversationService::hash_token(j.value("token", ""));
+    }
     u.session = j.value("session", "");
     u.last_seq = j.value("last_seq", 0);
     u.question = QuestionMemo::from_json(j.value("question", json::object()));
@@ -137,7 +151,7 @@ void PlatformChannel::process(const Inbound& e, std::function<void(bot::Status)>
   outbox_.get_mark(spec_.name + ":event:" + e.event_id, [this, w](auto seen) {
     if (!seen) return w->done(seen.error());
     if (*seen && **seen == "done") {
-      log_.info("platform_duplicate", {{"platform", spec_.name}, {"event", w->e.event_id}});
+      log_.info("platform_duplicate", {{"platform", spec_.name}, {"delivery", w->e.event_id}});
       return w->done(bot::Status());
     }
     w->recovering = seen->has_value();
@@ -152,7 +166,7 @@ void PlatformChannel::process(const Inbound& e, std::function<void(bot::Status)>
 void PlatformChannel::decide(std::shared_ptr<Work> w) {
   const Inbound& e = w->e;
   log_.info("platform_event", {{"platform", spec_.name},
-                               {"event", e.event_id},
+                               {"delivery", e.event_id},
                                {"user", user_tag(e.user)},
                                {"kind", static_cast<int>(e.kind)}});
   if (is_command(e, "stop") || is_command(e, "unstop")) {
@@ -167,9 +181,9 @@ void PlatformChannel::decide(std::shared_ptr<Work> w) {
   }
   if (is_command(e, "help") && spec_.help_text) return note(w, spec_.help_text());
   bool fresh_start = is_command(e, "start") || is_command(e, "restart");
-  if (w->state.token.empty()) return start_session(w, !fresh_start);
+  if (w->state.token_hash.empty()) return start_session(w, !fresh_start);
   if (w->recovering) {
-    service_.resume(w->state.token, w->state.last_seq, [this, w](auto r) {
+    service_.resume(bot::TokenHash{w->state.token_hash}, w->state.last_seq, [this, w](auto r) {
       if (r && !r->messages.empty()) return finish(w, std::move(r->messages));
       post(w);
     });
@@ -186,7 +200,7 @@ void PlatformChannel::decide(std::shared_ptr<Work> w) {
 void PlatformChannel::start_session(std::shared_ptr<Work> w, bool then_post) {
   service_.start(bot::Channel{spec_.name, w->e.user}, [this, w, then_post](auto r) {
     if (!r) return w->done(r.error());
-    w->state.token = r->token;
+    w->state.token_hash = bot::ConversationService::hash_token(r->token);
     w->state.session = r->session_id;
     w->state.last_seq = 0;
     w->state.question = QuestionMemo();
@@ -211,7 +225,7 @@ void PlatformChannel::post(std::shared_ptr<Work> w) {
   } else if (e.kind == Inbound::Kind::choice) {
     input.kind = dialog::Input::Kind::choice;
   }
-  service_.post(w->state.token, input, [this, w](auto r) {
+  service_.post(bot::TokenHash{w->state.token_hash}, input, [this, w](auto r) {
     if (r) return finish(w, std::move(r->messages));
     const bot::Code code = r.error().code;
     const bool fresh_start = is_command(w->e, "start") || is_command(w->e, "restart");
@@ -297,6 +311,12 @@ void PlatformChannel::commit(std::shared_ptr<Work> w, std::vector<bot::OutboxIte
                      t + options_.user_keep_seconds});
   }
   outbox_.enqueue(std::move(items), std::move(marks), w->done);
+}
+
+std::optional<std::string> PlatformChannel::migrate_mark(const std::string& key,
+                                                        const std::string& value) {
+  if (key.find(":user:") == std::string::npos) return std::nullopt;
+  return UserState::at_rest(value);
 }
 
 void PlatformChannel::deliver_expired(const std::string& session_id,

@@ -5,12 +5,16 @@
 // parallel):
 //  1. an event id already handled is a duplicate: nothing happens;
 //  2. the user's session (mark "<platform>:user:<id>" in the outbox
-//     database: token, last bot seq, the open question) is found or, when
+//     database: the session token's SHA-256, never the token, the last bot
+//     seq, the open question) is found or, when
 //     missing or expired, started (bot::Channel{platform, user id});
 //  3. the event is marked "pending", the input is posted to the
 //     conversation service, and once its replies are durable there they are
 //     rendered for the platform and enqueued in the outbox together with
 //     the marks "event done" and the new user state, in one transaction.
+//     The outbox's commits and the turn's commit are separate: the outbox
+//     calls back only after its pass committed, so the conversation service
+//     never runs inside the outbox's transaction.
 // A crash after 3's post and before its enqueue is repaired when the platform
 // redelivers: a "pending" event resumes the session instead of posting again,
 // so an answer is applied once and its replies are sent once.
@@ -74,6 +78,10 @@ class PlatformChannel {
   void deliver_expired(const std::string& session_id, const std::vector<dialog::Message>& messages);
 
   const std::string& name() const { return spec_.name; }
+
+  // For OutboxOptions::migrate_mark: a user state stored with its session
+  // token in clear (before tokens were hashed at rest), as stored now.
+  static std::optional<std::string> migrate_mark(const std::string& key, const std::string& value);
 
  private:
   struct UserState;

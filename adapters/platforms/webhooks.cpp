@@ -104,6 +104,7 @@ bot::Status Platforms::start() {
   o.max_delay_ms = cfg_.outbox.max_delay_ms;
   o.senders = cfg_.outbox.senders;
   o.synchronous_full = cfg_.store.synchronous == "full";
+  o.migrate_mark = &PlatformChannel::migrate_mark;  // tokens in clear from before: hashed
   o.on_event = [this](const bot::OutboxEvent& e) {
     json f = {{"lane", e.lane}, {"item", e.item_id}, {"attempts", e.attempts}, {"detail", e.detail}};
     if (e.kind == bot::OutboxEvent::Kind::retry) f["next_attempt_ms"] = e.next_attempt_ms;

@@ -1,5 +1,6 @@
 #include "bot/clinic/runtime.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 
@@ -7,25 +8,61 @@
 
 namespace calfbot::bot::clinic {
 
-namespace {
-
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-}  // namespace
+void ChangedIntakes::push(const std::string& intake_id) {
+  {
+    std::lock_guard lock(mu_);
+    ids_.push_back(intake_id);
+  }
+  cv_.notify_one();
+}
+
+std::vector<std::string> ChangedIntakes::take(std::chrono::steady_clock::time_point until) {
+  std::unique_lock lock(mu_);
+  cv_.wait_until(lock, until, [this] { return stopped_ || !ids_.empty(); });
+  std::vector<std::string> out;
+  if (stopped_) return out;
+  for (auto& id : ids_) {
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+  }
+  ids_.clear();
+  return out;
+}
+
+void ChangedIntakes::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool ChangedIntakes::stopped() {
+  std::lock_guard lock(mu_);
+  return stopped_;
+}
+
+std::function<void(const SessionRecord&, const dialog::State&)> link_listener(ChangedIntakes& changed) {
+  return [&changed](const SessionRecord& r, const dialog::State&) {
+    if (r.channel == kLinkChannel && !r.external_user.empty()) changed.push(r.external_user);
+  };
+}
 
 Result<std::unique_ptr<ClinicRuntime>> ClinicRuntime::start(const config::Config& cfg,
+                                                            ClinicStore& store,
+                                                            ChangedIntakes& changed,
                                                             ConversationService& conversations,
                                                             const dialog::Engine& engine,
                                                             Transport& transport, Log log) {
   std::unique_ptr<ClinicRuntime> rt(new ClinicRuntime());
   rt->log_ = std::move(log);
-  auto store = ClinicStore::open(cfg.store.path);
-  if (!store) return store.error();
-  rt->store_ = std::move(*store);
+  rt->store_ = &store;
+  rt->changed_ = &changed;
 
   ClinicService::AlertSink sink;
   const std::string webhook = cfg.clinic.alert_webhook_url;
@@ -62,31 +99,53 @@ Result<std::unique_ptr<ClinicRuntime>> ClinicRuntime::start(const config::Config
 }
 
 ClinicRuntime::~ClinicRuntime() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  changed_->stop();
   if (jobs_.joinable()) jobs_.join();
   outbox_.reset();
 }
 
+void ClinicRuntime::purge() {
+  auto n = service_->purge();
+  if (!n) {
+    log_("purge_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
+  } else if (n->intakes + n->sessions > 0) {
+    log_("purged", {{"intakes", n->intakes}, {"sessions", n->sessions}});
+  }
+}
+
+void ClinicRuntime::follow(std::vector<std::string>& intakes) {
+  std::vector<std::string> failed;
+  for (const auto& id : intakes) {
+    auto n = service_->follow(id);
+    if (n) continue;
+    log_("intake_follow_failed", {{"intake", id}, {"code", n.error().code}, {"detail", n.error().detail}});
+    failed.push_back(id);
+  }
+  intakes = std::move(failed);
+}
+
 void ClinicRuntime::run_jobs(int64_t purge_every_seconds) {
-  auto next_purge = std::chrono::steady_clock::now();
-  while (true) {
-    if (std::chrono::steady_clock::now() >= next_purge) {
-      auto n = service_->purge();
-      if (!n) {
-        log_("purge_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
-      } else if (n->intakes + n->sessions > 0) {
-        log_("purged", {{"intakes", n->intakes}, {"sessions", n->sessions}});
-      }
-      next_purge = std::chrono::steady_clock::now() + std::chrono::seconds(purge_every_seconds);
+  using Clock = std::chrono::steady_clock;
+  auto next_purge = Clock::now();
+  auto next_tick = Clock::now();
+  std::vector<std::string> retry;
+  if (auto n = service_->catch_up(); !n) {
+    log_("intake_watch_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
+  }
+  while (!changed_->stopped()) {
+    if (Clock::now() >= next_purge) {
+      purge();
+      next_purge = Clock::now() + std::chrono::seconds(purge_every_seconds);
     }
-    auto changed = service_->watch();
-    if (!changed) log_("intake_watch_failed", {{"code", changed.error().code}, {"detail", changed.error().detail}});
-    std::unique_lock lock(mu_);
-    if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) return;
+    if (Clock::now() >= next_tick) {
+      auto n = service_->expire_due();
+      if (!n) log_("intake_watch_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
+      follow(retry);
+      next_tick = Clock::now() + std::chrono::seconds(1);
+    }
+    auto changed = changed_->take(std::min(next_tick, next_purge));
+    follow(changed);
+    retry.insert(retry.end(), changed.begin(), changed.end());
   }
 }
 

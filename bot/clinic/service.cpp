@@ -1,6 +1,7 @@
 #include "bot/clinic/service.h"
 
 #include <algorithm>
+#include <future>
 
 #include "bot/clinic/answers.h"
 #include "bot/conversation/crypto.h"
@@ -25,6 +26,10 @@ int level_rank(const std::string& level) {
   return 0;
 }
 
+std::string level_id(const std::optional<knowledge::Triage>& t) {
+  return t ? std::string(knowledge::to_string(*t)) : std::string();
+}
+
 Error bad_request(const std::string& detail) { return Error{Code::bad_request, detail}; }
 
 json time_or_null(std::optional<int64_t> t) { return t ? json(iso8601_utc(*t)) : json(nullptr); }
@@ -41,6 +46,24 @@ ClinicSettings clinic_settings(const config::Config& c) {
   s.locales.clear();
   for (const auto& [locale, number] : c.emergency_numbers) s.locales.push_back(locale);
   return s;
+}
+
+std::function<Status(const SessionRecord&)> link_gate(ClinicStore& store,
+                                                      std::function<int64_t()> clock) {
+  return [&store, clock = std::move(clock)](const SessionRecord& r) -> Status {
+    auto closed = [&r](const std::string& why) {
+      return Error{Code::session_closed, "session " + r.id + ": " + why};
+    };
+    if (r.phase == Phase::done) return closed("its intake's questions are answered");
+    auto found = store.intake(r.external_user);
+    if (!found) return found.error();
+    if (!*found || (*found)->session_id != r.id) return closed("its link is gone");
+    const std::string status = (*found)->status_at(clock());
+    if (status == kExpired || status == kRevoked || status == kCompleted) {
+      return closed("its link is " + status);
+    }
+    return {};
+  };
 }
 
 ClinicService::ClinicService(ClinicStore& store, ConversationService& conversations,
@@ -107,13 +130,13 @@ void ClinicService::open_link(const std::string& token, std::function<void(Resul
   if (!live) return done(live.error());
   const Intake& i = *live;
   if (!i.session_id.empty()) {
-    auto view = store_.session(i.session_id);
+    auto view = conversations_.conversation(i.session_id);
     if (!view) return done(view.error());
-    if (*view && (*view)->phase == "done") {
+    if (*view && (*view)->record.phase == Phase::done) {
       return done(Error{Code::link_completed, "intake " + i.id + " has its outcome"});
     }
     auto session_token = open(token, kBoxContext, i.session_box);
-    if (*view && (*view)->phase != "expired" && session_token) {
+    if (*view && (*view)->record.phase != Phase::expired && session_token) {
       return done(OpenedLink{i, *session_token, true});
     }
     // The conversation expired while the patient was away: a new one starts.
@@ -154,6 +177,13 @@ Result<bool> ClinicService::revoke(const std::string& id, const std::string& act
   if (revoked && *revoked) {
     auto logged = store_.audit(actor, "intake.revoke", id, now());
     if (!logged) return logged.error();
+    // Its conversation takes nothing more (link_gate); what it escalated
+    // before is told to the clinic now, not left to a watcher that follows
+    // open intakes only.
+    auto settled = intake(id);
+    if (!settled) return settled.error();
+    auto told = follow(*settled, now());
+    if (!told) return told.error();
   }
   return revoked;
 }
@@ -175,26 +205,21 @@ json ClinicService::intake_json(const Intake& i) const {
            {{"summary", base + "/summary"}, {"summary_html", base + "/summary.html"}, {"fhir", base + "/fhir"}}}};
 }
 
-Result<dialog::State> ClinicService::state_of(const Intake& i, std::optional<SessionView>& view) {
+Result<dialog::State> ClinicService::state_of(const Intake& i, std::optional<ConversationView>& view) {
   dialog::State empty;
   empty.knowledge_version = engine_.version();
   empty.started_unix = i.created_unix;
   if (i.session_id.empty()) return empty;
-  auto v = store_.session(i.session_id);
+  auto v = conversations_.conversation(i.session_id);
   if (!v) return v.error();
-  view = *v;
-  if (!view) return empty;
-  try {
-    return dialog::state_from_json(json::parse(view->state_json));
-  } catch (const std::exception& e) {
-    return Error{Code::internal_error, "intake " + i.id + ": stored state unreadable: " + e.what()};
-  }
+  view = std::move(*v);
+  return view ? view->state : empty;
 }
 
 Result<json> ClinicService::summary(const std::string& id, const std::string& actor) {
   auto i = intake(id);
   if (!i) return i.error();
-  std::optional<SessionView> view;
+  std::optional<ConversationView> view;
   auto state = state_of(*i, view);
   if (!state) return state.error();
   auto logged = store_.audit(actor, "intake.summary", id, now());
@@ -207,7 +232,7 @@ Result<json> ClinicService::summary(const std::string& id, const std::string& ac
 Result<std::string> ClinicService::summary_html(const std::string& id, const std::string& actor) {
   auto i = intake(id);
   if (!i) return i.error();
-  std::optional<SessionView> view;
+  std::optional<ConversationView> view;
   auto state = state_of(*i, view);
   if (!state) return state.error();
   auto logged = store_.audit(actor, "intake.summary_html", id, now());
@@ -222,14 +247,14 @@ Result<std::string> ClinicService::summary_html(const std::string& id, const std
 Result<json> ClinicService::fhir_response(const std::string& id, const std::string& actor) {
   auto i = intake(id);
   if (!i) return i.error();
-  std::optional<SessionView> view;
+  std::optional<ConversationView> view;
   auto state = state_of(*i, view);
   if (!state) return state.error();
   auto logged = store_.audit(actor, "intake.fhir", id, now());
   if (!logged) return logged.error();
   std::string status = i->status_at(now());
   ResponseInfo info{i->id, i->patient_ref, status == kExpired || status == kRevoked,
-                    view ? view->updated_unix : i->updated_unix};
+                    view ? view->record.updated_unix : i->updated_unix};
   return questionnaire_response(engine_.knowledge(), *state, settings_.public_base_url, info);
 }
 
@@ -241,53 +266,109 @@ json ClinicService::fhir_answers_code_system() const {
   return answers_code_system(engine_.knowledge(), settings_.public_base_url);
 }
 
-Result<int> ClinicService::watch() {
+Result<int> ClinicService::catch_up() {
   auto open_intakes = store_.open_intakes();
   if (!open_intakes) return open_intakes.error();
   int changed = 0;
   for (const Intake& i : *open_intakes) {
-    const int64_t t = now();
-    if (i.expires_unix <= t) {
-      auto s = store_.set_status(i.id, kExpired, i.triage, t);
-      if (!s) return s.error();
-      ++changed;
-      continue;
-    }
-    if (i.session_id.empty()) continue;
-    auto v = store_.session(i.session_id);
-    if (!v) return v.error();
-    if (!*v) continue;
-    const SessionView& s = **v;
-    std::string level = level_rank(s.triage) > level_rank(s.level) ? s.triage : s.level;
-    if (alerts_ && level_rank(level) > level_rank(i.alerted)) {
-      Alert a{i.id, i.patient_ref, i.appointment_unix, level, {}, t,
-              settings_.public_base_url + "/v1/clinic/intakes/" + i.id + "/summary"};
-      try {
-        a.rules = dialog::state_from_json(json::parse(s.state_json)).fired_rules;
-      } catch (const std::exception&) {
-        // the alert goes out without rule ids rather than not at all
-      }
-      auto queued = alerts_(a);
-      if (!queued) return queued.error();
-      auto marked = store_.set_alerted(i.id, level, t);
-      if (!marked) return marked.error();
-      ++changed;
-    }
-    if (s.phase == "done") {
-      auto st = store_.set_status(i.id, kCompleted, s.triage, t);
-      if (!st) return st.error();
-      ++changed;
-    } else if (s.inputs > 0 && i.status == kPending) {
-      auto st = store_.set_status(i.id, kInProgress, "", t);
-      if (!st) return st.error();
-      ++changed;
-    }
+    auto n = follow(i, now());
+    if (!n) return n.error();
+    changed += *n;
   }
   return changed;
 }
 
+Result<int> ClinicService::expire_due() {
+  const int64_t t = now();
+  auto due = store_.due_intakes(t);
+  if (!due) return due.error();
+  int changed = 0;
+  for (const Intake& i : *due) {
+    auto n = follow(i, t);
+    if (!n) return n.error();
+    changed += *n;
+  }
+  return changed;
+}
+
+Result<int> ClinicService::follow(const std::string& intake_id) {
+  auto found = store_.intake(intake_id);
+  if (!found) return found.error();
+  if (!*found) return 0;  // purged meanwhile
+  return follow(**found, now());
+}
+
+Result<int> ClinicService::follow(const Intake& i, int64_t t) {
+  std::optional<ConversationView> view;
+  if (!i.session_id.empty()) {
+    auto v = conversations_.conversation(i.session_id);
+    if (!v) return v.error();
+    view = std::move(*v);
+  }
+  int changed = 0;
+  // The alert first: whatever ends the intake, an escalation before the end is told.
+  if (view) {
+    auto alerted = alert(i, *view, t);
+    if (!alerted) return alerted.error();
+    changed += *alerted ? 1 : 0;
+  }
+  if (i.status != kPending && i.status != kInProgress) return changed;  // revoked: settled above
+  Status st;
+  if (i.expires_unix <= t) {
+    st = store_.set_status(i.id, kExpired, i.triage, t);
+  } else if (view && view->record.phase == Phase::done) {
+    st = store_.set_status(i.id, kCompleted, level_id(view->record.triage), t);
+  } else if (view && view->record.inputs > 0 && i.status == kPending) {
+    st = store_.set_status(i.id, kInProgress, "", t);
+  } else {
+    return changed;
+  }
+  if (!st) return st.error();
+  return changed + 1;
+}
+
+Result<bool> ClinicService::alert(const Intake& i, const ConversationView& v, int64_t t) {
+  const std::string triage = level_id(v.record.triage), escalation = level_id(v.record.level);
+  const std::string level = level_rank(triage) > level_rank(escalation) ? triage : escalation;
+  if (!alerts_ || level_rank(level) <= level_rank(i.alerted)) return false;
+  Alert a{i.id, i.patient_ref, i.appointment_unix, level, v.state.fired_rules, t,
+          settings_.public_base_url + "/v1/clinic/intakes/" + i.id + "/summary"};
+  auto queued = alerts_(a);
+  if (!queued) return queued.error();
+  auto marked = store_.set_alerted(i.id, level, t);
+  if (!marked) return marked.error();
+  return true;
+}
+
 Result<PurgeCounts> ClinicService::purge() {
-  return store_.purge(now() - int64_t{settings_.retention_days} * 86400);
+  return purge_patient_data(store_, conversations_, now() - int64_t{settings_.retention_days} * 86400);
+}
+
+Result<PurgeCounts> purge_patient_data(ClinicStore& store, ConversationService& conversations,
+                                       int64_t cutoff) {
+  auto closed = store.purgeable_intakes(cutoff);
+  if (!closed) return closed.error();
+  std::vector<std::string> intakes, sessions;
+  for (const Intake& i : *closed) {
+    std::optional<ConversationView> view;
+    if (!i.session_id.empty()) {
+      auto v = conversations.conversation(i.session_id);
+      if (!v) return v.error();
+      view = std::move(*v);
+    }
+    if (view && view->record.updated_unix >= cutoff) continue;  // its conversation is younger
+    intakes.push_back(i.id);
+    if (view) sessions.push_back(i.session_id);
+  }
+  // The conversations first: an intake left without its conversation is
+  // purged next time, never a conversation left without its intake.
+  std::promise<Result<int>> purged;
+  conversations.purge(sessions, cutoff, [&purged](Result<int> n) { purged.set_value(std::move(n)); });
+  auto n = purged.get_future().get();
+  if (!n) return n.error();
+  auto gone = store.delete_intakes(intakes);
+  if (!gone) return gone.error();
+  return PurgeCounts{*gone, *n};
 }
 
 }  // namespace calfbot::bot::clinic

@@ -4,10 +4,14 @@
 //    conversation, or resume it when the patient comes back);
 //  - reads: an intake, its summary (JSON, HTML) and its FHIR
 //    QuestionnaireResponse, each recorded in the audit log;
-//  - watch(): follows open intakes' conversations: in progress once the
-//    patient answered, completed at the outcome, expired past the link's
-//    expiry, and one alert per level reached (urgent, emergency);
+//  - follow(): an intake whose conversation changed (the conversation
+//    service's on_committed, at once): in progress once the patient
+//    answered, completed at the outcome, and one alert per level reached
+//    (urgent, emergency); expire_due() marks links past their expiry, and
+//    catch_up() follows every open intake (at start-up);
 //  - purge(): deletes patient data older than the retention.
+// The conversations are read through the conversation service, by id, and
+// purged through it: the clinic writes only its own tables.
 //
 // Thread-safety: every member may be called from any thread (the store and
 // the conversation service are).
@@ -71,9 +75,27 @@ struct OpenedLink {
 Result<CreatedLink> create_link(ClinicStore& store, const ClinicSettings& settings,
                                 const LinkRequest& request, const std::string& actor, int64_t now);
 
+// The clinic link channel's gate (ServiceOptions::channel_gates): a link's
+// conversation goes on while its link is open, and ends (session_closed) once
+// the link is revoked, expired or completed, or the conversation has its
+// outcome. It reads the intake on every input and resume, so a link revoked
+// from the command line or expired a moment ago ends it at once. `store` must
+// outlive the gate. Errors: session_closed, store_unavailable.
+std::function<Status(const SessionRecord&)> link_gate(ClinicStore& store,
+                                                      std::function<int64_t()> clock);
+
+// Deletes patient data last touched before `cutoff`: intakes closed before
+// it whose conversation is as old, with their conversations, and every
+// expired conversation of any channel (through the conversation service:
+// the session store's writer deletes). Conversations go first. Blocks until
+// the store's writer is done. For ClinicService::purge and `calfbot clinic
+// purge`. Errors: store_overloaded, store_unavailable, internal_error.
+Result<PurgeCounts> purge_patient_data(ClinicStore& store, ConversationService& conversations,
+                                       int64_t cutoff);
+
 class ClinicService {
  public:
-  // Queues an alert durably; called by watch(). Empty = alerts are off.
+  // Queues an alert durably; called by follow(). Empty = alerts are off.
   using AlertSink = std::function<Status(const Alert&)>;
 
   // All references must outlive the service. clock: seconds since the epoch.
@@ -99,6 +121,8 @@ class ClinicService {
   // Errors: intake_not_found, store_unavailable.
   Result<Intake> intake(const std::string& id);
   Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset);
+  // Revokes an open intake: its conversation ends (link_gate), and an
+  // escalation it reached before is alerted at once.
   Result<bool> revoke(const std::string& id, const std::string& actor);
   // The API's view of an intake (no token, no session).
   nlohmann::json intake_json(const Intake& i) const;
@@ -110,13 +134,23 @@ class ClinicService {
   nlohmann::json fhir_questionnaire() const;
   nlohmann::json fhir_answers_code_system() const;
 
-  // One pass of the watcher; returns how many intakes changed.
-  Result<int> watch();
-  // Deletes what is older than the retention.
+  // Follows one intake, open or closed: the alert for a level its
+  // conversation reached and no alert told yet, then (while open) its status.
+  // Returns how many things changed (0 for an intake gone).
+  Result<int> follow(const std::string& intake_id);
+  // Marks the open intakes past their expiry expired (alerting first).
+  Result<int> expire_due();
+  // Follows every open intake: what changed while no one listened.
+  Result<int> catch_up();
+  // Deletes what is older than the retention (purge_patient_data).
   Result<PurgeCounts> purge();
 
  private:
-  Result<dialog::State> state_of(const Intake& i, std::optional<SessionView>& view);
+  // One intake: the alert for a level its conversation reached and no alert
+  // told yet, then (while open) its status. Returns how many things changed.
+  Result<int> follow(const Intake& i, int64_t t);
+  Result<bool> alert(const Intake& i, const ConversationView& v, int64_t t);
+  Result<dialog::State> state_of(const Intake& i, std::optional<ConversationView>& view);
   void start_session(const Intake& intake, const std::string& token,
                      std::function<void(Result<OpenedLink>)> done);
 

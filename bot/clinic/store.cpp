@@ -71,12 +71,6 @@ Intake read_intake(SQLite::Statement& q) {
   return i;
 }
 
-bool has_table(SQLite::Database& db, const char* name) {
-  SQLite::Statement q(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-  q.bind(1, name);
-  return q.executeStep();
-}
-
 Result<std::optional<Intake>> one_intake(SQLite::Database& db, const char* where,
                                          const std::string& value) {
   SQLite::Statement q(db, std::string("SELECT ") + kIntakeColumns + " FROM clinic_intakes WHERE " + where);
@@ -302,6 +296,21 @@ Result<std::vector<Intake>> ClinicStore::open_intakes() {
   }
 }
 
+Result<std::vector<Intake>> ClinicStore::due_intakes(int64_t now) {
+  try {
+    Conn c(*this);
+    SQLite::Statement q(c.db(), std::string("SELECT ") + kIntakeColumns +
+                                    " FROM clinic_intakes WHERE status IN ('pending', 'in_progress') "
+                                    "AND expires <= ?");
+    q.bind(1, static_cast<int64_t>(now));
+    std::vector<Intake> out;
+    while (q.executeStep()) out.push_back(read_intake(q));
+    return out;
+  } catch (const std::exception& e) {
+    return unavailable("list expired intakes", e);
+  }
+}
+
 Result<bool> ClinicStore::revoke_intake(const std::string& id, int64_t now) {
   try {
     Conn c(*this);
@@ -339,7 +348,7 @@ Status ClinicStore::set_status(const std::string& intake_id, const std::string& 
     Conn c(*this);
     SQLite::Statement q(c.db(), "UPDATE clinic_intakes SET status = ?1, updated = ?2, triage = ?3, "
                                 "completed = CASE WHEN ?1 = 'completed' THEN ?2 ELSE completed END "
-                                "WHERE id = ?4");
+                                "WHERE id = ?4 AND status IN ('pending', 'in_progress')");
     q.bind(1, status);
     q.bind(2, static_cast<int64_t>(now));
     q.bind(3, triage);
@@ -403,66 +412,36 @@ Result<std::vector<AuditEntry>> ClinicStore::audit_log(int64_t after_seq, int li
   }
 }
 
-Result<std::optional<SessionView>> ClinicStore::session(const std::string& session_id) {
+Result<std::vector<Intake>> ClinicStore::purgeable_intakes(int64_t cutoff) {
   try {
     Conn c(*this);
-    if (!has_table(c.db(), "sessions")) return std::optional<SessionView>();
-    SQLite::Statement q(c.db(), "SELECT id, phase, level, triage, state, updated, inputs FROM sessions "
-                                "WHERE id = ?");
-    q.bind(1, session_id);
-    if (!q.executeStep()) return std::optional<SessionView>();
-    return std::optional<SessionView>(SessionView{
-        q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-        q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getInt64(),
-        q.getColumn(6).getInt()});
+    SQLite::Statement q(c.db(), std::string("SELECT ") + kIntakeColumns +
+                                    " FROM clinic_intakes WHERE updated < ?1 AND (expires < ?1 OR "
+                                    "status IN ('completed', 'revoked'))");
+    q.bind(1, static_cast<int64_t>(cutoff));
+    std::vector<Intake> out;
+    while (q.executeStep()) out.push_back(read_intake(q));
+    return out;
   } catch (const std::exception& e) {
-    return unavailable("read session", e);
+    return unavailable("list intakes to purge", e);
   }
 }
 
-Result<PurgeCounts> ClinicStore::purge(int64_t cutoff) {
+Result<int> ClinicStore::delete_intakes(const std::vector<std::string>& ids) {
   try {
     Conn c(*this);
-    SQLite::Database& db = c.db();
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const bool sessions = has_table(db, "sessions");
-    const bool messages = has_table(db, "messages");
-    PurgeCounts n;
-    // Intakes closed (or expired) before the cutoff, whose conversation is as old.
-    db.exec("CREATE TEMP TABLE IF NOT EXISTS purge_intakes (id TEXT, session_id TEXT)");
-    db.exec("DELETE FROM purge_intakes");
-    SQLite::Statement pick(db, std::string("INSERT INTO purge_intakes SELECT i.id, i.session_id FROM "
-                                           "clinic_intakes i WHERE i.updated < ?1 AND (i.expires < ?1 OR "
-                                           "i.status IN ('completed', 'revoked'))") +
-                                   (sessions ? " AND NOT EXISTS (SELECT 1 FROM sessions s WHERE "
-                                               "s.id = i.session_id AND s.updated >= ?1)"
-                                             : ""));
-    pick.bind(1, static_cast<int64_t>(cutoff));
-    n.intakes = pick.exec();
-    if (messages) {
-      db.exec("DELETE FROM messages WHERE session IN (SELECT session_id FROM purge_intakes)");
-    }
-    if (sessions) {
-      n.sessions = db.exec("DELETE FROM sessions WHERE id IN (SELECT session_id FROM purge_intakes)");
-    }
-    db.exec("DELETE FROM clinic_intakes WHERE id IN (SELECT id FROM purge_intakes)");
-    db.exec("DELETE FROM purge_intakes");
-    // Every other conversation that ended (expired) before the cutoff.
-    if (sessions) {
-      if (messages) {
-        SQLite::Statement m(db, "DELETE FROM messages WHERE session IN (SELECT id FROM sessions WHERE "
-                                "phase = 'expired' AND updated < ?)");
-        m.bind(1, static_cast<int64_t>(cutoff));
-        m.exec();
-      }
-      SQLite::Statement s(db, "DELETE FROM sessions WHERE phase = 'expired' AND updated < ?");
-      s.bind(1, static_cast<int64_t>(cutoff));
-      n.sessions += s.exec();
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement d(c.db(), "DELETE FROM clinic_intakes WHERE id = ?");
+    int n = 0;
+    for (const auto& id : ids) {
+      d.reset();
+      d.bind(1, id);
+      n += d.exec();
     }
     tx.commit();
     return n;
   } catch (const std::exception& e) {
-    return unavailable("purge", e);
+    return unavailable("delete intakes", e);
   }
 }
 

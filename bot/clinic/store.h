@@ -1,7 +1,8 @@
 // The clinic's records in SQLite (the session store's database file, tables
-// prefixed clinic_): API keys, intakes (the pre-visit links), the audit log
-// of clinic reads, and the retention purge. It also reads the conversation
-// behind an intake from the session store's tables, read-only.
+// prefixed clinic_, which only this class writes): API keys, intakes (the
+// pre-visit links), the audit log of clinic reads. The conversations behind
+// intakes are the conversation service's: the clinic reads them and has them
+// purged through it, never through these connections.
 //
 // Secrets are never stored: an API key is kept as its SHA-256 under a short
 // public prefix id; a link token as its SHA-256; the session token of an
@@ -89,17 +90,6 @@ struct AuditEntry {
   std::string intake_id;
 };
 
-// The conversation behind an intake, as the session store holds it.
-struct SessionView {
-  std::string id;
-  std::string phase;  // "asking", "done", "expired"
-  std::string level;  // escalation: "", "urgent", "emergency"
-  std::string triage;
-  std::string state_json;
-  int64_t updated_unix = 0;
-  int inputs = 0;
-};
-
 struct PurgeCounts {
   int intakes = 0;
   int sessions = 0;
@@ -128,11 +118,15 @@ class ClinicStore {
   Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset, int64_t now);
   // Pending or in progress as stored: the ones the watcher follows.
   Result<std::vector<Intake>> open_intakes();
+  // Open ones whose expiry is at or before `now`: the ones to mark expired.
+  Result<std::vector<Intake>> due_intakes(int64_t now);
   // Revokes an open intake; false when it is not open (or unknown).
   Result<bool> revoke_intake(const std::string& id, int64_t now);
   Status bind_session(const std::string& intake_id, const std::string& session_id,
                       const std::string& session_box, int64_t now);
-  // Sets the stored status (and, for "completed", the time and triage).
+  // Sets the stored status (and, for "completed", the time and triage) of
+  // an intake still open: a closed one (revoked meanwhile, by the API or the
+  // command line) stays closed.
   Status set_status(const std::string& intake_id, const std::string& status,
                     const std::string& triage, int64_t now);
   Status set_alerted(const std::string& intake_id, const std::string& level, int64_t now);
@@ -142,12 +136,12 @@ class ClinicStore {
   // Entries after `after_seq`, oldest first; `intake_id` "" = all.
   Result<std::vector<AuditEntry>> audit_log(int64_t after_seq, int limit, const std::string& intake_id);
 
-  Result<std::optional<SessionView>> session(const std::string& session_id);
-
-  // Deletes patient data last touched before `cutoff_unix`: closed intakes
-  // (with their conversations) and expired conversations of any channel.
-  // The audit log stays (it names intakes by id only).
-  Result<PurgeCounts> purge(int64_t cutoff_unix);
+  // Intakes closed (completed, revoked, or past their expiry) and last
+  // touched before `cutoff_unix`: the retention purge's candidates.
+  Result<std::vector<Intake>> purgeable_intakes(int64_t cutoff_unix);
+  // Deletes these intakes; returns how many went. The audit log stays (it
+  // names intakes by id only).
+  Result<int> delete_intakes(const std::vector<std::string>& ids);
 
  private:
   class Conn;

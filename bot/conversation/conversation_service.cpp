@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/conversation/crypto.h"
+#include "bot/conversation/service_steps.h"
 #include "bot/message_json.h"
 #include "dialog/render.h"
 #include "dialog/state.h"
@@ -44,94 +45,12 @@ struct ConversationService::Entry {
   }
 };
 
-namespace {
-
-const char* kExpiredEmergency =
-    "This conversation has ended because it was idle. Earlier I advised you to call "
-    "{emergency_number} now. If you have not had help yet, please call {emergency_number} now.";
-const char* kExpiredUrgent =
-    "This conversation has ended because it was idle. Earlier I advised you to get an in-person "
-    "assessment today. If you have not been seen yet, please arrange it today, and call "
-    "{emergency_number} if you get chest pain, trouble breathing or feel faint.";
-
-json input_json(const dialog::Input& in) {
-  json j = {{in.kind == dialog::Input::Kind::text ? "text" : "choice", in.value}};
-  if (in.utc_offset_minutes != 0) j["utc_offset_minutes"] = in.utc_offset_minutes;
-  return j;
-}
-
-// The record after a step: the new state, and what the summary columns show.
-void apply_state(SessionRecord& r, const dialog::State& s,
-                 const std::vector<dialog::Message>& outputs) {
-  r.state_json = dialog::to_json_text(s);
-  r.phase = s.phase == dialog::State::Phase::done ? Phase::done : Phase::asking;
-  r.level = s.escalated ? std::optional(static_cast<knowledge::Triage>(*s.escalated)) : std::nullopt;
-  for (const auto& m : outputs) {
-    if (const auto* o = std::get_if<dialog::OutcomeMessage>(&m)) r.triage = o->triage;
-  }
-  r.knowledge_version = s.knowledge_version;
-  r.last_seq = s.seq;
-}
-
-// Adds the bot's messages to the write, as JSON text (bot/message_json.h),
-// the one rendering of them; returns the texts, for the channels to send.
-std::vector<std::string> add_out(SessionWrite& w, const std::vector<dialog::Message>& messages,
-                                 int64_t now) {
-  std::vector<std::string> texts;
-  for (const auto& m : messages) {
-    texts.push_back(message_text(m));
-    w.messages.push_back(
-        StoredMessage{StoredMessage::Direction::out, dialog::seq_of(m), texts.back(), now});
-  }
-  return texts;
-}
-
-// The patient's stored input as the words shown for it: typed text as it
-// was, a choice by its label in the question it answered ("a,b" -> "A, B").
-std::string patient_words(const json& input, const dialog::QuestionMessage* question) {
-  if (input.contains("text")) return input.value("text", "");
-  std::string ids = input.value("choice", "");
-  std::string out;
-  for (size_t start = 0; start <= ids.size();) {
-    size_t comma = std::min(ids.find(',', start), ids.size());
-    std::string id = ids.substr(start, comma - start);
-    std::string label = id;
-    if (question && question->choices) {
-      for (const auto& c : *question->choices) {
-        if (c.id == id) label = c.label;
-      }
-    }
-    out += (out.empty() ? "" : ", ") + label;
-    start = comma + 1;
-  }
-  return out;
-}
-
-// The stored bot messages read back, each with its text as stored; with
-// `with_patient`, the patient's own messages too, in order among the texts,
-// as {"type": "patient", "text": ...}.
-Result<Delivery> delivery_of(Result<std::vector<StoredMessage>> stored, bool with_patient) {
-  if (!stored) return stored.error();
-  Delivery d;
-  std::optional<dialog::QuestionMessage> question;  // the last shown before a patient message
-  for (auto& m : *stored) {
-    if (m.direction == StoredMessage::Direction::out) {
-      auto message = message_from_text(m.body);
-      if (!message) return message.error();
-      if (auto* q = std::get_if<dialog::QuestionMessage>(&*message)) question = *q;
-      d.messages.push_back(std::move(*message));
-      d.texts.push_back(std::move(m.body));
-    } else if (with_patient) {
-      json body = json::parse(m.body, nullptr, false);
-      if (body.is_object()) {
-        d.texts.push_back(patient_text(patient_words(body, question ? &*question : nullptr)));
-      }
-    }
-  }
-  return d;
-}
-
-}  // namespace
+using service_steps::add_out;
+using service_steps::apply_state;
+using service_steps::delivery_of;
+using service_steps::input_json;
+using service_steps::kExpiredEmergency;
+using service_steps::kExpiredUrgent;
 
 ConversationService::ConversationService(const dialog::Engine& engine, SessionStore& store,
                                          ServiceOptions options)
@@ -150,6 +69,12 @@ int64_t ConversationService::idle_expiry(const std::string& channel) const {
   auto it = options_.channel_idle_expiry_seconds.find(channel);
   return it != options_.channel_idle_expiry_seconds.end() ? it->second
                                                           : options_.session_idle_expiry_seconds;
+}
+
+Status ConversationService::usable(const SessionRecord& r) const {
+  if (r.phase == Phase::expired) return Error{Code::session_expired, "session " + r.id + " has expired"};
+  auto gate = options_.channel_gates.find(r.channel);
+  return gate == options_.channel_gates.end() || !gate->second ? Status() : gate->second(r);
 }
 
 void ConversationService::evict_idle() { evict_idle(now()); }
@@ -215,6 +140,7 @@ void ConversationService::start(const Channel& channel, Callback<Started> done) 
       entries_.emplace(r.token_hash, entry);
     }
     if (options_.on_started) options_.on_started(r.channel);
+    if (options_.on_committed) options_.on_committed(r, entry->state);
     done(Started{r.id, token, std::move(step.outputs), std::move(texts)});
   });
 }
@@ -249,7 +175,12 @@ Result<std::shared_ptr<ConversationService::Entry>> ConversationService::entry_f
 
 void ConversationService::post(const std::string& token, dialog::Input input,
                                Callback<Delivery> done) {
-  auto entry = entry_for(hash_token(token), false);
+  post(TokenHash{hash_token(token)}, std::move(input), std::move(done));
+}
+
+void ConversationService::post(const TokenHash& token_hash, dialog::Input input,
+                               Callback<Delivery> done) {
+  auto entry = entry_for(token_hash.hex, false);
   if (!entry) return done(entry.error());
   enqueue(*entry, Job{Job::Kind::input, std::move(input), 0, std::move(done), false,
                       std::chrono::steady_clock::now()});
@@ -257,7 +188,12 @@ void ConversationService::post(const std::string& token, dialog::Input input,
 
 void ConversationService::resume(const std::string& token, int last_seq, Callback<Delivery> done,
                                  bool with_patient) {
-  auto entry = entry_for(hash_token(token), false);
+  resume(TokenHash{hash_token(token)}, last_seq, std::move(done), with_patient);
+}
+
+void ConversationService::resume(const TokenHash& token_hash, int last_seq,
+                                 Callback<Delivery> done, bool with_patient) {
+  auto entry = entry_for(token_hash.hex, false);
   if (!entry) return done(entry.error());
   enqueue(*entry,
           Job{Job::Kind::resume, {}, std::max(0, last_seq), std::move(done), with_patient});
@@ -317,8 +253,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
   // job replaces it (after its commit, below) and an entry's jobs run one
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
-  if (r.phase == Phase::expired) {
-    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
+  if (auto open = usable(r); !open) {
+    job.done(open.error());
     return finish_job(entry);
   }
   int64_t t = now();
@@ -354,6 +290,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
         entry->record = r;
         entry->state = std::move(step.state);
       }
+      // Only this job writes the entry's state until finish_job: read unlocked.
+      if (options_.on_committed) options_.on_committed(r, entry->state);
       if (options_.on_turn) {
         options_.on_turn(r.channel,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
@@ -372,8 +310,8 @@ void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& j
     std::lock_guard lock(entry->mu);
     r = entry->record;
   }
-  if (r.phase == Phase::expired) {
-    job.done(Error{Code::session_expired, "session " + r.id + " has expired"});
+  if (auto open = usable(r); !open) {
+    job.done(open.error());
   } else {
     auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
     if (d) {
@@ -395,7 +333,8 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
     return finish_job(entry);
   }
   std::vector<dialog::Message> messages;
-  if (r.level) {
+  // A conversation its channel closed gets no safety net: nobody may read it.
+  if (r.level && usable(r)) {
     messages.push_back(dialog::InfoMessage{
         ++state.seq,
         dialog::fill(r.level == knowledge::Triage::emergency ? kExpiredEmergency : kExpiredUrgent,
@@ -422,6 +361,7 @@ void ConversationService::run_expire(const std::shared_ptr<Entry>& entry, Job& j
         auto it = entries_.find(r.token_hash);
         if (it != entries_.end() && it->second == entry) entries_.erase(it);
       }
+      if (options_.on_committed) options_.on_committed(r, entry->state);
       if (options_.on_expired) options_.on_expired(r.id, messages);
       done(Delivery{r.id, r.last_seq, messages, std::move(texts)});
     } else {
@@ -493,6 +433,27 @@ Result<std::vector<StoredMessage>> ConversationService::transcript(const std::st
     id = (*entry)->record.id;
   }
   return store_.messages(id, after_out_seq, true);
+}
+
+Result<std::optional<ConversationView>> ConversationService::conversation(
+    const std::string& session_id) {
+  auto found = store_.find_by_id(session_id);
+  if (!found) return found.error();
+  if (!*found) return std::optional<ConversationView>();
+  ConversationView v;
+  try {
+    v.state = dialog::state_from_json(json::parse((*found)->state_json));
+  } catch (const std::exception& e) {
+    return Error{Code::internal_error, "session " + session_id + ": stored state unreadable: " + e.what()};
+  }
+  (*found)->state_json = {};
+  v.record = std::move(**found);
+  return std::optional<ConversationView>(std::move(v));
+}
+
+void ConversationService::purge(std::vector<std::string> session_ids, int64_t expired_before,
+                                std::function<void(Result<int>)> done) {
+  store_.purge(std::move(session_ids), expired_before, std::move(done));
 }
 
 }  // namespace calfbot::bot

@@ -42,6 +42,13 @@ struct ServiceOptions {
   // A finished conversation (its outcome given) leaves memory sooner: its
   // patient seldom writes again, and one who does is read back the same way.
   int64_t cache_done_seconds = 10;
+  // A channel's say in whether a session of it may still go on, asked in
+  // the session's order before each of its inputs, resumes and expiry: an
+  // error refuses the input or resume with that error and stores nothing
+  // (a clinic link's gate answers session_closed once its link is revoked,
+  // expired or completed), and an expiry stores no safety-net message. It runs
+  // on the service's threads: it may read, and must not wait for a write.
+  std::map<std::string, std::function<Status(const SessionRecord&)>> channel_gates;
   int max_pending_per_session = 8;  // inputs waiting behind a write; more are "rate_limited"
   std::function<int64_t()> clock;   // seconds since the epoch; empty = the system clock
   // Runs work that follows a commit (the next queued input of a session) off
@@ -56,6 +63,11 @@ struct ServiceOptions {
   // input is, with the seconds from post() to then and the bot's replies.
   // They run on the store's thread: they must not block.
   std::function<void(const std::string& channel)> on_started;
+  // Told after each change of a session commits (its start, each input, its
+  // expiry), with the record as committed (state_json empty) and its state:
+  // for whoever follows a channel's conversations at once (the clinic's
+  // alerts and statuses). Runs on the store's thread: it must not block.
+  std::function<void(const SessionRecord&, const dialog::State&)> on_committed;
   std::function<void(const std::string& channel, double seconds,
                      const std::vector<dialog::Message>& replies)>
       on_turn;
@@ -73,6 +85,20 @@ struct Started {
   std::string token;  // given out once; only its hash is stored
   std::vector<dialog::Message> messages;
   std::vector<std::string> texts;  // messages[i] as JSON text, as stored (bot/message_json.h)
+};
+
+// A session token's SHA-256 (hex, as hash_token gives it): what a channel
+// keeps that must not keep the token itself (a messaging platform's user
+// state, stored in its outbox's file). It names the session as the token does.
+struct TokenHash {
+  std::string hex;
+};
+
+// A conversation as committed, read by its id: for a channel's owner that
+// names its conversations by id and never holds their tokens (the clinic).
+struct ConversationView {
+  SessionRecord record;  // state_json empty: the state is below, parsed
+  dialog::State state;
 };
 
 // Bot messages for the client, after a post or a resume.
@@ -116,19 +142,23 @@ class ConversationService {
   void start(const Channel& channel, Callback<Started> done);
 
   // One patient input (its time is set here). Queued behind the session's
-  // earlier inputs. Errors: unknown_session, session_expired, rate_limited
+  // earlier inputs. Errors: unknown_session, session_expired, its channel
+  // gate's (session_closed), rate_limited
   // (too many inputs queued), store_overloaded, store_unavailable,
   // internal_error. On an error nothing changed.
   void post(const std::string& token, dialog::Input input, Callback<Delivery> done);
+  void post(const TokenHash& token_hash, dialog::Input input, Callback<Delivery> done);
 
   // The bot messages after last_seq, once the session's queued inputs are
   // durable. With `with_patient`, the patient's own messages come too, in
   // order among the texts, as {"type": "patient", "text": ...} (a choice
   // shown by its label):
   // a client with nothing on screen (another browser) can then show the
-  // whole conversation. Errors: unknown_session, session_expired,
-  // store_unavailable.
+  // whole conversation. Errors: unknown_session, session_expired, its
+  // channel gate's (session_closed), store_unavailable.
   void resume(const std::string& token, int last_seq, Callback<Delivery> done,
+              bool with_patient = false);
+  void resume(const TokenHash& token_hash, int last_seq, Callback<Delivery> done,
               bool with_patient = false);
 
   // The session's id, for channels that name it in URLs. Errors as summary.
@@ -138,6 +168,19 @@ class ConversationService {
   // and transcript still answer for an expired session), store_unavailable.
   Result<Summary> summary(const std::string& token);
   Result<std::vector<StoredMessage>> transcript(const std::string& token, int after_out_seq);
+
+  // The conversation with this id as committed; nullopt if none (never
+  // started, or purged). Errors: store_unavailable, internal_error (its
+  // stored state unreadable).
+  Result<std::optional<ConversationView>> conversation(const std::string& session_id);
+
+  // Deletes the conversations named, and every one expired before
+  // `expired_before` (unix seconds), with their messages, through the
+  // store's writer; `done` gets how many went. For the retention purge:
+  // the conversations named must be over (none is in memory). Errors:
+  // store_overloaded, store_unavailable.
+  void purge(std::vector<std::string> session_ids, int64_t expired_before,
+             std::function<void(Result<int>)> done);
 
   // Expires sessions idle past their expiry time (at most `limit`): each gets
   // phase "expired" and, where the patient was escalated, a safety-net
@@ -168,6 +211,9 @@ class ConversationService {
   void run_expire(const std::shared_ptr<Entry>& entry, Job& job);
   int64_t now() const;
   int64_t idle_expiry(const std::string& channel) const;
+  // Whether the session takes inputs and resumes: not expired, and its
+  // channel's gate lets it.
+  Status usable(const SessionRecord& r) const;
   void evict_idle(int64_t now_unix);
 
   const dialog::Engine& engine_;

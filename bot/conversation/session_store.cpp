@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -11,82 +12,18 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include "bot/conversation/session_rows.h"
+
 namespace calfbot::bot {
 
 namespace {
 
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  channel TEXT NOT NULL,
-  external_user TEXT NOT NULL DEFAULT '',
-  created INTEGER NOT NULL,
-  updated INTEGER NOT NULL,
-  expires INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  phase TEXT NOT NULL CHECK (phase IN ('asking', 'done', 'expired')),
-  level TEXT NOT NULL DEFAULT '',
-  triage TEXT NOT NULL DEFAULT '',
-  knowledge_version TEXT NOT NULL,
-  last_seq INTEGER NOT NULL,
-  inputs INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (phase, expires);
-CREATE TABLE IF NOT EXISTS messages (
-  session TEXT NOT NULL REFERENCES sessions (id),
-  seq INTEGER NOT NULL,
-  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-  body TEXT NOT NULL,
-  time INTEGER NOT NULL,
-  UNIQUE (session, direction, seq)
-);
-PRAGMA user_version = 1;
-)sql";
-
-constexpr const char* kUpsertSession = R"sql(
-INSERT INTO sessions (id, token_hash, channel, external_user, created, updated, expires, state,
-                      phase, level, triage, knowledge_version, last_seq, inputs)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (id) DO UPDATE SET
-  updated = excluded.updated, expires = excluded.expires, state = excluded.state,
-  phase = excluded.phase, level = excluded.level, triage = excluded.triage,
-  knowledge_version = excluded.knowledge_version,
-  last_seq = excluded.last_seq, inputs = excluded.inputs, external_user = excluded.external_user
-)sql";
-
-constexpr const char* kSessionColumns =
-    "id, token_hash, channel, external_user, created, updated, expires, state, phase, level, "
-    "triage, knowledge_version, last_seq, inputs";
-
-// A triage id as the store keeps it: "" for none.
-std::string triage_column(const std::optional<knowledge::Triage>& t) {
-  return t ? std::string(knowledge::to_string(*t)) : std::string();
-}
-
-Error unavailable(const std::string& what, const std::exception& e) {
-  return Error{Code::store_unavailable, what + ": " + e.what()};
-}
-
-SessionRecord read_session(SQLite::Statement& q) {
-  SessionRecord r;
-  r.id = q.getColumn(0).getString();
-  r.token_hash = q.getColumn(1).getString();
-  r.channel = q.getColumn(2).getString();
-  r.external_user = q.getColumn(3).getString();
-  r.created_unix = q.getColumn(4).getInt64();
-  r.updated_unix = q.getColumn(5).getInt64();
-  r.expires_unix = q.getColumn(6).getInt64();
-  r.state_json = q.getColumn(7).getString();
-  // The schema's CHECK holds the phase to its three ids.
-  r.phase = phase_from_string(q.getColumn(8).getString()).value_or(Phase::asking);
-  r.level = knowledge::triage_from_string(q.getColumn(9).getString());
-  r.triage = knowledge::triage_from_string(q.getColumn(10).getString());
-  r.knowledge_version = q.getColumn(11).getString();
-  r.last_seq = q.getColumn(12).getInt();
-  r.inputs = q.getColumn(13).getInt();
-  return r;
-}
+using session_rows::kSchema;
+using session_rows::kSessionColumns;
+using session_rows::kUpsertSession;
+using session_rows::read_session;
+using session_rows::triage_column;
+using session_rows::unavailable;
 
 class SqliteSessionStore final : public SessionStore {
  public:
@@ -137,7 +74,7 @@ class SqliteSessionStore final : public SessionStore {
     {
       std::lock_guard lock(mu_);
       if (!stopping_ && queue_.size() < static_cast<size_t>(options_.queue_max)) {
-        queue_.push_back(Pending{std::move(w), std::move(done)});
+        queue_.push_back(Pending{std::move(w), std::move(done), std::nullopt});
         ++submitted_;
         wake_writer_.notify_one();
         return;
@@ -157,6 +94,35 @@ class SqliteSessionStore final : public SessionStore {
     } catch (const std::exception& e) {
       return unavailable("find session", e);
     }
+  }
+
+  Result<std::optional<SessionRecord>> find_by_id(const std::string& session_id) override {
+    try {
+      Reader r(*this);
+      SQLite::Statement q(r.db(), std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
+      q.bind(1, session_id);
+      if (!q.executeStep()) return std::optional<SessionRecord>();
+      return std::optional<SessionRecord>(read_session(q));
+    } catch (const std::exception& e) {
+      return unavailable("find session", e);
+    }
+  }
+
+  void purge(std::vector<std::string> session_ids, int64_t expired_before,
+             std::function<void(Result<int>)> done) override {
+    auto deleted = std::make_shared<int>(0);
+    Pending p{{}, [deleted, done](Status s) { s ? done(*deleted) : done(s.error()); },
+              Purge{std::move(session_ids), expired_before, deleted}};
+    {
+      std::lock_guard lock(mu_);
+      if (!stopping_ && queue_.size() < static_cast<size_t>(options_.queue_max)) {
+        queue_.push_back(std::move(p));
+        ++submitted_;
+        wake_writer_.notify_one();
+        return;
+      }
+    }
+    done(Error{Code::store_overloaded, "the write queue is full or the store is closing"});
   }
 
   Result<std::vector<StoredMessage>> messages(const std::string& session_id, int after_out_seq,
@@ -224,9 +190,16 @@ class SqliteSessionStore final : public SessionStore {
   }
 
  private:
+  // A purge, queued among the writes so that the writer alone deletes.
+  struct Purge {
+    std::vector<std::string> session_ids;
+    int64_t expired_before = 0;
+    std::shared_ptr<int> deleted;  // how many sessions went, once committed
+  };
   struct Pending {
     SessionWrite write;
     Done done;
+    std::optional<Purge> purge;  // instead of `write`
   };
 
   // A read connection checked out of the pool for one call: no connection is
@@ -344,7 +317,14 @@ class SqliteSessionStore final : public SessionStore {
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       try {
-        for (auto it = begin; it != end; ++it) store(it->write);
+        for (auto it = begin; it != end; ++it) {
+          if (it->purge) {
+            *it->purge->deleted = session_rows::delete_sessions(
+                db_, it->purge->session_ids, it->purge->expired_before);
+          } else {
+            store(it->write);
+          }
+        }
       } catch (...) {
         // A failed statement must be reset before the rollback can run.
         upsert_->tryReset();
@@ -419,22 +399,6 @@ class SqliteSessionStore final : public SessionStore {
 };
 
 }  // namespace
-
-std::string_view to_string(Phase p) {
-  switch (p) {
-    case Phase::asking: return "asking";
-    case Phase::done: return "done";
-    case Phase::expired: return "expired";
-  }
-  return "asking";
-}
-
-std::optional<Phase> phase_from_string(std::string_view id) {
-  for (Phase p : {Phase::asking, Phase::done, Phase::expired}) {
-    if (to_string(p) == id) return p;
-  }
-  return std::nullopt;
-}
 
 Result<std::unique_ptr<SessionStore>> open_sqlite_store(const SqliteStoreOptions& options) {
   if (options.path.empty() || options.path == ":memory:") {

@@ -77,6 +77,17 @@ class SessionStore {
   // Returns the session whose token hashes to token_hash; nullopt if none.
   virtual Result<std::optional<SessionRecord>> find_by_token_hash(const std::string& token_hash) = 0;
 
+  // Returns the session with this id; nullopt if none.
+  virtual Result<std::optional<SessionRecord>> find_by_id(const std::string& session_id) = 0;
+
+  // Deletes, as one write of the writer (so after every write queued before
+  // it), the sessions named with their messages, and every session expired
+  // before `expired_before` (unix seconds) with its messages. `done` gets
+  // how many sessions went, on the store's thread like write()'s. Errors as
+  // write().
+  virtual void purge(std::vector<std::string> session_ids, int64_t expired_before,
+                     std::function<void(Result<int>)> done) = 0;
+
   // The session's messages after bot message `after_out_seq`, oldest first:
   // the bot's (seq > after_out_seq) and, when with_inputs, the patient's
   // stored after that bot message (all of them for 0).

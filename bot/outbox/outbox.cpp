@@ -91,6 +91,7 @@ struct Outbox::Impl {
 
   void open_db() {
     db = std::make_unique<OutboxDb>(opt.path, opt.synchronous_full, opt.busy_timeout_ms);
+    if (opt.migrate_mark) db->migrate_marks(opt.migrate_mark);
     for (auto& it : db->pending()) by_key[it.key].push_back(std::move(it));
   }
 
@@ -99,7 +100,10 @@ struct Outbox::Impl {
   // instead of one per enqueue and one per answer. What the pass wrote takes
   // effect in memory, and enqueue callers hear of success, only after the
   // commit (commit_pass): success still means durable. get_mark and stats run
-  // inside the transaction and see what the pass wrote before them.
+  // inside the transaction and see what the pass wrote before them; no
+  // caller's callback runs inside it (get_mark's are called after the
+  // commit), so a caller's own work (a conversation turn, its own commit)
+  // never runs within the outbox's transaction.
   void run_pass(std::deque<std::function<void()>>& cmds, std::deque<Finished>& fin) {
     if (cmds.empty() && fin.empty()) return;
     db->begin();
@@ -140,6 +144,9 @@ struct Outbox::Impl {
     for (auto& e : enqueued) {
       if (e.done) e.done(failure ? Status(*failure) : Status());
     }
+    auto reads = std::move(pass_reads);
+    pass_reads.clear();
+    for (auto& r : reads) r();
   }
 
   // Writes one enqueue call in the pass's transaction (OutboxDb::insert: a
@@ -355,6 +362,7 @@ struct Outbox::Impl {
   // What the pass's transaction wrote (run_pass), applied after its commit.
   std::vector<Enqueued> pass_enqueued;
   std::vector<OutboxEvent> pass_answers;
+  std::vector<std::function<void()>> pass_reads;  // get_mark's callbacks, with their values
 };
 
 Outbox::Outbox(OutboxOptions options, Transport& transport)
@@ -404,7 +412,8 @@ void Outbox::enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Don
 void Outbox::get_mark(std::string key,
                       std::function<void(Result<std::optional<std::string>>)> done) {
   impl_->post([this, key = std::move(key), done = std::move(done)] {
-    done(impl_->db->mark(key, impl_->opt.now_ms()));
+    impl_->pass_reads.push_back(
+        [done, value = impl_->db->mark(key, impl_->opt.now_ms())] { done(value); });
   });
 }
 

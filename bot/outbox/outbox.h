@@ -124,6 +124,13 @@ struct OutboxOptions {
   std::function<int64_t()> now_ms;  // wall clock, ms since the epoch; empty = the system clock
   std::function<double()> random;   // uniform in [0, 1); empty = seeded from the clock
   std::function<void(const OutboxEvent&)> on_event;
+  // Rewrites stored marks once, when the outbox opens and before anything
+  // runs: given a mark's key and value, the value to store instead, or
+  // nullopt to keep it. The old bytes are wiped from the file and its WAL
+  // (secure_delete, then a truncating checkpoint): for a format that kept a
+  // secret in clear. Empty = none.
+  std::function<std::optional<std::string>(const std::string& key, const std::string& value)>
+      migrate_mark;
 };
 
 // The wait before retry number `attempt` (1 = the first retry): the capped
@@ -165,7 +172,9 @@ class Outbox {
   // commit does.
   void enqueue(std::vector<OutboxItem> items, std::vector<Mark> marks, Done done);
 
-  // The value of a mark; nullopt when there is none (or it expired).
+  // The value of a mark; nullopt when there is none (or it expired). `done`
+  // runs on the owner thread after the pass that read it committed, outside
+  // any transaction of the outbox.
   void get_mark(std::string key, std::function<void(Result<std::optional<std::string>>)> done);
 
   // Counts, answered by the owner thread (blocks until then).

@@ -52,6 +52,32 @@ OutboxDb::OutboxDb(const std::string& path, bool synchronous_full, int busy_time
 
 OutboxDb::~OutboxDb() = default;
 
+void OutboxDb::migrate_marks(
+    const std::function<std::optional<std::string>(const std::string&, const std::string&)>& fn) {
+  std::vector<std::pair<std::string, std::string>> changed;
+  {
+    SQLite::Statement q(*db_, "SELECT key, value FROM outbox_marks");
+    while (q.executeStep()) {
+      std::string key = q.getColumn(0).getString();
+      if (auto value = fn(key, q.getColumn(1).getString())) changed.emplace_back(key, *value);
+    }
+  }
+  if (changed.empty()) return;
+  db_->exec("PRAGMA secure_delete = ON");
+  {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement u(*db_, "UPDATE outbox_marks SET value = ? WHERE key = ?");
+    for (const auto& [key, value] : changed) {
+      u.reset();
+      SQLite::bind(u, value, key);
+      u.exec();
+    }
+    tx.commit();
+  }
+  db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db_->exec("PRAGMA secure_delete = OFF");
+}
+
 std::vector<OutboxDb::Row> OutboxDb::pending() {
   std::vector<Row> rows;
   SQLite::Statement q(*db_,

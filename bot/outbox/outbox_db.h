@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,13 @@ class OutboxDb {
   ~OutboxDb();
   OutboxDb(const OutboxDb&) = delete;
   OutboxDb& operator=(const OutboxDb&) = delete;
+
+  // Rewrites every mark `fn` gives a new value for, in one transaction, with
+  // the old bytes overwritten (secure_delete) and the WAL checkpointed and
+  // truncated after, so that no old value stays readable in either file.
+  // Before any pass. Throws std::exception (SQLite's message) on failure.
+  void migrate_marks(
+      const std::function<std::optional<std::string>(const std::string&, const std::string&)>& fn);
 
   // The calls not yet delivered or given up, oldest first.
   std::vector<Row> pending();

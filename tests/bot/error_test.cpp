@@ -30,6 +30,8 @@ TEST(ErrorCodes, StatusesAndCloseCodesClientsRelyOn) {
   EXPECT_EQ(spec(Code::unknown_session).close, 4404);
   EXPECT_EQ(spec(Code::session_expired).http_status, 410);
   EXPECT_EQ(spec(Code::session_expired).close, 4410);
+  EXPECT_EQ(spec(Code::session_closed).http_status, 410);
+  EXPECT_EQ(spec(Code::session_closed).close, 4410) << "gone: the link page says why";
   EXPECT_EQ(spec(Code::rate_limited).http_status, 429);
   EXPECT_EQ(spec(Code::rate_limited).close, 0) << "an error message; the flood rule closes";
   EXPECT_EQ(spec(Code::too_large).http_status, 413);

@@ -67,6 +67,16 @@ TEST(TelegramE2e, ConversationWithButtonsAndDuplicates) {
   size_t total = t.settle();
   ASSERT_EQ(t.post_telegram(press.dump()).status, 200);
   EXPECT_EQ(t.settle(), total);
+  // Logged as what it is: the update is the line's "delivery", not its "event".
+  int duplicates = 0;
+  for (const auto& l : t.server->lines()) {
+    json j = json::parse(l, nullptr, false);
+    if (j.is_object() && j["event"] == "platform_duplicate") {
+      EXPECT_EQ(j.value("delivery", ""), "update:102") << l;
+      ++duplicates;
+    }
+  }
+  EXPECT_EQ(duplicates, 1) << t.server->log();
   // No secret reaches the log.
   EXPECT_EQ(t.server->log().find(t.secrets.telegram_token), std::string::npos);
   EXPECT_EQ(t.server->log().find(t.secrets.telegram_secret), std::string::npos);

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -327,6 +328,38 @@ TEST(ConversationService, AChannelWithItsOwnExpiryOutlivesTheDefaultAndLeavesMem
   now += 3600;
   EXPECT_EQ(*service.expire_idle(), 1) << "and expires at its own time";
   EXPECT_EQ(resume(service, link.token, 0).error().code, bot::Code::session_expired);
+}
+
+// A channel's gate ends its sessions (a clinic link's, once the link is
+// closed): inputs and resumes refused with its error, nothing stored, and
+// the clinic reads the conversation by id as it was.
+TEST(ConversationService, AChannelsGateRefusesItsSessionAndNothingIsStored) {
+  FakeStore store;
+  std::atomic<bool> closed{false};
+  std::vector<std::string> committed;  // session ids, as on_committed told them
+  ServiceOptions o;
+  o.channel_gates["clinic"] = [&](const SessionRecord& r) -> Status {
+    if (closed) return Error{Code::session_closed, r.id};
+    return {};
+  };
+  o.on_committed = [&](const SessionRecord& r, const dialog::State&) { committed.push_back(r.id); };
+  ConversationService service(engine(), store, o);
+  Started web = start(service);
+  Started link = start(service, "clinic");
+  ASSERT_TRUE(say(service, link.token, "my right calf aches after walking"));
+  EXPECT_EQ(committed, (std::vector<std::string>{web.session_id, link.session_id, link.session_id}));
+  closed = true;
+  auto before = store.messages(link.session_id, 0, true)->size();
+  EXPECT_EQ(say(service, link.token, "and my chest hurts").error().code, Code::session_closed);
+  EXPECT_EQ(resume(service, link.token, 0).error().code, Code::session_closed);
+  EXPECT_EQ(store.messages(link.session_id, 0, true)->size(), before);
+  EXPECT_EQ(committed.size(), 3u) << "nothing committed after the end";
+  EXPECT_TRUE(say(service, web.token, "my calf hurts")) << "other channels go on";
+  auto view = service.conversation(link.session_id);
+  ASSERT_TRUE(view && *view);
+  EXPECT_EQ((*view)->record.inputs, 1);
+  EXPECT_EQ((*view)->record.external_user, "");
+  EXPECT_FALSE(*service.conversation("no-such-session"));
 }
 
 TEST(ConversationService, AFinishedConversationLeavesMemorySoonerAndIsReadBack) {

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -63,6 +64,30 @@ class FakeStore : public SessionStore {
       if (r.token_hash == h) return std::optional<SessionRecord>(r);
     }
     return std::optional<SessionRecord>();
+  }
+  Result<std::optional<SessionRecord>> find_by_id(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? std::optional<SessionRecord>() : std::optional<SessionRecord>(it->second);
+  }
+  void purge(std::vector<std::string> ids, int64_t expired_before,
+             std::function<void(Result<int>)> done) override {
+    int n = 0;
+    {
+      std::lock_guard lock(mu_);
+      for (auto it = sessions_.begin(); it != sessions_.end();) {
+        bool named = std::find(ids.begin(), ids.end(), it->first) != ids.end();
+        bool old = it->second.phase == Phase::expired && it->second.updated_unix < expired_before;
+        if (!named && !old) {
+          ++it;
+          continue;
+        }
+        messages_.erase(it->first);
+        it = sessions_.erase(it);
+        ++n;
+      }
+    }
+    done(n);
   }
   Result<std::vector<StoredMessage>> messages(const std::string& id, int after, bool with_inputs) override {
     std::lock_guard lock(mu_);

@@ -315,6 +315,38 @@ TEST(SessionStore, DueToExpireListsIdleUnexpiredSessionsSoonestFirst) {
   EXPECT_EQ(store->due_to_expire(500, 1)->size(), 1u);
 }
 
+// The retention purge deletes through the writer (one writer per database):
+// the sessions named and those expired before the cutoff, with their
+// messages, and nothing else.
+TEST(SessionStore, PurgeDeletesNamedAndLongExpiredSessionsThroughTheWriter) {
+  TempDir dir;
+  const std::string path = dir.file("s.db");
+  auto store = open(path);
+  ASSERT_TRUE(write_sync(*store, session_write("named", 2)));
+  ASSERT_TRUE(write_sync(*store, session_write("live", 2)));
+  SessionWrite old = session_write("old", 2);
+  old.session.phase = Phase::expired;
+  ASSERT_TRUE(write_sync(*store, old));
+  SessionWrite recent = session_write("recent", 2);
+  recent.session.phase = Phase::expired;
+  recent.session.updated_unix = 100;
+  ASSERT_TRUE(write_sync(*store, recent));
+  std::promise<Result<int>> purged;
+  store->purge({"named"}, 50, [&](Result<int> n) { purged.set_value(n); });
+  auto n = purged.get_future().get();
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+  for (const char* id : {"named", "old"}) {
+    EXPECT_FALSE(*store->find_by_id(id)) << id;
+    EXPECT_TRUE(store->messages(id, 0, true)->empty()) << id;
+  }
+  for (const char* id : {"live", "recent"}) {
+    ASSERT_TRUE(*store->find_by_id(id)) << id;
+    EXPECT_EQ((*store->find_by_id(id))->id, id);
+    EXPECT_EQ(seqs(*store->messages(id, 0, false)), (std::vector<int>{1, 2})) << id;
+  }
+}
+
 TEST(SessionStore, MemoryDatabaseIsRefused) {
   SqliteStoreOptions o;
   o.path = ":memory:";
