@@ -82,6 +82,64 @@ bool contains(const std::vector<std::string>& list, std::string_view w) {
   return std::find(list.begin(), list.end(), w) != list.end();
 }
 
+// Words another language's phrase may have between two of its own words.
+constexpr size_t kGap = 3;
+// Bytes of Chinese text before a phrase where a negation denies it (three
+// characters of three bytes each).
+constexpr size_t kCjkLookBack = 9;
+
+std::string without_spaces(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') out += c;
+  }
+  return out;
+}
+
+// Arabic letters as people type them interchangeably: alef with hamza or
+// madda as alef, alef maqsura as ya, ta marbuta as ha; short vowel marks
+// and the stretching tatweel dropped.
+std::string normal_arabic(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c == 0xD8 || c == 0xD9) && i + 1 < text.size()) {
+      const unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      const char32_t cp = ((c & 0x1F) << 6) | (d & 0x3F);
+      ++i;
+      if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622) {
+        out += "\xD8\xA7";  // alef
+      } else if (cp == 0x0649) {
+        out += "\xD9\x8A";  // ya
+      } else if (cp == 0x0629) {
+        out += "\xD9\x87";  // ha
+      } else if (cp == 0x0640 || (cp >= 0x064B && cp <= 0x0652)) {
+        // tatweel, vowel marks: dropped
+      } else {
+        out += static_cast<char>(c);
+        out += static_cast<char>(d);
+      }
+      continue;
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+// A word of the message is a phrase's word: the same, or in Arabic the same
+// after a one-letter prefix written onto it ("و" and, "ف" so, "ب" with,
+// "ل" for: "وضيق" is "and tightness").
+bool same_word(std::string_view w, std::string_view p, bool arabic) {
+  if (w == p) return true;
+  if (!arabic || w.size() != p.size() + 2) return false;
+  static constexpr std::string_view kPrefixes[] = {"\xD9\x88", "\xD9\x81", "\xD8\xA8",
+                                                   "\xD9\x84"};
+  return std::find(std::begin(kPrefixes), std::end(kPrefixes), w.substr(0, 2)) !=
+             std::end(kPrefixes) &&
+         w.substr(2) == p;
+}
+
 }  // namespace
 
 std::string fold_accents(std::string_view text) {
@@ -143,24 +201,60 @@ LanguageReader::Reading LanguageReader::read(std::string_view text) const {
   }
   if (!best || best_hits < 2 || best_hits <= english) return r;
   r.language = best;
-  // Its red-flag phrases, word by word, each denied by a negation just before.
-  for (const auto& entry : best->red_flags) {
-    const auto& finding = entry.first;
-    for (const auto& phrase : entry.second) {
-      const std::vector<std::string> p = words_of(fold_accents(phrase));
-      if (p.empty() || p.size() > words.size()) continue;
-      for (size_t i = 0; i + p.size() <= words.size(); ++i) {
-        if (!std::equal(p.begin(), p.end(), words.begin() + static_cast<long>(i))) continue;
-        bool denied = false;
-        for (size_t k = 1; k <= 3 && k <= i; ++k) denied |= contains(best->negations, words[i - k]);
-        const Value v = denied ? Value::no : Value::yes;
-        auto seen = std::find_if(r.findings.begin(), r.findings.end(),
-                                 [&](const auto& f) { return f.first == finding; });
-        if (seen == r.findings.end()) {
-          r.findings.emplace_back(finding, v);
-        } else if (v == Value::yes) {
-          seen->second = Value::yes;  // stated both ways: yes wins
+  auto note = [&](const std::string& finding, bool denied) {
+    const Value v = denied ? Value::no : Value::yes;
+    auto seen = std::find_if(r.findings.begin(), r.findings.end(),
+                             [&](const auto& f) { return f.first == finding; });
+    if (seen == r.findings.end()) {
+      r.findings.emplace_back(finding, v);
+    } else if (v == Value::yes) {
+      seen->second = Value::yes;  // stated both ways: yes wins
+    }
+  };
+  if (best->script == "cjk") {
+    // Chinese has no spaces between words: its phrases are found anywhere
+    // in the text, each denied by a negation among the characters just before.
+    const std::string joined = without_spaces(folded);
+    for (const auto& [finding, phrases] : best->red_flags) {
+      for (const auto& phrase : phrases) {
+        const std::string p = without_spaces(fold_accents(phrase));
+        for (size_t at = p.empty() ? std::string::npos : joined.find(p); at != std::string::npos;
+             at = joined.find(p, at + 1)) {
+          const size_t from = at > kCjkLookBack ? at - kCjkLookBack : 0;
+          const std::string_view before = std::string_view(joined).substr(from, at - from);
+          bool denied = false;
+          for (const auto& n : best->negations) denied |= before.find(n) != std::string_view::npos;
+          note(finding, denied);
         }
+      }
+    }
+    return r;
+  }
+  const bool in_arabic = best->script == "arabic";
+  const std::vector<std::string> message = in_arabic ? words_of(normal_arabic(folded)) : words;
+  // Its red-flag phrases, word by word, with up to kGap other words between
+  // two of a phrase's words ("me duele mucho el pecho", "mon pied est devenu
+  // froid"); denied by a negation just before or among those words.
+  for (const auto& [finding, phrases] : best->red_flags) {
+    for (const auto& phrase : phrases) {
+      const std::string folded_phrase = fold_accents(phrase);
+      const std::vector<std::string> p =
+          words_of(in_arabic ? normal_arabic(folded_phrase) : folded_phrase);
+      if (p.empty() || p.size() > message.size()) continue;
+      for (size_t i = 0; i + p.size() <= message.size(); ++i) {
+        if (!same_word(message[i], p[0], in_arabic)) continue;
+        bool denied = false, found = true;
+        for (size_t k = 1, j = i + 1; k < p.size() && found; ++k, ++j) {
+          const size_t limit = std::min(message.size(), j + kGap + 1);
+          while (j < limit && !same_word(message[j], p[k], in_arabic)) {
+            denied |= contains(best->negations, message[j]);
+            ++j;
+          }
+          found = j < limit;
+        }
+        if (!found) continue;
+        for (size_t k = 1; k <= 3 && k <= i; ++k) denied |= contains(best->negations, message[i - k]);
+        note(finding, denied);
       }
     }
   }

@@ -193,10 +193,26 @@ class Polarity {
       }
       // A lone "no" / "never" / "none" before punctuation answers; it negates nothing.
       if (l == 1 && (i + 1 >= n_ || t_[i + 1].punct()) && c.value == Value::no) return nullptr;
+      if (c.value == Value::no && cannot_stop(i + l)) return nullptr;
       len = l;
       return &c;
     }
     return nullptr;
+  }
+
+  // "can't stop coughing", "it won't stop throbbing", "never stops aching":
+  // what cannot be stopped goes on, so the "not" denies nothing after it.
+  // Not "doesn't stop me walking", where the stopping is of someone, nor
+  // "doesn't stop when I rest", where the stopping is the phrase denied.
+  bool cannot_stop(size_t j) const {
+    if (j >= n_ || block_at_[j] >= 0 ||
+        !(t_[j].is("stop") || t_[j].is("stops") || t_[j].is("stopping") || t_[j].is("let"))) {
+      return false;
+    }
+    static constexpr std::string_view kWhom[] = {"me", "my", "him", "her", "us", "them",
+                                                 "you", "it", "from"};
+    if (t_[j].is("let")) return j + 1 < n_ && t_[j + 1].is("up");  // "won't let up"
+    return j + 1 >= n_ || !in(kWhom, t_[j + 1].text);
   }
 
   // After ", " in a negated list: does the list go on to "or"/"nor" and a

@@ -1,5 +1,5 @@
 // Messages in other languages: recognised by their words or their script,
-// answered in that language, and their red flags screened (Spanish).
+// answered in that language, and their red flags screened.
 #include "dialog/understanding/language.h"
 
 #include <gtest/gtest.h>
@@ -69,6 +69,31 @@ TEST_F(LanguageTest, SpanishRedFlagsAreScreenedWithTheirNegations) {
   EXPECT_EQ(flags("mi padre tiene el pie frío y pálido desde esta mañana"), "cold_pale_foot=yes");
   EXPECT_EQ(flags("desde ayer no puedo orinar y me duele la espalda"), "saddle_or_bladder=yes");
   EXPECT_EQ(flags("me duele el gemelo desde el partido"), "");
+}
+
+TEST_F(LanguageTest, APhrasesWordsMayHaveOtherWordsBetween) {
+  // "me duele bastante el pecho" is "duele el pecho" with a word between;
+  // a negation between them denies it.
+  EXPECT_EQ(flags("me duele bastante el pecho desde anoche"), "chest_pain=yes");
+  EXPECT_EQ(flags("Mon pied est devenu tout froid hier soir"), "cold_pale_foot=yes");
+  EXPECT_EQ(flags("el pie no esta frio, solo me duele el gemelo"), "cold_pale_foot=no");
+  // Too far apart is no phrase.
+  EXPECT_EQ(flags("me duele la rodilla y ayer fui al medico por el pecho"), "");
+}
+
+TEST_F(LanguageTest, RedFlagsOfEachLanguageWithTheirNegations) {
+  EXPECT_EQ(flags("Je n'ai pas de douleur à la poitrine mais je suis essoufflé"),
+            "breathless=yes chest_pain=no");
+  EXPECT_EQ(flags("Desde ontem tenho o coração disparado e dor na perna"), "fast_heartbeat=yes");
+  EXPECT_EQ(flags("Ma jambe est rouge et chaude et j'ai de la fièvre"), "fever=yes");
+  EXPECT_EQ(flags("Od wczoraj boli mnie łydka, a dziś rano straciłam przytomność"),
+            "fainting=yes");
+  // Arabic writes "and" onto the next word ("وضيق"), and hamza forms vary.
+  EXPECT_EQ(flags("ساقي متورمة وضيق شديد في التنفس"), "breathless=yes");
+  EXPECT_EQ(flags("لا يوجد الم في الصدر"), "chest_pain=no");
+  // Chinese has no spaces between words; a negation just before denies.
+  EXPECT_EQ(flags("我爸爸的脚冰凉，小腿很疼"), "cold_pale_foot=yes");
+  EXPECT_EQ(flags("小腿很疼，没有胸痛"), "chest_pain=no");
 }
 
 }  // namespace

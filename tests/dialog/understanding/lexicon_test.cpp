@@ -41,6 +41,16 @@ TEST_F(UnderstandingTest, ImplicationsAndDialect) {
   });
 }
 
+TEST_F(UnderstandingTest, AFootThatDropsInLayWords) {
+  // A foot that flops, slaps or drags, toes that catch: a dropped foot.
+  expect_all({
+      {"my foot flaps and slaps down when I walk", "foot_drop=yes"},
+      {"his right foot just flops", "side_right=yes foot_drop=yes for_someone_else=yes male=yes side_left=no bilateral=no"},
+      {"I keep scuffing my toes on the pavement", "foot_drop=yes"},
+      {"I can't raise my foot up off the floor", "foot_drop=yes"},
+  });
+}
+
 TEST_F(UnderstandingTest, TemperaturesAndSeverityInWords) {
   expect_all({
       {"thermometer says 38.9", "fever=yes"},

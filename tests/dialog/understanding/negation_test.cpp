@@ -100,5 +100,18 @@ TEST_F(UnderstandingTest, TextingLetters) {
               {"he wet himself", "saddle_or_bladder=yes for_someone_else=yes male=yes"}});
 }
 
+TEST_F(UnderstandingTest, WhatCannotBeStoppedGoesOn) {
+  // "can't stop", "won't stop", "never lets up": the "not" is of the
+  // stopping, so what follows is stated, a warning sign above all.
+  expect_all({
+      {"I can't stop coughing up blood", "coughing_blood=yes"},
+      {"the leg won't stop throbbing", "throbbing_heavy=yes"},
+      {"it never stops throbbing", "throbbing_heavy=yes"},
+      // The stopping of someone, or the phrase itself, still denies.
+      {"the pain doesn't stop me walking", ""},
+      {"it doesn't stop when I rest", "relieved_by_rest=no"},
+  });
+}
+
 }  // namespace
 }  // namespace calfbot::dialog::test_support

@@ -2,8 +2,6 @@
 // that it may read a reply but never lower a warning sign.
 #include "dialog/understanding/reader.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,6 +9,9 @@
 #include <iterator>
 #include <memory>
 #include <stdexcept>
+#include <string>
+
+#include <unistd.h>
 
 #include <fasttext/fasttext.h>
 
@@ -71,12 +72,17 @@ std::unique_ptr<Lexicon> LexiconReader::lexicon_;
 
 // A model of its own, trained here on a made-up word the rules cannot read,
 // so that the test does not hang on what the built-in model says of any
-// real phrase: "zorp" is always a no.
+// real phrase: "zorp" is always a no. Its files go to a folder of this
+// process's own: ctest runs each test in a process of its own, in parallel,
+// and two tests sharing one folder removed or rewrote each other's training
+// file (fastText then threw "cannot be opened", or read a half-written file
+// and never finished).
 std::string zorp_model() {
-  // A folder of this process's own: the suite runs tests as parallel
-  // processes, and two sharing one folder removed each other's files.
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("calfbot-reader-test-" + std::to_string(::getpid()));
+  static int made = 0;
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("calfbot-reader-test-" + std::to_string(::getpid()) + "-" + std::to_string(++made));
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string input = (dir / "train.txt").string(), output = (dir / "model").string();
   {
