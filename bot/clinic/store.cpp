@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "bot/clinic/store_conn.h"
 #include "bot/conversation/crypto.h"
 
 namespace calfbot::bot::clinic {
@@ -35,6 +36,15 @@ CREATE TABLE IF NOT EXISTS clinic_intakes (
 );
 CREATE INDEX IF NOT EXISTS clinic_intakes_by_status ON clinic_intakes (status, expires);
 CREATE INDEX IF NOT EXISTS clinic_intakes_by_created ON clinic_intakes (created);
+CREATE TABLE IF NOT EXISTS clinic_staff (
+  id TEXT PRIMARY KEY,
+  clinic TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL,
+  password TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS clinic_audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   time INTEGER NOT NULL,
@@ -87,34 +97,6 @@ Result<std::optional<Intake>> one_intake(SQLite::Database& db, const char* where
 
 }  // namespace
 
-// A pooled connection, returned to the pool when done.
-class ClinicStore::Conn {
- public:
-  explicit Conn(ClinicStore& s) : store_(s) {
-    {
-      std::lock_guard lock(s.pool_mu_);
-      if (!s.pool_.empty()) {
-        db_ = std::move(s.pool_.back());
-        s.pool_.pop_back();
-        return;
-      }
-    }
-    db_ = std::make_unique<SQLite::Database>(s.path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                             s.busy_timeout_ms_);
-    db_->exec("PRAGMA foreign_keys = ON");
-  }
-  ~Conn() {
-    std::lock_guard lock(store_.pool_mu_);
-    store_.pool_.push_back(std::move(db_));
-  }
-  Conn(const Conn&) = delete;
-  Conn& operator=(const Conn&) = delete;
-  SQLite::Database& db() { return *db_; }
-
- private:
-  ClinicStore& store_;
-  std::unique_ptr<SQLite::Database> db_;
-};
 
 std::string Intake::status_at(int64_t now) const {
   if ((status == kPending || status == kInProgress) && expires_unix <= now) return kExpired;

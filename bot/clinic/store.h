@@ -1,5 +1,5 @@
 // The clinic's records in SQLite (the session store's database file, tables
-// prefixed clinic_): API keys, intakes (the pre-visit links), the audit log
+// prefixed clinic_): API keys, intakes (the pre-visit links), staff accounts, the audit log
 // of clinic reads, and the retention purge. It also reads the conversation
 // behind an intake from the session store's tables, read-only.
 //
@@ -81,6 +81,32 @@ struct NewIntake {
   std::string token;  // the link token (base64url of 32 random bytes): shown once
 };
 
+// The clinic every record belongs to while calfbot serves one clinic.
+inline constexpr const char* kDefaultClinic = "default";
+
+// A member of a clinic's staff (a console login; docs/clinic.md, "Staff console").
+struct StaffMember {
+  std::string id;      // "st_" + 12 hex digits: public, named in the audit log
+  std::string clinic;  // the clinic whose intakes they see
+  std::string email;   // the login name: unique, compared without case
+  std::string name;    // shown to colleagues (and, later, to a patient handed over)
+  int64_t created_unix = 0;
+  int64_t disabled_unix = 0;  // 0 = active
+};
+
+struct NewStaff {
+  std::string clinic = kDefaultClinic;
+  std::string email;
+  std::string name;
+  std::string password_hash;  // hash_password's PHC string (password.h): never the password
+};
+
+// A member with their password hash, for checking a login.
+struct StaffCredential {
+  StaffMember member;
+  std::string password_hash;
+};
+
 struct AuditEntry {
   int64_t seq = 0;
   int64_t time_unix = 0;
@@ -136,6 +162,17 @@ class ClinicStore {
   Status set_status(const std::string& intake_id, const std::string& status,
                     const std::string& triage, int64_t now);
   Status set_alerted(const std::string& intake_id, const std::string& level, int64_t now);
+
+  // Staff accounts (store_staff.cpp). create_staff audits "staff.create" by `actor`.
+  // Errors: bad_request (an email already taken, an empty field), store_unavailable.
+  Result<StaffMember> create_staff(const NewStaff& staff, const std::string& actor, int64_t now);
+  // Disables the account with this email (or id); false when there is none.
+  // Disabling twice is not an error. Audits "staff.disable".
+  Result<bool> disable_staff(const std::string& email_or_id, const std::string& actor, int64_t now);
+  // The clinic's staff ("" = every clinic), oldest first.
+  Result<std::vector<StaffMember>> staff(const std::string& clinic);
+  // The account (active or not) with this email, with its hash; nullopt when none.
+  Result<std::optional<StaffCredential>> staff_credential(const std::string& email);
 
   Status audit(const std::string& actor, const std::string& action, const std::string& intake_id,
                int64_t now);
