@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS clinic_intakes (
   session_id TEXT NOT NULL DEFAULT '',
   session_box TEXT NOT NULL DEFAULT '',
   alerted TEXT NOT NULL DEFAULT '',
-  triage TEXT NOT NULL DEFAULT ''
+  triage TEXT NOT NULL DEFAULT '',
+  clinic TEXT NOT NULL DEFAULT 'default'
 );
 CREATE INDEX IF NOT EXISTS clinic_intakes_by_status ON clinic_intakes (status, expires);
 CREATE INDEX IF NOT EXISTS clinic_intakes_by_created ON clinic_intakes (created);
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS clinic_audit (
 
 constexpr const char* kIntakeColumns =
     "id, patient_ref, appointment, locale, created_by, created, updated, expires, completed, "
-    "status, session_id, session_box, alerted, triage";
+    "status, session_id, session_box, alerted, triage, clinic";
 
 Error unavailable(const std::string& what, const std::exception& e) {
   return Error{Code::store_unavailable, what + ": " + e.what()};
@@ -78,7 +79,14 @@ Intake read_intake(SQLite::Statement& q) {
   i.session_box = q.getColumn(11).getString();
   i.alerted = q.getColumn(12).getString();
   i.triage = q.getColumn(13).getString();
+  i.clinic = q.getColumn(14).getString();
   return i;
+}
+
+// A database made before intakes had a clinic gets the column, every intake in the default clinic.
+void add_clinic_column(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT 1 FROM pragma_table_info('clinic_intakes') WHERE name = 'clinic'");
+  if (!q.executeStep()) db.exec("ALTER TABLE clinic_intakes ADD COLUMN clinic TEXT NOT NULL DEFAULT 'default'");
 }
 
 bool has_table(SQLite::Database& db, const char* name) {
@@ -118,6 +126,7 @@ Result<std::unique_ptr<ClinicStore>> ClinicStore::open(const std::string& path, 
     c.db().exec("PRAGMA journal_mode = WAL");
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
     c.db().exec(kSchema);
+    add_clinic_column(c.db());
     tx.commit();
   } catch (const std::exception& e) {
     return unavailable("open " + path, e);
@@ -209,12 +218,13 @@ Result<NewIntake> ClinicStore::create_intake(const IntakeRequest& r, int64_t now
   i.created_unix = i.updated_unix = now;
   i.expires_unix = r.expires_unix;
   i.status = kPending;
+  i.clinic = r.clinic;
   n.token = base64url(*token_bytes);
   try {
     Conn c(*this);
     SQLite::Statement q(c.db(),
                         "INSERT INTO clinic_intakes (id, token_hash, patient_ref, appointment, locale, "
-                        "created_by, created, updated, expires, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "created_by, created, updated, expires, status, clinic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, i.id);
     q.bind(2, sha256_hex(n.token));
     q.bind(3, i.patient_ref);
@@ -225,6 +235,7 @@ Result<NewIntake> ClinicStore::create_intake(const IntakeRequest& r, int64_t now
     q.bind(8, static_cast<int64_t>(now));
     q.bind(9, static_cast<int64_t>(i.expires_unix));
     q.bind(10, i.status);
+    q.bind(11, i.clinic);
     q.exec();
   } catch (const std::exception& e) {
     return unavailable("create intake", e);

@@ -48,12 +48,16 @@ struct NewKey {
   std::string secret;  // the whole key "<id>.<secret>": shown once, never stored
 };
 
+// The clinic every record belongs to while calfbot serves one clinic.
+inline constexpr const char* kDefaultClinic = "default";
+
 struct IntakeRequest {
   std::string patient_ref;                 // the clinic's own reference, may be ""
   std::optional<int64_t> appointment_unix;
   int64_t expires_unix = 0;
   std::string locale;
   std::string created_by;                  // API key id, or "cli"
+  std::string clinic = kDefaultClinic;     // whose staff see it
 };
 
 struct Intake {
@@ -71,6 +75,7 @@ struct Intake {
   std::string session_box;  // the session token, sealed under the link token
   std::string alerted;      // the highest level an alert was queued for ("", "urgent", "emergency")
   std::string triage;       // the outcome's triage once completed
+  std::string clinic;       // the clinic it belongs to: only that clinic's staff see it
 
   // The status at `now`: an open intake past its expiry is "expired".
   std::string status_at(int64_t now) const;
@@ -80,9 +85,6 @@ struct NewIntake {
   Intake intake;
   std::string token;  // the link token (base64url of 32 random bytes): shown once
 };
-
-// The clinic every record belongs to while calfbot serves one clinic.
-inline constexpr const char* kDefaultClinic = "default";
 
 // A member of a clinic's staff (a console login; docs/clinic.md, "Staff console").
 struct StaffMember {

@@ -152,3 +152,48 @@ TEST(StaffCommand, PasswordFromStdinNeverAnArgument) {
 
 }  // namespace
 }  // namespace calfbot
+
+namespace calfbot {
+namespace {
+
+using bot::clinic::IntakeRequest;
+
+TEST(ClinicId, AnIntakeKeepsItsClinicAndDefaultsToOne) {
+  TempFolder dir;
+  auto store = ClinicStore::open(dir.file("calfbot.db"));
+  ASSERT_TRUE(store);
+  IntakeRequest north;
+  north.expires_unix = 1000;
+  north.created_by = "cli";
+  north.clinic = "north";
+  IntakeRequest plain = north;
+  plain.clinic = IntakeRequest{}.clinic;
+  auto a = (*store)->create_intake(north, 10);
+  auto b = (*store)->create_intake(plain, 10);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ((*(*store)->intake(a->intake.id))->clinic, "north");
+  EXPECT_EQ((*(*store)->intake(b->intake.id))->clinic, "default");
+}
+
+TEST(ClinicId, AnOlderDatabaseGetsTheColumnWithItsIntakesInTheDefaultClinic) {
+  TempFolder dir;
+  const std::string path = dir.file("calfbot.db");
+  {
+    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(
+        "CREATE TABLE clinic_intakes (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
+        "patient_ref TEXT NOT NULL, appointment INTEGER, locale TEXT NOT NULL, created_by TEXT NOT NULL, "
+        "created INTEGER NOT NULL, updated INTEGER NOT NULL, expires INTEGER NOT NULL, completed INTEGER, "
+        "status TEXT NOT NULL, session_id TEXT NOT NULL DEFAULT '', session_box TEXT NOT NULL DEFAULT '', "
+        "alerted TEXT NOT NULL DEFAULT '', triage TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO clinic_intakes (id, token_hash, patient_ref, locale, created_by, created, updated, "
+        "expires, status) VALUES ('old1', 'h', '', 'en', 'cli', 1, 1, 9, 'pending')");
+  }
+  auto store = ClinicStore::open(path);
+  ASSERT_TRUE(store) << store.error().detail;
+  EXPECT_EQ((*(*store)->intake("old1"))->clinic, "default");
+  ASSERT_TRUE(ClinicStore::open(path));  // a second open finds the column there
+}
+
+}  // namespace
+}  // namespace calfbot
