@@ -1,11 +1,16 @@
 #include "adapters/cli/admin_commands.h"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <iostream>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
 #include "bot/clinic/answers.h"
+#include "bot/clinic/password.h"
 #include "bot/clinic/service.h"
 #include "bot/clinic/store.h"
 #include "bot/conversation/conversation_service.h"
@@ -169,10 +174,80 @@ bot::Result<bot::clinic::PurgeCounts> purge(const std::string& config_path,
   return bot::clinic::purge_patient_data(clinic, conversations, cutoff);
 }
 
+// One line of `in`; on a terminal, asked for on `err` with the echo off.
+std::string read_password(std::istream& in, std::ostream& err) {
+  const bool tty = &in == &std::cin && isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    err << "password: " << std::flush;
+  }
+  std::string line;
+  std::getline(in, line);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    err << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int create(bot::clinic::ClinicStore& store, std::vector<std::string> args, std::istream& in, std::ostream& out,
+           std::ostream& err) {
+  bot::clinic::NewStaff s;
+  s.name = take(args, "--name");
+  s.email = take(args, "--email");
+  std::string clinic_id = take(args, "--clinic");
+  if (!clinic_id.empty()) s.clinic = clinic_id;
+  if (s.name.empty() || s.email.empty()) return usage(err, "staff create needs --name NAME and --email EMAIL");
+  if (!args.empty()) return usage(err, "staff create: unexpected argument '" + args[0] + "' (the password is read from stdin)");
+  auto hash = bot::clinic::hash_password(read_password(in, err));
+  if (!hash) return err << "calfbot staff create: " << hash.error().detail << "\n", 2;
+  s.password_hash = *hash;
+  auto m = store.create_staff(s, "cli", unix_now());
+  if (!m) {
+    err << "calfbot staff create: " << m.error().detail << "\n";
+    return m.error().code == bot::Code::bad_request ? 2 : 1;
+  }
+  out << "staff: " << m->id << " " << m->email << " (clinic " << m->clinic << ")\n";
+  return 0;
+}
+
+int list(bot::clinic::ClinicStore& store, std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  std::string clinic_id = take(args, "--clinic");
+  if (!args.empty()) return usage(err, "staff list: unexpected argument '" + args[0] + "'");
+  auto all = store.staff(clinic_id);
+  if (!all) return err << "calfbot staff list: " << all.error().detail << "\n", 1;
+  for (const auto& m : *all) {
+    out << m.id << "\t" << m.clinic << "\t" << m.email << "\t" << m.name << "\t"
+        << (m.disabled_unix ? "disabled" : "active") << "\n";
+  }
+  return 0;
+}
+
+int staff(bot::clinic::ClinicStore& store, std::vector<std::string> args, std::istream& in,
+                  std::ostream& out, std::ostream& err) {
+  std::string verb = args.empty() ? "" : args[0];
+  if (!args.empty()) args.erase(args.begin());
+  if (verb == "create") return create(store, std::move(args), in, out, err);
+  if (verb == "list") return list(store, std::move(args), out, err);
+  if (verb == "disable") {
+    if (args.size() != 1) return usage(err, "staff disable takes one email or staff id");
+    auto r = store.disable_staff(args[0], "cli", unix_now());
+    if (!r) return err << "calfbot staff disable: " << r.error().detail << "\n", 1;
+    if (!*r) return err << "calfbot staff disable: no staff account '" << args[0] << "'\n", 1;
+    out << "disabled " << args[0] << "\n";
+    return 0;
+  }
+  return usage(err, "staff: say 'create --name NAME --email EMAIL', 'disable EMAIL' or 'list'");
+}
+
 }  // namespace
 
 bool is_admin_command(const std::string& command) {
-  return command == "keys" || command == "link" || command == "clinic";
+  return command == "keys" || command == "link" || command == "clinic" || command == "staff";
 }
 
 int run_admin_command(const std::string& command, const std::string& config_path,
@@ -188,6 +263,7 @@ int run_admin_command(const std::string& command, const std::string& config_path
     return 1;
   }
   if (command == "keys") return keys(**store, std::move(args), out, err);
+  if (command == "staff") return staff(**store, std::move(args), std::cin, out, err);
   if (command == "link") return link(**store, cfg.config, std::move(args), out, err);
   if (args.size() == 1 && args[0] == "purge") {
     int64_t cutoff = unix_now() - int64_t{cfg.config.clinic.retention_days} * 86400;

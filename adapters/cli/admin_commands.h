@@ -8,6 +8,11 @@
 //                       [--locale LOCALE] [--json]
 //                                       an intake and its link (printed once)
 //   calfbot link revoke INTAKE_ID       the link shows "no longer valid"
+//   calfbot staff create --name NAME --email EMAIL [--clinic ID]
+//                         the password is read from stdin (one line), or asked
+//                         for without echo when stdin is a terminal; never an argument
+//   calfbot staff disable EMAIL_OR_ID   the account can no longer log in
+//   calfbot staff list [--clinic ID]    id, clinic, email, name, active or disabled
 //   calfbot clinic purge                delete patient data older than clinic.retention_days
 #pragma once
 
@@ -17,7 +22,7 @@
 
 namespace calfbot::cli {
 
-// True for the commands above ("keys", "link", "clinic").
+// True for the commands above ("keys", "link", "clinic", "staff").
 bool is_admin_command(const std::string& command);
 
 // Runs one of them; returns the process exit code (0 done, 1 failed, 2 bad arguments).

@@ -31,6 +31,9 @@ commands:
               [--locale LOCALE] [--json]
                               a pre-visit questionnaire link for a patient
   link revoke INTAKE_ID       withdraw a link
+  staff create --name NAME --email EMAIL [--clinic ID] | staff disable EMAIL | staff list
+                              clinic staff's console logins (the password is read
+                              from stdin, never an argument; stored as argon2id)
   clinic purge                delete patient data older than clinic.retention_days
   knowledge check [--dir DIR] validate the knowledge data files (built in, or DIR)
   knowledge compile --db FILE [--dir DIR]

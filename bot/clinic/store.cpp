@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "bot/clinic/store_conn.h"
 #include "bot/conversation/crypto.h"
 
 namespace calfbot::bot::clinic {
@@ -31,10 +32,20 @@ CREATE TABLE IF NOT EXISTS clinic_intakes (
   session_id TEXT NOT NULL DEFAULT '',
   session_box TEXT NOT NULL DEFAULT '',
   alerted TEXT NOT NULL DEFAULT '',
-  triage TEXT NOT NULL DEFAULT ''
+  triage TEXT NOT NULL DEFAULT '',
+  clinic TEXT NOT NULL DEFAULT 'default'
 );
 CREATE INDEX IF NOT EXISTS clinic_intakes_by_status ON clinic_intakes (status, expires);
 CREATE INDEX IF NOT EXISTS clinic_intakes_by_created ON clinic_intakes (created);
+CREATE TABLE IF NOT EXISTS clinic_staff (
+  id TEXT PRIMARY KEY,
+  clinic TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL,
+  password TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS clinic_audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   time INTEGER NOT NULL,
@@ -46,7 +57,7 @@ CREATE TABLE IF NOT EXISTS clinic_audit (
 
 constexpr const char* kIntakeColumns =
     "id, patient_ref, appointment, locale, created_by, created, updated, expires, completed, "
-    "status, session_id, session_box, alerted, triage";
+    "status, session_id, session_box, alerted, triage, clinic";
 
 Error unavailable(const std::string& what, const std::exception& e) {
   return Error{Code::store_unavailable, what + ": " + e.what()};
@@ -68,7 +79,14 @@ Intake read_intake(SQLite::Statement& q) {
   i.session_box = q.getColumn(11).getString();
   i.alerted = q.getColumn(12).getString();
   i.triage = q.getColumn(13).getString();
+  i.clinic = q.getColumn(14).getString();
   return i;
+}
+
+// A database made before intakes had a clinic gets the column, every intake in the default clinic.
+void add_clinic_column(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT 1 FROM pragma_table_info('clinic_intakes') WHERE name = 'clinic'");
+  if (!q.executeStep()) db.exec("ALTER TABLE clinic_intakes ADD COLUMN clinic TEXT NOT NULL DEFAULT 'default'");
 }
 
 Result<std::optional<Intake>> one_intake(SQLite::Database& db, const char* where,
@@ -81,34 +99,6 @@ Result<std::optional<Intake>> one_intake(SQLite::Database& db, const char* where
 
 }  // namespace
 
-// A pooled connection, returned to the pool when done.
-class ClinicStore::Conn {
- public:
-  explicit Conn(ClinicStore& s) : store_(s) {
-    {
-      std::lock_guard lock(s.pool_mu_);
-      if (!s.pool_.empty()) {
-        db_ = std::move(s.pool_.back());
-        s.pool_.pop_back();
-        return;
-      }
-    }
-    db_ = std::make_unique<SQLite::Database>(s.path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                             s.busy_timeout_ms_);
-    db_->exec("PRAGMA foreign_keys = ON");
-  }
-  ~Conn() {
-    std::lock_guard lock(store_.pool_mu_);
-    store_.pool_.push_back(std::move(db_));
-  }
-  Conn(const Conn&) = delete;
-  Conn& operator=(const Conn&) = delete;
-  SQLite::Database& db() { return *db_; }
-
- private:
-  ClinicStore& store_;
-  std::unique_ptr<SQLite::Database> db_;
-};
 
 std::string Intake::status_at(int64_t now) const {
   if ((status == kPending || status == kInProgress) && expires_unix <= now) return kExpired;
@@ -130,6 +120,7 @@ Result<std::unique_ptr<ClinicStore>> ClinicStore::open(const std::string& path, 
     c.db().exec("PRAGMA journal_mode = WAL");
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
     c.db().exec(kSchema);
+    add_clinic_column(c.db());
     tx.commit();
   } catch (const std::exception& e) {
     return unavailable("open " + path, e);
@@ -221,12 +212,13 @@ Result<NewIntake> ClinicStore::create_intake(const IntakeRequest& r, int64_t now
   i.created_unix = i.updated_unix = now;
   i.expires_unix = r.expires_unix;
   i.status = kPending;
+  i.clinic = r.clinic;
   n.token = base64url(*token_bytes);
   try {
     Conn c(*this);
     SQLite::Statement q(c.db(),
                         "INSERT INTO clinic_intakes (id, token_hash, patient_ref, appointment, locale, "
-                        "created_by, created, updated, expires, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "created_by, created, updated, expires, status, clinic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, i.id);
     q.bind(2, sha256_hex(n.token));
     q.bind(3, i.patient_ref);
@@ -237,6 +229,7 @@ Result<NewIntake> ClinicStore::create_intake(const IntakeRequest& r, int64_t now
     q.bind(8, static_cast<int64_t>(now));
     q.bind(9, static_cast<int64_t>(i.expires_unix));
     q.bind(10, i.status);
+    q.bind(11, i.clinic);
     q.exec();
   } catch (const std::exception& e) {
     return unavailable("create intake", e);

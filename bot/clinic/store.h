@@ -1,8 +1,8 @@
 // The clinic's records in SQLite (the session store's database file, tables
 // prefixed clinic_, which only this class writes): API keys, intakes (the
-// pre-visit links), the audit log of clinic reads. The conversations behind
-// intakes are the conversation service's: the clinic reads them and has them
-// purged through it, never through these connections.
+// pre-visit links), staff accounts, the audit log of clinic reads. The
+// conversations behind intakes are the conversation service's: the clinic
+// reads them and has them purged through it, never through these connections.
 //
 // Secrets are never stored: an API key is kept as its SHA-256 under a short
 // public prefix id; a link token as its SHA-256; the session token of an
@@ -49,12 +49,16 @@ struct NewKey {
   std::string secret;  // the whole key "<id>.<secret>": shown once, never stored
 };
 
+// The clinic every record belongs to while calfbot serves one clinic.
+inline constexpr const char* kDefaultClinic = "default";
+
 struct IntakeRequest {
   std::string patient_ref;                 // the clinic's own reference, may be ""
   std::optional<int64_t> appointment_unix;
   int64_t expires_unix = 0;
   std::string locale;
   std::string created_by;                  // API key id, or "cli"
+  std::string clinic = kDefaultClinic;     // whose staff see it
 };
 
 struct Intake {
@@ -72,6 +76,7 @@ struct Intake {
   std::string session_box;  // the session token, sealed under the link token
   std::string alerted;      // the highest level an alert was queued for ("", "urgent", "emergency")
   std::string triage;       // the outcome's triage once completed
+  std::string clinic;       // the clinic it belongs to: only that clinic's staff see it
 
   // The status at `now`: an open intake past its expiry is "expired".
   std::string status_at(int64_t now) const;
@@ -80,6 +85,29 @@ struct Intake {
 struct NewIntake {
   Intake intake;
   std::string token;  // the link token (base64url of 32 random bytes): shown once
+};
+
+// A member of a clinic's staff (a console login; docs/clinic.md, "Staff console").
+struct StaffMember {
+  std::string id;      // "st_" + 12 hex digits: public, named in the audit log
+  std::string clinic;  // the clinic whose intakes they see
+  std::string email;   // the login name: unique, compared without case
+  std::string name;    // shown to colleagues (and, later, to a patient handed over)
+  int64_t created_unix = 0;
+  int64_t disabled_unix = 0;  // 0 = active
+};
+
+struct NewStaff {
+  std::string clinic = kDefaultClinic;
+  std::string email;
+  std::string name;
+  std::string password_hash;  // hash_password's PHC string (password.h): never the password
+};
+
+// A member with their password hash, for checking a login.
+struct StaffCredential {
+  StaffMember member;
+  std::string password_hash;
 };
 
 struct AuditEntry {
@@ -130,6 +158,17 @@ class ClinicStore {
   Status set_status(const std::string& intake_id, const std::string& status,
                     const std::string& triage, int64_t now);
   Status set_alerted(const std::string& intake_id, const std::string& level, int64_t now);
+
+  // Staff accounts (store_staff.cpp). create_staff audits "staff.create" by `actor`.
+  // Errors: bad_request (an email already taken, an empty field), store_unavailable.
+  Result<StaffMember> create_staff(const NewStaff& staff, const std::string& actor, int64_t now);
+  // Disables the account with this email (or id); false when there is none.
+  // Disabling twice is not an error. Audits "staff.disable".
+  Result<bool> disable_staff(const std::string& email_or_id, const std::string& actor, int64_t now);
+  // The clinic's staff ("" = every clinic), oldest first.
+  Result<std::vector<StaffMember>> staff(const std::string& clinic);
+  // The account (active or not) with this email, with its hash; nullopt when none.
+  Result<std::optional<StaffCredential>> staff_credential(const std::string& email);
 
   Status audit(const std::string& actor, const std::string& action, const std::string& intake_id,
                int64_t now);
