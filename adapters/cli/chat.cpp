@@ -1,28 +1,18 @@
 #include "adapters/cli/chat.h"
 
-#include <chrono>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/api/chat_protocol.h"
 #include "adapters/api/plain_text.h"
+#include "bot/clock.h"
 #include "bot/message_json.h"
 
 namespace calfbot::cli {
 
-namespace {
-
-int64_t now_unix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostream& out) {
-  dialog::StepResult r = engine.start(now_unix());
+  dialog::StepResult r = engine.start(bot::unix_now());
   std::vector<dialog::ChoiceOption> choices;  // of the last question
   auto show = [&](const dialog::StepResult& res) {
     for (const auto& m : res.outputs) {
@@ -36,7 +26,7 @@ int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostre
   std::string line;
   while (out << "\nyou: " << std::flush, std::getline(in, line)) {
     if (line == "quit" || line == "exit") break;
-    dialog::Input input{dialog::Input::Kind::text, line, now_unix(), 0};
+    dialog::Input input{dialog::Input::Kind::text, line, bot::unix_now(), 0};
     // A bare number picks the numbered choice, except where a number is the answer.
     if (!choices.empty() && !line.empty() &&
         line.find_first_not_of("0123456789") == std::string::npos) {
@@ -54,7 +44,7 @@ int run_terminal_chat(const dialog::Engine& engine, std::istream& in, std::ostre
 
 int run_json_chat(const dialog::Engine& engine, std::istream& in, std::ostream& out,
                   std::ostream& err) {
-  dialog::StepResult r = engine.start(now_unix());
+  dialog::StepResult r = engine.start(bot::unix_now());
   for (const auto& m : r.outputs) out << bot::message_text(m) << "\n";
   out << std::flush;
   std::string line;
@@ -66,7 +56,7 @@ int run_json_chat(const dialog::Engine& engine, std::istream& in, std::ostream& 
           << std::flush;
       continue;
     }
-    input->time_unix = now_unix();
+    input->time_unix = bot::unix_now();
     r = engine.step(r.state, *input);
     for (const auto& m : r.outputs) out << bot::message_text(m) << "\n";
     out << std::flush;

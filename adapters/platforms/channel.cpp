@@ -1,10 +1,10 @@
 #include "adapters/platforms/channel.h"
 
 #include <atomic>
-#include <chrono>
 
 #include "adapters/logger.h"
 #include "adapters/platforms/signatures.h"
+#include "bot/clock.h"
 #include "bot/conversation/conversation_service.h"
 
 namespace calfbot::adapters::platforms {
@@ -78,9 +78,7 @@ PlatformChannel::PlatformChannel(PlatformSpec spec, bot::ConversationService& se
 
 int64_t PlatformChannel::now() const {
   if (options_.now_unix) return options_.now_unix();
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return bot::unix_now();
 }
 
 void PlatformChannel::handle(std::vector<Inbound> events, std::function<void(bot::Status)> done) {

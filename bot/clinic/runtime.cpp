@@ -4,15 +4,10 @@
 #include <chrono>
 #include <future>
 
+#include "bot/clock.h"
 #include "config/config.h"
 
 namespace calfbot::bot::clinic {
-
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void ChangedIntakes::push(const std::string& intake_id) {
   {

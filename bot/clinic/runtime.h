@@ -24,15 +24,13 @@
 #include "bot/clinic/service.h"
 #include "bot/clinic/store.h"
 #include "bot/outbox/outbox.h"
+#include "bot/clock.h"
 
 namespace calfbot::config {
 struct Config;
 }
 
 namespace calfbot::bot::clinic {
-
-// Seconds since the epoch, by the system clock: the clinic's clock.
-int64_t unix_now();
 
 // The intakes whose conversation changed, from the conversation service (on
 // its store's thread) to the clinic's job thread: made before both, so that

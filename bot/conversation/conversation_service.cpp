@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/clock.h"
 #include "bot/conversation/crypto.h"
 #include "bot/conversation/service_steps.h"
 #include "bot/message_json.h"
@@ -60,9 +61,7 @@ ConversationService::~ConversationService() = default;
 
 int64_t ConversationService::now() const {
   if (options_.clock) return options_.clock();
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return unix_now();
 }
 
 int64_t ConversationService::idle_expiry(const std::string& channel) const {

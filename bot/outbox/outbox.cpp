@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "bot/clock.h"
 #include "bot/outbox/outbox_db.h"
 
 namespace calfbot::bot {
@@ -19,12 +20,6 @@ namespace calfbot::bot {
 namespace {
 
 constexpr int64_t kPurgeEveryMs = 3600 * 1000;
-
-int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -78,9 +73,9 @@ struct Outbox::Impl {
   };
 
   Impl(OutboxOptions o, Transport& t) : opt(std::move(o)), transport(t) {
-    if (!opt.now_ms) opt.now_ms = system_now_ms;
+    if (!opt.now_ms) opt.now_ms = unix_now_ms;
     if (!opt.random) {
-      auto rng = std::make_shared<std::mt19937_64>(static_cast<uint64_t>(system_now_ms()));
+      auto rng = std::make_shared<std::mt19937_64>(static_cast<uint64_t>(unix_now_ms()));
       auto m = std::make_shared<std::mutex>();
       opt.random = [rng, m] {
         std::lock_guard lock(*m);
