@@ -15,13 +15,15 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
-#include "adapters/server/http_types.h"
+#include "adapters/platforms/channel.h"
 #include "adapters/platforms/platform.h"
+#include "adapters/platforms/signatures.h"
+#include "adapters/server/http_types.h"
 #include "bot/outbox/outbox.h"
 
 namespace calfbot::bot {
@@ -36,8 +38,6 @@ class Logger;
 }
 
 namespace calfbot::adapters::platforms {
-
-class PlatformChannel;
 
 class Platforms {
  public:
@@ -67,19 +67,43 @@ class Platforms {
   std::vector<std::string> enabled() const;
 
  private:
-  void telegram(const HttpRequest& req, std::function<void(HttpResponse)> done);
-  void whatsapp(const HttpRequest& req, std::function<void(HttpResponse)> done);
-  void sms(const HttpRequest& req, std::function<void(HttpResponse)> done);
-  void run(const std::string& platform, bot::Result<Parsed> parsed,
-           std::function<void(HttpResponse)> done, HttpResponse ok);
+  // A webhook request once verified and read, or the answer it gets at once
+  // (a refusal, the WhatsApp handshake).
+  struct Received {
+    explicit Received(HttpResponse at_once) : answer(std::move(at_once)) {}
+    Received(bot::Result<Parsed> events, HttpResponse when_durable)
+        : parsed(std::move(events)), ok(std::move(when_durable)) {}
+    std::optional<HttpResponse> answer;  // set: answered here, nothing to run
+    bot::Result<Parsed> parsed = Parsed{};
+    HttpResponse ok;  // the answer once its events are durable
+  };
+  // One platform, described once (webhooks.cpp, describe()): its name (the
+  // session's channel, the outbox lane, the webhook path /webhooks/<name>),
+  // the settings it needs, its outbox lanes, how its channel renders, and how
+  // its webhook requests are verified and read. Everything else enumerates
+  // these descriptions.
+  struct Platform {
+    std::string name;
+    std::vector<std::string> missing;  // settings not set: the platform is off while any is
+    std::function<void(bot::Outbox&)> add_lanes;
+    PlatformSpec spec;
+    std::function<Received(const HttpRequest&)> receive;
+    std::unique_ptr<PlatformChannel> channel;  // made by start() when on
+  };
+  std::vector<Platform> describe();
+  Platform telegram();
+  Platform whatsapp();
+  Platform sms();
+  Received refuse(const std::string& platform, Verdict v, const char* why = nullptr);
+  void run(Platform& p, bot::Result<Parsed> parsed, std::function<void(HttpResponse)> done,
+           HttpResponse ok);
 
   const config::Config& cfg_;
   bot::ConversationService& service_;
   bot::Transport& transport_;
   Logger& log_;
   std::unique_ptr<bot::Outbox> outbox_;
-  std::unique_ptr<PlatformChannel> telegram_, whatsapp_, sms_;
-  bool telegram_on_ = false, whatsapp_on_ = false, sms_on_ = false;
+  std::vector<Platform> platforms_;
 };
 
 }  // namespace calfbot::adapters::platforms
