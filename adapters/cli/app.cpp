@@ -1,6 +1,5 @@
 #include "adapters/cli/app.h"
 
-#include <algorithm>
 #include <ostream>
 
 #include "knowledge/loader.h"
@@ -16,14 +15,6 @@ dialog::EngineSettings engine_settings(const config::Config& c) {
   s.max_turns = c.dialog.max_turns;
   s.max_patient_text_bytes = c.dialog.max_patient_text_bytes;
   return s;
-}
-
-std::string take_config_option(std::vector<std::string>& args) {
-  auto it = std::find(args.begin(), args.end(), "--config");
-  if (it == args.end() || it + 1 == args.end()) return "";
-  std::string path = *(it + 1);
-  args.erase(it, it + 2);
-  return path;
 }
 
 std::unique_ptr<App> make_app(const std::string& config_path, std::ostream& err) {

@@ -4,7 +4,6 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "config/config.h"
 #include "dialog/engine.h"
@@ -23,8 +22,5 @@ struct App {
 std::unique_ptr<App> make_app(const std::string& config_path, std::ostream& err);
 
 dialog::EngineSettings engine_settings(const config::Config& c);
-
-// Takes "--config FILE" out of args; returns FILE or "".
-std::string take_config_option(std::vector<std::string>& args);
 
 }  // namespace calfbot::cli

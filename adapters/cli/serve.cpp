@@ -29,6 +29,7 @@
 #include "bot/conversation/session_store.h"
 #include "bot/message_json.h"
 #include "knowledge/knowledge.h"
+#include "bot/clock.h"
 
 namespace calfbot::cli {
 
@@ -96,12 +97,7 @@ class Runner {
 
 }  // namespace
 
-int run_serve(const std::string& config_path, const std::vector<std::string>& args,
-              std::ostream& out, std::ostream& err) {
-  if (!args.empty()) {
-    err << "calfbot serve: unexpected argument '" << args[0] << "' (see calfbot help)\n";
-    return 2;
-  }
+int run_serve(const std::string& config_path, std::ostream& out, std::ostream& err) {
   auto app = make_app(config_path, err);
   if (!app) return 1;
   const auto& cfg = app->config;
@@ -142,7 +138,7 @@ int run_serve(const std::string& config_path, const std::vector<std::string>& ar
   options.channel_idle_expiry_seconds[bot::clinic::kLinkChannel] =
       int64_t{bot::clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
   options.channel_gates[bot::clinic::kLinkChannel] =
-      bot::clinic::link_gate(**clinic_store, bot::clinic::unix_now);
+      bot::clinic::link_gate(**clinic_store, bot::unix_now);
   // A link conversation's every change reaches the clinic's jobs at once
   // (alerts, statuses); the bridge exists before both.
   bot::clinic::ChangedIntakes changed_intakes;

@@ -6,14 +6,12 @@
 
 #include <iosfwd>
 #include <string>
-#include <vector>
 
 namespace calfbot::cli {
 
 // Runs until SIGTERM or SIGINT, then shuts down gracefully. Logs go to `out`
 // (one JSON object a line); start-up errors to `err`. Returns 0 after a clean
-// shutdown, 1 when start-up fails, 2 for bad arguments.
-int run_serve(const std::string& config_path, const std::vector<std::string>& args,
-              std::ostream& out, std::ostream& err);
+// shutdown, 1 when start-up fails.
+int run_serve(const std::string& config_path, std::ostream& out, std::ostream& err);
 
 }  // namespace calfbot::cli

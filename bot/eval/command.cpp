@@ -1,6 +1,7 @@
-// `calfbot eval`: its options, and the runs over the vignettes and the evidence.
+// `calfbot eval`: the runs over the vignettes and the evidence.
+#include "bot/eval/command.h"
+
 #include <algorithm>
-#include <optional>
 #include <ostream>
 
 #include "bot/eval/evaluation.h"
@@ -11,53 +12,6 @@
 namespace calfbot::bot {
 
 namespace {
-
-struct EvalOptions {
-  std::string dir = "tests/vignettes";
-  bool dir_given = false;  // --vignettes; with --evidence alone only the evidence runs
-  std::string evidence;  // the evidence's root; empty: none
-  std::optional<Half> half;  // only this half of the evidence
-  bool strict = false;
-  bool verbose = false;
-  bool misses = false;
-  std::string only;
-};
-
-const char* const kUsage =
-    "usage: calfbot eval [--vignettes DIR] [--evidence DIR [--half dev|test]] [--strict]\n"
-    "                    [--verbose] [--misses] [--only ID]\n";
-
-std::optional<EvalOptions> parse_options(const std::vector<std::string>& args, std::ostream& out) {
-  EvalOptions o;
-  size_t i = (!args.empty() && args[0] == "eval") ? 1 : 0;
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool valued = a == "--vignettes" || a == "--only" || a == "--evidence" || a == "--half";
-    if (a == "--strict") {
-      o.strict = true;
-    } else if (a == "--verbose") {
-      o.verbose = true;
-    } else if (a == "--misses") {
-      o.misses = true;
-    } else if (valued && i + 1 < args.size()) {
-      const std::string& v = args[++i];
-      if (a == "--half") {
-        if (v != "dev" && v != "test") {
-          out << "--half is dev or test, not " << v << "\n" << kUsage;
-          return std::nullopt;
-        }
-        o.half = v == "dev" ? Half::dev : Half::test;
-      } else {
-        (a == "--vignettes" ? o.dir : a == "--only" ? o.only : o.evidence) = v;
-        o.dir_given |= a == "--vignettes";
-      }
-    } else {
-      out << (valued ? a + " needs a value" : "unknown option " + a) << "\n" << kUsage;
-      return std::nullopt;
-    }
-  }
-  return o;
-}
 
 // The project's own vignettes. Returns 0, 1 (a safety failure with --strict)
 // or 2 (bad vignettes).
@@ -138,22 +92,18 @@ int run_with(const dialog::Engine& engine, const EvalOptions& o, std::ostream& o
 
 }  // namespace
 
-int run_eval(const dialog::Engine& engine, const std::vector<std::string>& args,
-             std::ostream& out) {
-  auto o = parse_options(args, out);
-  return o ? run_with(engine, *o, out) : 2;
+int run_eval(const dialog::Engine& engine, const EvalOptions& options, std::ostream& out) {
+  return run_with(engine, options, out);
 }
 
-int run_eval(const std::vector<std::string>& args, std::ostream& out) {
-  auto o = parse_options(args, out);
-  if (!o) return 2;
+int run_eval(const EvalOptions& options, std::ostream& out) {
   auto loaded = knowledge::load_embedded();
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) out << "knowledge error: " << e.what() << "\n";
     return 2;
   }
   const dialog::Engine engine(loaded.knowledge, dialog::EngineSettings{});
-  return run_with(engine, *o, out);
+  return run_with(engine, options, out);
 }
 
 }  // namespace calfbot::bot

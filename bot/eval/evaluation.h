@@ -92,17 +92,4 @@ void print_table(const std::vector<VignetteResult>& results, const Metrics& m, s
 void print_metrics(const Metrics& m, std::ostream& out);
 void print_transcript(const VignetteResult& r, std::ostream& out);
 
-// `calfbot eval [--vignettes DIR] [--evidence DIR] [--strict] [--verbose]
-// [--only ID] [--misses]`. args are the words after "eval" (a leading "eval"
-// is skipped). Prints the table (and with --verbose every transcript) to
-// out; with --evidence, the tables of both halves of the evidence written
-// blind (bot/eval/evidence.h), with understanding recall and precision per
-// finding; --misses lists the development half's misreadings. Returns 0; 1
-// with --strict when has_safety_failure in any set; 2 for bad arguments,
-// unreadable or malformed vignettes or evidence, or knowledge that fails to
-// load. DIR defaults to "tests/vignettes".
-int run_eval(const std::vector<std::string>& args, std::ostream& out);
-// The same with a given engine (its knowledge is used to check the vignettes).
-int run_eval(const dialog::Engine& engine, const std::vector<std::string>& args, std::ostream& out);
-
 }  // namespace calfbot::bot

@@ -126,6 +126,13 @@ Half half_of(std::string_view id) {
 
 const char* to_string(Half h) { return h == Half::test ? "test" : "dev"; }
 
+std::optional<Half> half_named(std::string_view name) {
+  for (Half h : {Half::dev, Half::test}) {
+    if (name == to_string(h)) return h;
+  }
+  return std::nullopt;
+}
+
 UtteranceSet load_utterances(const std::filesystem::path& dir, const knowledge::Knowledge& kb) {
   UtteranceSet set;
   for (const auto& path : files_with(dir, ".jsonl", set.errors)) {

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,8 @@ inline constexpr std::string_view kSplitSeed = "calfbot-evidence-2026-12-04";
 enum class Half { dev, test };
 Half half_of(std::string_view id);
 const char* to_string(Half h);
+// "dev" or "test"; nullopt for any other name.
+std::optional<Half> half_named(std::string_view name);
 
 // One labelled utterance: the words a patient wrote in answer to `slot`
 // ("complaint" for an opening message), and what they state.

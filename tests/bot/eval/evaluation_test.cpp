@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "bot/eval/command.h"
 #include "bot/eval/simulated_patient.h"
 #include "dialog/engine.h"
 #include "knowledge/loader.h"
@@ -310,21 +311,29 @@ TEST(Vignettes, EveryEmergencyVignetteIsEscalatedAndEveryRunEnds) {
 
 // ------------------------------------------------------------ the command
 
-TEST(RunEval, BadArgumentsPrintUsage) {
-  std::ostringstream out;
-  EXPECT_EQ(run_eval({"--fast"}, out), 2);
-  EXPECT_EQ(out.str(),
-            "unknown option --fast\n"
-            "usage: calfbot eval [--vignettes DIR] [--evidence DIR [--half dev|test]] [--strict]\n"
-            "                    [--verbose] [--misses] [--only ID]\n");
-  std::ostringstream out2;
-  EXPECT_EQ(run_eval({"eval", "--only"}, out2), 2);
-  EXPECT_EQ(out2.str().substr(0, out2.str().find('\n')), "--only needs a value");
+EvalOptions options(const std::string& dir, const std::string& only = "") {
+  EvalOptions o;
+  o.dir = dir;
+  o.dir_given = true;
+  o.only = only;
+  return o;
+}
+
+EvalOptions strict_options(const std::string& dir) {
+  EvalOptions o = options(dir);
+  o.strict = true;
+  return o;
+}
+
+EvalOptions verbose_options(const std::string& dir) {
+  EvalOptions o = options(dir);
+  o.verbose = true;
+  return o;
 }
 
 TEST(RunEval, UnknownOnlyIdIsAnError) {
   std::ostringstream out;
-  EXPECT_EQ(run_eval({"--vignettes", kVignetteDir, "--only", "nobody"}, out), 2);
+  EXPECT_EQ(run_eval(options(kVignetteDir, "nobody"), out), 2);
   EXPECT_EQ(out.str(), "no vignette with id \"nobody\" in " + kVignetteDir + "\n");
 }
 
@@ -335,18 +344,18 @@ TEST_F(VignetteFolder, StrictFailsOnUnderTriageOnly) {
     "facts": {"direct_blow": "yes", "bruising": "yes", "side_left": "yes", "male": "yes"},
     "numbers": {"age": 30, "severity": 2, "duration_days": 1}})");
   std::ostringstream lenient, strict, verbose;
-  EXPECT_EQ(run_eval({"--vignettes", dir_.string()}, lenient), 0);
+  EXPECT_EQ(run_eval(options(dir_.string()), lenient), 0);
   EXPECT_NE(lenient.str().find("MISSED EMERGENCY"), std::string::npos) << lenient.str();
-  EXPECT_EQ(run_eval({"--vignettes", dir_.string(), "--strict"}, strict), 1);
+  EXPECT_EQ(run_eval(strict_options(dir_.string()), strict), 1);
   EXPECT_NE(strict.str().find("strict: FAILED"), std::string::npos);
-  EXPECT_EQ(run_eval({"--vignettes", dir_.string(), "--verbose"}, verbose), 0);
+  EXPECT_EQ(run_eval(verbose_options(dir_.string()), verbose), 0);
   EXPECT_NE(verbose.str().find("patient: I bumped my calf"), std::string::npos);
 }
 
 TEST_F(VignetteFolder, MalformedVignettesStopTheRun) {
   write("bad.json", "{");
   std::ostringstream out;
-  EXPECT_EQ(run_eval({"--vignettes", dir_.string()}, out), 2);
+  EXPECT_EQ(run_eval(options(dir_.string()), out), 2);
   EXPECT_EQ(out.str(),
             "vignette error: " + (dir_ / "bad.json").string() + ": not valid JSON (at byte 2)\n");
 }
