@@ -55,8 +55,15 @@ function measure() {
       : p.tagName === 'text' ? `label "${p.textContent}"` : 'the outline',
     box: box(p.getBoundingClientRect()), seen: seen(p),
   }));
+  // where a choice is laid out: its top as if nothing in the answer area
+  // were scrolled
+  function laidTop(node) {
+    let top = node.getBoundingClientRect().top;
+    for (let a = node.parentNode; a && a !== answer.parentNode; a = a.parentNode) top += a.scrollTop;
+    return top;
+  }
   const choices = [...answer.querySelectorAll('button.cb-choice')].map((b) => ({
-    id: b.getAttribute('data-choice'), box: box(b.getBoundingClientRect()), seen: seen(b),
+    id: b.getAttribute('data-choice'), box: box(b.getBoundingClientRect()), seen: seen(b), laidTop: laidTop(b),
   }));
   const done = answer.querySelector('button.cb-done');
   return {
@@ -84,6 +91,8 @@ function hitTargets() {
 const SLACK = 1;  // px, for rounding
 const within = (b, a) => b.left >= a.left - SLACK && b.top >= a.top - SLACK &&
                          b.right <= a.right + SLACK && b.bottom <= a.bottom + SLACK;
+const cut = (a, b) => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+                         right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
 const show = (b) => `[${Math.round(b.left)},${Math.round(b.top)} to ${Math.round(b.right)},${Math.round(b.bottom)}]`;
 
 // Asserts that all of the picture, every part of it, is where the patient
@@ -102,8 +111,13 @@ async function assertPictureInSight(page, { width, height }, when) {
   assert.deepEqual(hidden, [], `${at}: every part of the picture is in sight`);
 
   assert.ok(m.choices.length >= 9, `${at}: the choices are there as buttons too`);
-  const above = m.choices.filter((c) => c.box.top < m.picture.bottom - SLACK).map((c) => c.id);
-  assert.deepEqual(above, [], `${at}: every choice is below the picture (its bottom at ${Math.round(m.picture.bottom)})`);
+  const above = m.choices.filter((c) => c.laidTop < m.picture.bottom - SLACK).map((c) => c.id);
+  assert.deepEqual(above, [], `${at}: every choice is laid out below the picture (its bottom at ${Math.round(m.picture.bottom)})`);
+  const over = m.choices.filter((c) => {
+    const v = cut(cut(c.box, c.seen), m.picture);
+    return v.right - v.left > SLACK && v.bottom - v.top > SLACK;
+  }).map((c) => c.id);
+  assert.deepEqual(over, [], `${at}: no choice is shown over the picture`);
   const shown = m.choices.filter((c) => within(c.box, c.seen));
   assert.ok(shown.length >= 1, `${at}: at least one choice is wholly in sight below the picture`);
   assert.ok(within(m.done.box, m.done.seen), `${at}: Done is in sight: ${show(m.done.box)}`);
