@@ -282,35 +282,6 @@ test('a phone-sized screen (390 x 844): fits, tappable, accessible', async () =>
   await page.context().close();
 });
 
-test('the leg picture: all of it in sight in the answer area, tappable, the choices below it', async () => {
-  for (const [width, height] of [[1280, 900], [390, 844]]) {
-    const page = await newPage({ viewport: { width, height } });
-    await page.goto(base);
-    let s = await settled(page);
-    await type(page, 'my calf hurts when I walk');
-    s = await settled(page, s.seq);
-    await converse(page, { who: 'myself', age: '58', sex: 'female', side: 'left' },
-                   { stopAt: (st) => st.slot === 'location' });
-    assert.equal((await state(page)).slot, 'location', `${width}: the location question`);
-    await host(page).scrollIntoViewIfNeeded();
-    const area = await w(page, '.cb-answer').boundingBox();
-    const picture = await w(page, '.cb-answer .cb-leg svg').boundingBox();
-    const inside = (b, a) => b.x >= a.x - 1 && b.y >= a.y - 1 && b.x + b.width <= a.x + a.width + 1 &&
-                             b.y + b.height <= a.y + a.height + 1;
-    assert.ok(picture.height >= 110, `${width}: the picture is big enough to tap (${picture.height}px)`);
-    assert.ok(inside(picture, area), `${width}: the whole picture lies in the answer area`);
-    assert.ok(inside(picture, { x: 0, y: 0, width, height }), `${width}: and in the viewport`);
-    const first = await w(page, '.cb-answer button[data-choice="behind_knee"]').boundingBox();
-    assert.ok(first.y >= picture.y + picture.height - 1, `${width}: the choices are below the picture`);
-    assert.ok(inside(first, area), `${width}: the first choices are in sight too`);
-    await shot(page, `10-leg-picture-${width}.png`, host(page));
-    await w(page, '.cb-answer svg [data-region="mid_calf"]').click();
-    assert.equal(await w(page, '.cb-answer button[data-choice="mid_calf"]').getAttribute('aria-pressed'), 'true',
-                 `${width}: a tap on the picture picks the choice`);
-    await page.context().close();
-  }
-});
-
 test('a clinic site on another origin embeds widget.js: launcher button, chat from calfbot', async () => {
   const page = await newPage({ viewport: { width: 1280, height: 800 } });
   const requests = [];

@@ -136,7 +136,9 @@
       refresh();
     }
 
-    // the picture and the choices scroll; "Done" stays in sight below them
+    // the choices scroll; "Done" stays in sight below them, and the leg
+    // picture above them: it stays whole in sight while the patient goes
+    // down the choices, so that it can be tapped at any time
     var scroller = el('div', {'class': 'cb-scroll'});
     this.answer.classList.add('cb-multi');
     if (q.slot === 'location' && known >= 4) {
@@ -148,7 +150,7 @@
         text: 'Tap where it hurts on the back or front of the leg, or use the buttons. Then tap Done.'}));
       var figure = el('div', {'class': 'cb-leg'});
       figure.appendChild(leg.node);
-      scroller.appendChild(figure);
+      this.answer.appendChild(figure);
       this.answer.classList.add('cb-has-leg');
     } else {
       this.answer.appendChild(el('p', {'class': 'cb-answer-hint', text: 'Choose all that apply, then tap Done.'}));
