@@ -99,14 +99,14 @@ Result<std::optional<Intake>> one_intake(SQLite::Database& db, const char* where
 
 }  // namespace
 
-
 std::string Intake::status_at(int64_t now) const {
   if ((status == kPending || status == kInProgress) && expires_unix <= now) return kExpired;
   return status;
 }
 
 ClinicStore::ClinicStore(std::string path, int busy_timeout_ms)
-    : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms) {}
+    : pool_(std::move(path), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms,
+            [](SQLite::Database& db) { db.exec("PRAGMA foreign_keys = ON"); }) {}
 
 ClinicStore::~ClinicStore() = default;
 

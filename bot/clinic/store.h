@@ -17,16 +17,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "bot/error.h"
-
-namespace SQLite {
-class Database;
-}
+#include "bot/sqlite_pool.h"
 
 namespace calfbot::bot::clinic {
 
@@ -186,10 +182,7 @@ class ClinicStore {
   class Conn;
   ClinicStore(std::string path, int busy_timeout_ms);
 
-  const std::string path_;
-  const int busy_timeout_ms_;
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<SQLite::Database>> pool_;
+  SqlitePool pool_;
 };
 
 }  // namespace calfbot::bot::clinic

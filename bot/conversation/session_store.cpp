@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "bot/conversation/session_rows.h"
+#include "bot/sqlite_pool.h"
 
 namespace calfbot::bot {
 
@@ -29,7 +30,8 @@ class SqliteSessionStore final : public SessionStore {
  public:
   explicit SqliteSessionStore(const SqliteStoreOptions& o)
       : options_(o),
-        db_(o.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, o.busy_timeout_ms) {
+        db_(o.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, o.busy_timeout_ms),
+        readers_(o.path, SQLite::OPEN_READONLY, o.busy_timeout_ms) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec(o.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA foreign_keys = ON");
@@ -206,29 +208,11 @@ class SqliteSessionStore final : public SessionStore {
   // used by two threads at once.
   class Reader {
    public:
-    explicit Reader(SqliteSessionStore& s) : store_(s) {
-      {
-        std::lock_guard lock(s.readers_mu_);
-        if (!s.readers_.empty()) {
-          db_ = std::move(s.readers_.back());
-          s.readers_.pop_back();
-          return;
-        }
-      }
-      db_ = std::make_unique<SQLite::Database>(s.options_.path, SQLite::OPEN_READONLY,
-                                               s.options_.busy_timeout_ms);
-    }
-    ~Reader() {
-      std::lock_guard lock(store_.readers_mu_);
-      store_.readers_.push_back(std::move(db_));
-    }
-    Reader(const Reader&) = delete;
-    Reader& operator=(const Reader&) = delete;
-    SQLite::Database& db() { return *db_; }
+    explicit Reader(SqliteSessionStore& s) : lease_(s.readers_) {}
+    SQLite::Database& db() { return lease_.db(); }
 
    private:
-    SqliteSessionStore& store_;
-    std::unique_ptr<SQLite::Database> db_;
+    SqlitePool::Lease lease_;
   };
 
   // When the WAL holds options_.checkpoint_pages pages after a commit, a
@@ -385,8 +369,7 @@ class SqliteSessionStore final : public SessionStore {
   uint64_t submitted_ = 0;
   uint64_t completed_ = 0;
 
-  std::mutex readers_mu_;
-  std::vector<std::unique_ptr<SQLite::Database>> readers_;
+  SqlitePool readers_;
 
   std::unique_ptr<SQLite::Database> checkpoint_db_;  // the checkpointer thread's alone
   std::mutex checkpoint_mu_;  // guards the two flags below
