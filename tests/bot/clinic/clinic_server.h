@@ -37,14 +37,24 @@ using testing_support::ServerProcess;
 using testing_support::TempFolder;
 using testing_support::WsClient;
 
-inline std::string run_cli(const std::string& db, const std::string& args) {
-  std::string cmd = "env -u CALFBOT_FHIR_OUT CALFBOT_STORE__PATH='" + db + "' " CALFBOT_BIN " " + args + " 2>&1";
+// What a shell command printed (stdout, and stderr where it says 2>&1).
+inline std::string shell_output(const std::string& cmd) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 512> buf{};
   while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
   if (p) pclose(p);
   return out;
+}
+
+// `calfbot ARGS` on the database `db`, without the test's own CALFBOT_
+// variables (which the config would read as settings).
+inline std::string calfbot_command(const std::string& db, const std::string& args) {
+  return "env -u CALFBOT_FHIR_OUT CALFBOT_STORE__PATH='" + db + "' " CALFBOT_BIN " " + args;
+}
+
+inline std::string run_cli(const std::string& db, const std::string& args) {
+  return shell_output(calfbot_command(db, args) + " 2>&1");
 }
 
 inline std::string create_key(const std::string& db) {

@@ -5,11 +5,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <array>
-#include <cstdio>
-
 #include "bot/clinic/password.h"
 #include "bot/clinic/store.h"
+#include "tests/bot/clinic/clinic_server.h"
 #include "tests/support/server_process.h"
 
 namespace calfbot {
@@ -108,15 +106,11 @@ TEST(StaffStore, CreateListDisableAndAudit) {
   EXPECT_EQ((*log)[2].actor, "cli");
 }
 
+// `calfbot staff ARGS` with stdin_text on its standard input; ends "exit=N".
 std::string run_staff(const std::string& db, const std::string& stdin_text, const std::string& args) {
-  std::string cmd = "printf '%s' '" + stdin_text + "' | env CALFBOT_STORE__PATH='" + db + "' " CALFBOT_BIN
-                    " staff " + args + " 2>&1; echo \"exit=$?\"";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 512> buf{};
-  while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
-  if (p) pclose(p);
-  return out;
+  return clinic_test::shell_output("printf '%s' '" + stdin_text + "' | " +
+                                   clinic_test::calfbot_command(db, "staff " + args) +
+                                   " 2>&1; echo \"exit=$?\"");
 }
 
 TEST(StaffCommand, PasswordFromStdinNeverAnArgument) {
