@@ -53,8 +53,12 @@ constexpr std::string_view kMonths[] = {"january",   "february", "march",    "ap
 constexpr std::string_view kOnsetCues[] = {"since", "started", "start", "starts", "began",
                                            "begin", "begun",   "for",   "been",   "happened",
                                            "came",  "noticed", "first", "ago"};
-constexpr std::string_view kNotBefore[] = {"every", "each", "per",  "within", "lasting",
-                                           "lasts", "in",   "next", "after",  "takes"};
+// Words before an amount that make it no time since the onset: a rate ("every
+// 2 days", "twice a day"), a length of something else ("lasting a minute"),
+// or a day that cannot be named ("can't pin a day on it").
+constexpr std::string_view kNotBefore[] = {"every", "each", "per",   "within", "lasting", "lasts",
+                                           "in",    "next", "after", "takes",  "once",    "twice",
+                                           "times", "pin",  "name",  "put"};
 constexpr std::string_view kNotAfter[] = {"old", "older", "younger", "pregnant", "into"};
 // Words that may follow a date given as an ordinal ("since the 3rd I have");
 // any other word makes it a count ("the first time", "the second day").
@@ -249,6 +253,7 @@ class Scanner {
     }
     if (auto d = date_at(i)) return d;
     if (auto d = named_day(i)) return d;
+    if (auto d = season_at(i)) return d;
     if (is_plural_unit(w) && (prev == "for" || is(i + 1, "ago"))) {
       double days = w == "days" ? 3 : w == "weeks" ? 14 : w == "months" ? 60 : 730;
       bool ago = is(i + 1, "ago");
@@ -295,8 +300,9 @@ class Scanner {
     // "came on over a day or so" says how fast, not when; "for over a week",
     // ", over a month now" when.
     if (!ago && i > 1 && word(i - 1) == "over") {
-      static constexpr std::string_view kManner[] = {"on", "up", "worse", "developed", "gradually",
-                                                     "slowly", "crept", "built", "grew", "spread"};
+      static constexpr std::string_view kManner[] = {"on",        "up",     "worse", "developed",
+                                                     "gradually", "slowly", "crept", "built",
+                                                     "grew",      "spread"};
       for (size_t k = 2; k <= 3 && k <= i; ++k) {
         if (index_in(kManner, word(i - k)) >= 0) return std::nullopt;
       }
@@ -323,11 +329,11 @@ class Scanner {
       std::string_view first, second;
       int month, day;
     };
-    static constexpr Named kNamed[] = {
-        {"halloween", "", 10, 31}, {"christmas", "", 12, 25}, {"xmas", "", 12, 25},
-        {"hogmanay", "", 12, 31},  {"valentines", "", 2, 14}, {"boxing", "day", 12, 26},
-        {"bonfire", "night", 11, 5}, {"guy", "fawkes", 11, 5}, {"new", "year", 1, 1},
-        {"new", "years", 1, 1}};
+    static constexpr Named kNamed[] = {{"halloween", "", 10, 31},   {"christmas", "", 12, 25},
+                                       {"xmas", "", 12, 25},        {"hogmanay", "", 12, 31},
+                                       {"valentines", "", 2, 14},   {"boxing", "day", 12, 26},
+                                       {"bonfire", "night", 11, 5}, {"guy", "fawkes", 11, 5},
+                                       {"new", "year", 1, 1},       {"new", "years", 1, 1}};
     for (const Named& d : kNamed) {
       if (!is(i, d.first) || (!d.second.empty() && !is(i + 1, d.second))) continue;
       auto back = back_to_date(d.day, d.month);
@@ -337,12 +343,35 @@ class Scanner {
     return std::nullopt;
   }
 
+  // "since the summer", "since last winter", "all through the autumn": back to
+  // the season's first day, the longest it may mean (the safer side: a long
+  // story is what makes lasting pain worth a visit).
+  std::optional<TimeSpan> season_at(size_t i) const {
+    struct Season {
+      std::string_view word;
+      int month;
+    };
+    static constexpr Season kSeasons[] = {
+        {"spring", 3}, {"summer", 6}, {"autumn", 9}, {"fall", 9}, {"winter", 12}};
+    for (const Season& season : kSeasons) {
+      if (!is(i, season.word)) continue;
+      size_t b = i;
+      if (b > 0 && (is(b - 1, "the") || is(b - 1, "last"))) --b;
+      if (b == 0 || !(is(b - 1, "since") || is(b - 1, "through"))) return std::nullopt;
+      auto back = back_to_date(1, season.month);
+      if (!back) return std::nullopt;
+      return span(*back, b - 1, i + 1, is(b - 1, "since") ? 2 : 0);
+    }
+    return std::nullopt;
+  }
+
   // "since the 3rd", "on the twenty first", "3rd of March", "March 3", "since June".
   std::optional<TimeSpan> date_at(size_t i) const {
     const std::string_view w = word(i);
     std::string_view prev = i > 0 ? word(i - 1) : std::string_view();
     // "since like April", "since about June".
-    if ((prev == "like" || prev == "about" || prev == "around") && i > 1 && word(i - 2) == "since") {
+    if ((prev == "like" || prev == "about" || prev == "around") && i > 1 &&
+        word(i - 2) == "since") {
       prev = "since";
     }
     int month = index_in(kMonths, w) + 1;
@@ -400,10 +429,11 @@ const std::vector<std::string_view>& time_words() {
     std::vector<std::string_view> w(std::begin(kWeekdays), std::end(kWeekdays));
     w.insert(w.end(), std::begin(kMonths), std::end(kMonths));
     for (std::string_view x :
-         {"yesterday", "today",     "tonight",   "morning", "afternoon", "evening", "night",
-          "weekend",   "minute",    "minutes",   "hour",    "hours",     "days",    "week",
-          "weeks",     "fortnight", "month",     "months",  "year",      "years",   "since",
-          "couple",    "several",   "overnight", "previous"}) {
+         {"yesterday", "today",   "tonight", "morning",   "afternoon", "evening",
+          "night",     "weekend", "minute",  "minutes",   "hour",      "hours",
+          "days",      "week",    "weeks",   "fortnight", "month",     "months",
+          "year",      "years",   "since",   "couple",    "several",   "overnight",
+          "previous",  "spring",  "summer",  "autumn",    "winter"}) {
       w.push_back(x);
     }
     return w;

@@ -332,8 +332,9 @@ Understanding Lexicon::understand(std::string_view message, const knowledge::Que
   auto spans = text::find_time_expressions(tokens, today);
   for (auto& s : spans) {
     for (size_t k = s.begin; k < s.end; ++k) used[k] = true;
-    // "Had a clot 5 years ago": the time of an event, not of the pain.
-    if (s.onset_cue < 2 && events[s.begin]) s.onset_cue = -1;
+    // "Had a clot 5 years ago", "on the pill for six years", "in plaster for
+    // eight weeks": the time of an event or a risk, not of the pain.
+    if (events[s.begin]) s.onset_cue = -1;
   }
   if (const text::TimeSpan* s = text::onset(spans)) u.duration_days = s->days;
   internal::numbers(tokens, used, current, u);

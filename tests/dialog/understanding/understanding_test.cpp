@@ -282,6 +282,19 @@ TEST_F(UnderstandingTest, TimeExpressions) {
       {"since like june", "days=284"},
       {"for 5ish weeks", "days=35"},
       {"I'm 54 years old", "age=54"},
+      // Seasons, back to their first day (written on 12 March).
+      {"it's been hanging about since the summer", "days=284"},
+      {"sore since last winter", "days=101"},
+      {"on and off all through the autumn", "episodic=yes days=192"},
+      {"I like running in summer", ""},
+      // How long a risk has lasted is not how long the pain has.
+      {"I've taken the combined pill for 3 years and my calf has ached since Tuesday",
+       "hormones=yes aching_dull=yes days=2"},
+      {"my leg was in a cast for six weeks", "cast_or_paralysis=yes"},
+      // A rate, or a day nobody can name, is no time since the onset.
+      {"I get the cramps twice a day", "cramping_tight=yes"},
+      {"gradually, can't pin a day on it", "onset_gradual=yes"},
+      {"three times a week after football", "during_sport=yes"},
   });
   EXPECT_DOUBLE_EQ(*understand("an hour ago").duration_days, 1.0 / 24);
   EXPECT_DOUBLE_EQ(*understand("half an hour ago").duration_days, 0.5 / 24);
