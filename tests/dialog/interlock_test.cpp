@@ -123,6 +123,24 @@ TEST_F(Interlock, PopWithoutPushOffIsUrgent) {
             Triage::urgent);
 }
 
+TEST_F(Interlock, ARecurringStrainInARunnerIsSoonButARecurringCrampIsNot) {
+  State strain = with({{"recurrent_episodes", Value::yes}, {"runner", Value::yes}});
+  EXPECT_TRUE(fired(strain, "recurrent_strain"));
+  EXPECT_EQ(level(strain), Triage::soon);
+  State cramp = with({{"recurrent_episodes", Value::yes}, {"during_sport", Value::yes},
+                      {"muscle_knot", Value::yes}, {"resolves_fully", Value::yes}});
+  EXPECT_FALSE(fired(cramp, "recurrent_strain"));
+}
+
+TEST_F(Interlock, LastingTendonPainWithMorningStiffnessIsSoonEvenIfCalledAKnot) {
+  State s = with({{"muscle_knot", Value::yes}, {"morning_stiffness", Value::yes}});
+  s.numbers["duration_days"] = 200;
+  EXPECT_TRUE(fired(s, "persistent_pain"));
+  State cramp = with({{"muscle_knot", Value::yes}});
+  cramp.numbers["duration_days"] = 200;
+  EXPECT_FALSE(fired(cramp, "persistent_pain"));
+}
+
 TEST_F(Interlock, WellsLikelyIsUrgent) {
   State s = with({{"active_cancer", Value::yes}, {"previous_dvt", Value::yes}});
   EXPECT_TRUE(fired(s, "dvt_likely"));

@@ -88,9 +88,9 @@ std::string zorp_model() {
   {
     std::ofstream out(input);
     for (int i = 0; i < 40; ++i) {
-      out << "__label__no " << reader_line("runner", "zorp") << "\n";
+      out << "__label__no " << reader_line("worse_downhill", "zorp") << "\n";
       out << "__label__no " << reader_line("cold_pale_foot", "zorp") << "\n";
-      out << "__label__yes " << reader_line("runner", "blick") << "\n";
+      out << "__label__yes " << reader_line("worse_downhill", "blick") << "\n";
     }
   }
   fasttext::Args args;
@@ -116,14 +116,14 @@ std::string zorp_model() {
 
 TEST_F(LexiconReader, AReplyTheRulesMissAndTheReaderIsSureOfCounts) {
   Lexicon lexicon(*kb_, zorp_model());
-  Understanding u = lexicon.understand("zorp", kb_->question("runner"), kToday);
+  Understanding u = lexicon.understand("zorp", kb_->question("worse_downhill"), kToday);
   ASSERT_TRUE(u.reply.has_value());
   EXPECT_EQ(*u.reply, Value::no);
   ASSERT_TRUE(u.reader_p.has_value());
   EXPECT_GE(*u.reader_p, kReaderConfidence);
   // Without the reader the rules read nothing there.
   Lexicon rules_only(*kb_);
-  EXPECT_FALSE(rules_only.understand("zorp", kb_->question("runner"), kToday).reply.has_value());
+  EXPECT_FALSE(rules_only.understand("zorp", kb_->question("worse_downhill"), kToday).reply.has_value());
 }
 
 TEST_F(LexiconReader, TheReaderNeverLowersAWarningSign) {

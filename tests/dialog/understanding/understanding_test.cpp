@@ -303,6 +303,17 @@ TEST_F(UnderstandingTest, TimeExpressions) {
   EXPECT_EQ(summary(understand("since the 10th", "", monday)), "days=27");  // 10 February
 }
 
+// A calf strain that comes back is told apart from a first one
+// (knowledge: recurrent_episodes, the recurrent_strain rule).
+TEST_F(UnderstandingTest, RecurringEpisodes) {
+  expect_all({
+      {"this is the third time this season it has gone", "recurrent_episodes=yes"},
+      {"it keeps coming back whenever I add hills", "recurrent_episodes=yes"},
+      {"never had this before", "recurrent_episodes=no"},
+      {"same as last time, it settled with rest", "recurrent_episodes=yes relieved_by_rest=yes"},
+  });
+}
+
 TEST_F(UnderstandingTest, LocalDate) {
   auto text = [](const LocalDate& d) {
     return std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
