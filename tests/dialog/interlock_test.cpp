@@ -87,6 +87,24 @@ TEST_F(Interlock, NothingFiresOnAPlainCramp) {
   EXPECT_FALSE(level(s).has_value());
 }
 
+// Night cramps that are severe but fully resolving and only now and then are
+// self care (clinical notes 2.10, item 10); most nights, a new medicine,
+// weakness or numbness, or soreness between attacks make them worth a visit.
+TEST_F(Interlock, SevereNightCrampsAreSoonOnlyWhenTheyAreDisabling) {
+  auto cramps = [](std::initializer_list<std::pair<const char*, Value>> more) {
+    State s = with({{"cramping_tight", Value::yes}, {"woke_at_night", Value::yes},
+                    {"severe_pain", Value::yes}, {"resolves_fully", Value::yes}});
+    for (const auto& [f, v] : more) s.findings[f] = v;
+    return s;
+  };
+  EXPECT_FALSE(fired(cramps({{"frequent_attacks", Value::no}}), "disabling_night_cramps"));
+  EXPECT_TRUE(fired(cramps({{"frequent_attacks", Value::yes}}), "disabling_night_cramps"));
+  EXPECT_TRUE(fired(cramps({{"new_medicine", Value::yes}}), "disabling_night_cramps"));
+  EXPECT_TRUE(fired(cramps({{"leg_weakness", Value::yes}}), "disabling_night_cramps"));
+  EXPECT_TRUE(fired(cramps({{"resolves_fully", Value::no}}), "disabling_night_cramps"));
+  EXPECT_EQ(level(cramps({{"frequent_attacks", Value::yes}})), Triage::soon);
+}
+
 TEST_F(Interlock, AnyPulmonaryEmbolismSignIsAnEmergency) {
   for (const char* f : {"breathless", "chest_pain", "coughing_blood", "fainting",
                         "pe_symptom_unspecified"}) {

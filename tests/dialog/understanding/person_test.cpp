@@ -13,7 +13,7 @@ TEST_F(UnderstandingTest, SomeoneElse) {
       {"I'm typing this for my grandad, his ankle is puffy",
        "for_someone_else=yes calf_swelling=yes male=yes"},
       {"our daughter gets cramp every night",
-       "cramping_tight=yes night_or_rest_pain=yes for_someone_else=yes female=yes"},
+       "cramping_tight=yes frequent_attacks=yes night_or_rest_pain=yes for_someone_else=yes female=yes"},
       {"she collapsed in the kitchen", "fainting=yes for_someone_else=yes female=yes"},
       {"checking on behalf of a patient, a 70 year old gentleman",
        "for_someone_else=yes male=yes age=70"},

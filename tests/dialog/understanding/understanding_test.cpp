@@ -314,6 +314,15 @@ TEST_F(UnderstandingTest, RecurringEpisodes) {
   });
 }
 
+// How often cramps come, and whether a medicine began them.
+TEST_F(UnderstandingTest, CrampFrequencyAndNewMedicines) {
+  expect_all({
+      {"they get me nearly every night now", "frequent_attacks=yes"},
+      {"the GP put me on a statin in the spring", "new_medicine=yes vascular_disease=yes"},
+      {"no new medication at all", "new_medicine=no"},
+  });
+}
+
 TEST_F(UnderstandingTest, LocalDate) {
   auto text = [](const LocalDate& d) {
     return std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
