@@ -8,15 +8,15 @@
 #include <string>
 
 #include "adapters/api/chat_protocol.h"
-#include "adapters/api/errors.h"
+#include "bot/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   auto frame = calfbot::adapters::parse_chat_message(text);
   if (!frame) {
     // Every error is a documented code: its text tells the client what to do.
-    const auto& code = frame.error().code;
-    if (calfbot::adapters::error_spec(code).code != code) std::abort();
+    const auto& spec = calfbot::bot::spec(frame.error().code);
+    if (spec.code != frame.error().code || spec.text.empty()) std::abort();
   }
   auto body = calfbot::adapters::parse_input(text);
   if (!body && body.error().detail.empty()) std::abort();
