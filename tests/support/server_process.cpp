@@ -21,6 +21,15 @@ extern char** environ;
 namespace calfbot::testing_support {
 
 ServerProcess::ServerProcess(std::map<std::string, std::string> env, int descriptors) {
+  start(std::move(env), descriptors, "");
+}
+
+ServerProcess::ServerProcess(const std::string& config_path, std::map<std::string, std::string> env) {
+  start(std::move(env), 0, config_path);
+}
+
+void ServerProcess::start(std::map<std::string, std::string> env, int descriptors,
+                          const std::string& config_path) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> vars;
@@ -37,6 +46,12 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env, int descrip
   std::vector<char*> envp;
   for (auto& v : vars) envp.push_back(v.data());
   envp.push_back(nullptr);
+  // Made before the fork: the child only calls what is safe after one.
+  std::vector<std::string> args = {"calfbot", "serve"};
+  if (!config_path.empty()) args.insert(args.end(), {"--config", config_path});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -48,10 +63,7 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env, int descrip
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
-    char arg0[] = "calfbot";
-    char arg1[] = "serve";
-    char* argv[] = {arg0, arg1, nullptr};
-    execve(CALFBOT_BIN, argv, envp.data());
+    execve(CALFBOT_BIN, argv.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);
@@ -98,6 +110,23 @@ void ServerProcess::read_output() {
 std::string ServerProcess::output() {
   std::lock_guard lock(mu_);
   return output_;
+}
+
+std::vector<std::string> ServerProcess::lines() {
+  std::vector<std::string> out;
+  std::string all = output();
+  size_t from = 0;
+  for (size_t nl; (nl = all.find('\n', from)) != std::string::npos; from = nl + 1) {
+    out.push_back(all.substr(from, nl - from));
+  }
+  if (from < all.size()) out.push_back(all.substr(from));
+  return out;
+}
+
+bool ServerProcess::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] { return eof_ || output_.find(needle) != std::string::npos; });
+  return output_.find(needle) != std::string::npos;
 }
 
 int ServerProcess::wait_exit(int timeout_ms) {

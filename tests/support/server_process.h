@@ -1,10 +1,12 @@
-// Runs the real `calfbot serve` for the integration tests: a child process
-// with CALFBOT_* settings from the test (port 0: the server picks a free one
-// and logs it), its output collected, killed hard or stopped with SIGTERM.
+// Runs the real `calfbot serve` for the integration and end-to-end tests: a
+// child process with CALFBOT_* settings from the test (port 0: the server
+// picks a free one and logs it) and maybe a config file, its output
+// collected, killed hard or stopped with SIGTERM.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -26,11 +28,14 @@ class ServerProcess {
   // Only the given CALFBOT_ variables reach it; other CALFBOT_ ones are dropped.
   // descriptors > 0: the server's RLIMIT_NOFILE (soft and hard).
   explicit ServerProcess(std::map<std::string, std::string> env, int descriptors = 0);
+  // The same with `calfbot serve --config config_path`.
+  ServerProcess(const std::string& config_path, std::map<std::string, std::string> env);
   ~ServerProcess();  // kills the server if it is still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   unsigned short port() const { return port_; }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 
@@ -40,8 +45,15 @@ class ServerProcess {
   int terminate(int timeout_ms = 10000);
 
   std::string output();  // everything the server wrote so far
+  std::vector<std::string> lines();  // the same, a line each
+  // Waits until a line contains `needle`; false at the timeout or when the
+  // server's output ended without one.
+  bool wait_for_output(const std::string& needle,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
  private:
+  void start(std::map<std::string, std::string> env, int descriptors,
+             const std::string& config_path);
   void read_output();
   int wait_exit(int timeout_ms);
 

@@ -14,7 +14,7 @@
 
 #include "adapters/http_client.h"
 #include "tests/adapters/platforms/fake_platform_api.h"
-#include "tests/adapters/platforms/serve_process.h"
+#include "tests/support/server_process.h"
 
 namespace calfbot::tests {
 
@@ -57,7 +57,7 @@ class E2e {
 
   FakePlatformApi api;
   Secrets secrets;
-  std::unique_ptr<ServeProcess> server;
+  std::unique_ptr<testing_support::ServerProcess> server;
   std::filesystem::path dir;
 
  private:

@@ -29,7 +29,7 @@ TEST(SmsE2e, NumberedChoicesAnsweredByDigit) {
   auto r = t.post_sms(sms("SM0001", "+447700900111", "my left calf hurts when I walk"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
-  ASSERT_TRUE(t.api.wait_accepted("Messages.json", 4)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("Messages.json", 4)) << t.server->output();
   auto sent = t.api.accepted("Messages.json");
   EXPECT_EQ(sent[0].target, "/2010-04-01/Accounts/" + t.secrets.sms_sid + "/Messages.json");
   EXPECT_EQ(sent[0].headers["authorization"],
@@ -58,7 +58,7 @@ TEST(SmsE2e, EmergencyStopStartHelpAndForgery) {
   t.start();
   ASSERT_EQ(t.post_sms(sms("SM0101", "+447700900222",
                            "calf swollen and coughing up blood, short of breath")).status, 200);
-  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->log();
+  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->output();
   size_t total = t.settle();
   ASSERT_EQ(t.post_sms(sms("SM0102", "+447700900222", "STOP")).status, 200);
   ASSERT_EQ(t.post_sms(sms("SM0103", "+447700900222", "hello?")).status, 200);
@@ -81,7 +81,7 @@ TEST(SmsE2e, EmergencyStopStartHelpAndForgery) {
   EXPECT_EQ(t.post("/webhooks/sms", body, {{"X-Twilio-Signature", wrong_url},
                                            {"Content-Type", "application/x-www-form-urlencoded"}}).status, 403);
   EXPECT_EQ(t.post("/webhooks/sms", body, {{"Content-Type", "application/x-www-form-urlencoded"}}).status, 401);
-  EXPECT_EQ(t.server->log().find(t.secrets.sms_token), std::string::npos);
+  EXPECT_EQ(t.server->output().find(t.secrets.sms_token), std::string::npos);
 }
 
 // A form body may carry bytes that are not UTF-8 (%FF). The message is still
@@ -96,12 +96,12 @@ TEST(SmsE2e, ABodyThatIsNotUtf8IsStillScreenedAndAnswered) {
       t.secrets.sms_token, t.secrets.public_url + "/webhooks/sms", f);
   auto r = t.post("/webhooks/sms", adapters::platforms::form_encode(f),
                   {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
-  ASSERT_EQ(r.status, 200) << r.body << t.server->log();
-  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->log();
+  ASSERT_EQ(r.status, 200) << r.body << t.server->output();
+  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->output();
   // The server carries on: the next patient is answered too.
   size_t n = t.settle();
   ASSERT_EQ(t.post_sms(sms("SM0202", "+447700900444", "my calf hurts")).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("Messages.json", n + 1)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("Messages.json", n + 1)) << t.server->output();
   EXPECT_EQ(t.api.accepted("Messages.json").back().json()["To"], "+447700900444");
 }
 

@@ -33,7 +33,7 @@ TEST(TelegramE2e, ConversationWithButtonsAndDuplicates) {
   E2e t;
   t.start();
   ASSERT_EQ(t.post_telegram(update("telegram_command_start.json", 100, 5001).dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->output();
   auto sent = t.api.accepted("/sendMessage");
   EXPECT_EQ(sent[0].target, "/bot" + t.secrets.telegram_token + "/sendMessage");
   EXPECT_EQ(sent[0].json()["chat_id"], "5001");
@@ -46,7 +46,7 @@ TEST(TelegramE2e, ConversationWithButtonsAndDuplicates) {
   for (int i = 0; i < 6 && !last.contains("reply_markup"); ++i) {
     size_t n = t.settle();
     ASSERT_EQ(t.post_telegram(text_update(101 + i * 1000, 5001, answer).dump()).status, 200);
-    ASSERT_TRUE(t.api.wait_accepted("/sendMessage", n + 1)) << t.server->log();
+    ASSERT_TRUE(t.api.wait_accepted("/sendMessage", n + 1)) << t.server->output();
     t.settle();
     last = t.api.accepted("/sendMessage").back().json();
     answer = last["text"].get<std::string>().find("old") != std::string::npos ? "45" : "no";
@@ -76,10 +76,10 @@ TEST(TelegramE2e, ConversationWithButtonsAndDuplicates) {
       ++duplicates;
     }
   }
-  EXPECT_EQ(duplicates, 1) << t.server->log();
+  EXPECT_EQ(duplicates, 1) << t.server->output();
   // No secret reaches the log.
-  EXPECT_EQ(t.server->log().find(t.secrets.telegram_token), std::string::npos);
-  EXPECT_EQ(t.server->log().find(t.secrets.telegram_secret), std::string::npos);
+  EXPECT_EQ(t.server->output().find(t.secrets.telegram_token), std::string::npos);
+  EXPECT_EQ(t.server->output().find(t.secrets.telegram_secret), std::string::npos);
 }
 
 TEST(TelegramE2e, EmergencyLeadsWithTheNumber) {
@@ -87,7 +87,7 @@ TEST(TelegramE2e, EmergencyLeadsWithTheNumber) {
   t.start();
   ASSERT_EQ(t.post_telegram(text_update(200, 5002, "my calf is swollen and now I am coughing up blood and "
                                                    "short of breath").dump()).status, 200);
-  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->log();
+  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->output();
   // Conversations through a platform are in the server's metrics too.
   auto metrics = t.post("/metrics", "", {}, "GET");
   ASSERT_EQ(metrics.status, 200);
@@ -117,7 +117,7 @@ TEST(TelegramE2e, OutageRetriedAndDeliveredOnceEvenAcrossARestart) {
   t.start();
   t.api.fail_next(3, 502);
   ASSERT_EQ(t.post_telegram(update("telegram_command_start.json", 400, 5004).dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->output();
   auto sent = texts(t.api.accepted("/sendMessage"));
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_NE(sent[0].find("calfbot"), std::string::npos);  // still in order
@@ -126,11 +126,11 @@ TEST(TelegramE2e, OutageRetriedAndDeliveredOnceEvenAcrossARestart) {
   // Down for longer than the server runs: the restart resumes delivery.
   t.api.fail_next(1000, 503);
   ASSERT_EQ(t.post_telegram(text_update(401, 5004, "my right calf aches").dump()).status, 200);
-  ASSERT_TRUE(t.server->wait_for_line("outbox_retry"));
+  ASSERT_TRUE(t.server->wait_for_output("outbox_retry"));
   t.stop();
   t.api.fail_next(0);
   t.start();
-  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 4)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 4)) << t.server->output();
   t.settle();
   auto after = texts(t.api.accepted("/sendMessage"));
   std::set<std::string> unique(after.begin(), after.end());

@@ -79,7 +79,7 @@ TEST(PlatformTokens, OnlyTheHashIsStored) {
   E2e t;
   t.start();
   ASSERT_EQ(t.post_telegram(start_update(300, 6001).dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->output();
   t.settle();
   t.stop();
   json state = user_state(t.dir / "calfbot.db-outbox", "6001");
@@ -89,14 +89,14 @@ TEST(PlatformTokens, OnlyTheHashIsStored) {
   EXPECT_EQ(hash.size(), 64u);
   EXPECT_EQ(hash, session_hash(t.dir / "calfbot.db", "6001")) << "the hash names the session";
   t.start();
-  EXPECT_TRUE(goes_on(t, 301, 6001)) << t.server->log();
+  EXPECT_TRUE(goes_on(t, 301, 6001)) << t.server->output();
 }
 
 TEST(PlatformTokens, ATokenStoredInClearIsHashedWhenTheOutboxOpens) {
   E2e t;
   t.start();
   ASSERT_EQ(t.post_telegram(start_update(400, 6002).dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/sendMessage", 2)) << t.server->output();
   t.settle();
   t.stop();
   // As an older calfbot stored it: the token in clear, the store its hash.
@@ -119,7 +119,7 @@ TEST(PlatformTokens, ATokenStoredInClearIsHashedWhenTheOutboxOpens) {
   t.start();
   EXPECT_EQ(raw_bytes(outbox).find(token), std::string::npos) << "the token is still readable";
   EXPECT_EQ(user_state(outbox, "6002").value("token_hash", ""), bot::sha256_hex(token));
-  EXPECT_TRUE(goes_on(t, 401, 6002)) << t.server->log();
+  EXPECT_TRUE(goes_on(t, 401, 6002)) << t.server->output();
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST(WhatsAppE2e, ConversationButtonsStatusesDuplicatesAndForgeries) {
   json first = message("whatsapp_text.json", "wamid.E2E1", "447700900777");
   first["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = "my left calf hurts when I walk";
   ASSERT_EQ(t.post_whatsapp(first.dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/messages", 4)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/messages", 4)) << t.server->output();
   auto sent = t.api.accepted("/messages");
   EXPECT_EQ(sent[0].target, "/v25.0/" + t.secrets.wa_phone_id + "/messages");
   EXPECT_EQ(sent[0].headers["authorization"], "Bearer " + t.secrets.wa_token);
@@ -63,7 +63,7 @@ TEST(WhatsAppE2e, ConversationButtonsStatusesDuplicatesAndForgeries) {
   press["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["button_reply"]["id"] = id;
   size_t before = t.api.accepted("/messages").size();
   ASSERT_EQ(t.post_whatsapp(press.dump()).status, 200);
-  ASSERT_TRUE(t.api.wait_accepted("/messages", before + 1)) << t.server->log();
+  ASSERT_TRUE(t.api.wait_accepted("/messages", before + 1)) << t.server->output();
 
   // Status callbacks are accepted and change nothing; so is a redelivery.
   size_t total = t.settle();
@@ -75,7 +75,7 @@ TEST(WhatsAppE2e, ConversationButtonsStatusesDuplicatesAndForgeries) {
   EXPECT_EQ(t.post("/webhooks/whatsapp", forged.dump(), {{"X-Hub-Signature-256", signature}}).status, 403);
   EXPECT_EQ(t.post("/webhooks/whatsapp", forged.dump(), {}).status, 401);
   EXPECT_EQ(t.settle(), total);
-  EXPECT_EQ(t.server->log().find(t.secrets.wa_token), std::string::npos);
+  EXPECT_EQ(t.server->output().find(t.secrets.wa_token), std::string::npos);
 }
 
 TEST(WhatsAppE2e, EmergencyAsPlainTextWithTheNumber) {
@@ -85,7 +85,7 @@ TEST(WhatsAppE2e, EmergencyAsPlainTextWithTheNumber) {
   m["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] =
       "my calf is swollen and I am coughing up blood and short of breath";
   ASSERT_EQ(t.post_whatsapp(m.dump()).status, 200);
-  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->log();
+  EXPECT_TRUE(t.wait_text("EMERGENCY: call 999 now.")) << t.server->output();
 }
 
 }  // namespace
