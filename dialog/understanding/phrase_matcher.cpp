@@ -6,6 +6,25 @@ namespace calfbot::dialog::text {
 
 namespace {
 
+// The stem a "..." chunk of a phrase stands for: up to kMaxGap words.
+constexpr std::string_view kGap = "\x01gap";
+
+// Words a "..." never crosses: they open another clause ("a cough, but the
+// blood test was fine"), so that its two ends are said of one thing.
+// A denial in the gap stops it too: "coughed but there was no blood" is read
+// by the phrases it holds, never as a denial of the whole.
+bool is_denial(std::string_view w);
+// A part of the leg in the gap stops it as well: the words after it are said
+// of the leg ("a cough and my calf is red" is no blood in the cough).
+bool stops_gap(const Token& t) {
+  static constexpr std::string_view kStops[] = {
+      "but",  "because", "although", "though", "whereas", "except", "if",   "unless",
+      "calf", "leg",     "foot",     "shin",   "knee",    "ankle",  "thigh", "heel"};
+  if (t.clause_end() || (t.punct() && !t.is(",")) || is_denial(t.text)) return true;
+  return std::find(std::begin(kStops), std::end(kStops), t.stem) != std::end(kStops) ||
+         std::find(std::begin(kStops), std::end(kStops), t.text) != std::end(kStops);
+}
+
 bool is_denial(std::string_view w) {
   return w == "not" || w == "no" || w == "never" || w == "nothing" || w == "none" ||
          w == "without" || w == "nor";
@@ -37,6 +56,11 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
       all.emplace_back();
       continue;
     }
+    if (chunk == "...") {
+      stems.emplace_back(kGap);
+      all.emplace_back(kGap);
+      continue;
+    }
     for (const Token& t : tokenize(chunk)) {
       if (t.punct()) continue;
       all.push_back(t.stem);
@@ -50,8 +74,20 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
   if (stems.empty() || std::all_of(stems.begin(), stems.end(), [](auto& x) { return x.empty(); })) {
     return false;
   }
+  // A "..." needs words on both sides of it.
+  if (stems.front() == kGap || stems.back() == kGap) return false;
   int node = 0;
   for (const std::string& st : stems) {
+    if (st == kGap) {
+      int next = nodes_[static_cast<size_t>(node)].gap;
+      if (next < 0) {
+        next = static_cast<int>(nodes_.size());
+        nodes_.emplace_back();
+        nodes_[static_cast<size_t>(node)].gap = next;
+      }
+      node = next;
+      continue;
+    }
     const int id =
         st.empty() ? -1 : stem_ids_.emplace(st, static_cast<int>(stem_ids_.size())).first->second;
     int next = st.empty() ? nodes_[static_cast<size_t>(node)].wild : child(node, id);
@@ -75,6 +111,8 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
     end_node.targets.push_back(target);
   }
   for (const std::string& st : stems) end_node.denies = end_node.denies || is_denial(st);
+  end_node.gapped =
+      end_node.gapped || std::find(stems.begin(), stems.end(), kGap) != stems.end();
   return true;
 }
 
@@ -99,6 +137,20 @@ void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, i
   if ((w.tokens[j].filler || w.tokens[j].side) && node != 0 && skipped < kMaxSkip) {
     advance(w, node, j + 1, best_end, best, skipped + 1);
   }
+  // A "...": the rest of the phrase after 0 to kMaxGap words of this clause.
+  // Fillers ("my", "a bit") are not counted, up to twice kMaxGap tokens.
+  if (n.gap >= 0) {
+    size_t words = 0;
+    for (size_t g = 0; g <= 2 * kMaxGap && j + g < w.tokens.size(); ++g) {
+      if (g > 0) {
+        const Token& t = w.tokens[j + g - 1];
+        if (stops_gap(t)) break;
+        words += t.filler ? 0 : 1;
+        if (words > kMaxGap) break;
+      }
+      if (!w.tokens[j + g].punct()) advance(w, n.gap, j + g, best_end, best);
+    }
+  }
 }
 
 std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& tokens) const {
@@ -117,6 +169,7 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
     if (node < 0) continue;
     const Node& hit = nodes_[static_cast<size_t>(node)];
     Match m{i, end, &hit.targets};
+    m.gapped = hit.gapped;
     for (size_t k = i + 1; k + 1 < end && !hit.denies; ++k) {
       if (is_denial(tokens[k].text)) m.denial = k;
     }
@@ -134,6 +187,23 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
     if (!free) continue;
     for (size_t k = m.begin; k < m.end; ++k) used[k] = true;
     chosen.push_back(m);
+  }
+  // The words inside a "..." still say what their own phrases say ("toes
+  // are puffy and it kills to wiggle them"): those phrases overlap it, and
+  // are read in one statement with it.
+  const size_t n_chosen = chosen.size();
+  for (size_t c = 0; c < n_chosen; ++c) {
+    if (!chosen[c].gapped) continue;
+    const size_t b = chosen[c].begin, e = chosen[c].end;
+    std::vector<bool> inner(tokens.size(), false);
+    for (const Match& m : found) {
+      if (m.gapped || m.begin <= b || m.end >= e) continue;
+      bool free = true;
+      for (size_t k = m.begin; k < m.end && free; ++k) free = !inner[k];
+      if (!free) continue;
+      for (size_t k = m.begin; k < m.end; ++k) inner[k] = true;
+      chosen.push_back(m);
+    }
   }
   std::sort(chosen.begin(), chosen.end(),
             [](const Match& a, const Match& b) { return a.begin < b.begin; });
