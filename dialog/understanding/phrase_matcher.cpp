@@ -16,11 +16,19 @@ constexpr std::string_view kGap = "\x01gap";
 bool is_denial(std::string_view w);
 // A part of the leg in the gap stops it as well: the words after it are said
 // of the leg ("a cough and my calf is red" is no blood in the cough).
-bool stops_gap(const Token& t) {
+// "if" stops it, except an "if you" or "if anyone" that tells what happens
+// ("he cries out if anyone touches his toes").
+bool stops_gap(const std::vector<Token>& tokens, size_t k) {
   static constexpr std::string_view kStops[] = {
-      "but",  "because", "although", "though", "whereas", "except", "if",   "unless",
+      "but",  "because", "although", "though", "whereas", "except", "unless",
       "calf", "leg",     "foot",     "shin",   "knee",    "ankle",  "thigh", "heel"};
-  if (t.clause_end() || (t.punct() && !t.is(",")) || is_denial(t.text)) return true;
+  const Token& t = tokens[k];
+  if (t.punct() || is_denial(t.text)) return true;
+  if (t.is("if")) {
+    return k + 1 >= tokens.size() ||
+           !(tokens[k + 1].is("you") || tokens[k + 1].is("anyone") ||
+             tokens[k + 1].is("anybody") || tokens[k + 1].is("someone"));
+  }
   return std::find(std::begin(kStops), std::end(kStops), t.stem) != std::end(kStops) ||
          std::find(std::begin(kStops), std::end(kStops), t.text) != std::end(kStops);
 }
@@ -144,7 +152,7 @@ void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, i
     for (size_t g = 0; g <= 2 * kMaxGap && j + g < w.tokens.size(); ++g) {
       if (g > 0) {
         const Token& t = w.tokens[j + g - 1];
-        if (stops_gap(t)) break;
+        if (stops_gap(w.tokens, j + g - 1)) break;
         words += t.filler ? 0 : 1;
         if (words > kMaxGap) break;
       }

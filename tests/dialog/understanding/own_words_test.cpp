@@ -14,13 +14,92 @@ TEST_F(UnderstandingTest, ACoughWithBloodInItsOwnWords) {
       {"I had a coughing fit and there was red in the sink afterwards", "coughing_blood=yes"},
       {"every time I cough I'm bringing bits of blood up", "coughing_blood=yes"},
       {"after coughing I spat into the basin and it was pinkish", "coughing_blood=yes"},
-      {"coughing since the weekend, some of it tinged red", "coughing_blood=yes"},
   });
   // A cough and blood said of other things are not blood in the cough.
   expect_has({{"I've a cough but the blood test last week was normal", ""},
               {"bit of a cough and my calf is red and hot", "redness=yes"},
               {"I coughed and there was no blood", ""}},
              "", "coughing_blood=yes");
+}
+
+TEST_F(UnderstandingTest, AHeartRacingInItsOwnWords) {
+  expect_has({
+      {"my heart has been going like the clappers all evening", "fast_heartbeat=yes"},
+      {"I can feel my heart thumping away even sitting still", "fast_heartbeat=yes"},
+      {"my pulse feels really quick today", "fast_heartbeat=yes"},
+      {"the old ticker is racing for no reason", "fast_heartbeat=yes"},
+      {"my heart just will not settle down, it is fluttering all the time",
+       "fast_heartbeat=yes"},
+  });
+  expect_has({{"my heart is fine but I am breathing fast", "breathless=yes"}}, "",
+             "fast_heartbeat=yes");
+}
+
+TEST_F(UnderstandingTest, ShortOfBreathInItsOwnWords) {
+  expect_has({
+      {"it's like trying to breathe through a coffee stirrer", "breathless=yes"},
+      {"my breathing has gone quick and shallow since lunch", "breathless=yes"},
+      {"I can't seem to get a proper breath in", "breathless=yes"},
+      {"my breaths are coming short and fast", "breathless=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, PainOnMovingTheToesInItsOwnWords) {
+  expect_has({
+      {"bending my big toe back is pure agony", "pain_moving_toes=yes"},
+      {"it is unbearable when I try to move my toes", "pain_moving_toes=yes"},
+      {"he cries out if you so much as touch his toes", "pain_moving_toes=yes"},
+      {"even twitching the toes makes me scream", "pain_moving_toes=yes"},
+  });
+  expect_has({{"my toes are numb and the pain is unbearable", "numb_tingling=yes"}}, "",
+             "pain_moving_toes=yes");
+}
+
+TEST_F(UnderstandingTest, PainBeyondTheInjuryInItsOwnWords) {
+  expect_has({
+      {"the pills the hospital gave me are not doing a thing", "pain_out_of_proportion=yes"},
+      {"codeine has made zero difference to it", "pain_out_of_proportion=yes"},
+      {"it hurts far more now than the day I fell", "pain_out_of_proportion=yes"},
+      {"still screaming in pain even after the strong painkillers",
+       "pain_out_of_proportion=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, SaddleAndBladderInTheirOwnWords) {
+  expect_has({
+      {"I've lost control of my bladder since this morning", "saddle_or_bladder=yes"},
+      {"I can't feel anything when I wipe", "saddle_or_bladder=yes"},
+      {"I soiled myself without realising", "saddle_or_bladder=yes"},
+      {"there's no sensation around my backside", "saddle_or_bladder=yes"},
+      {"I need to pee but nothing comes", "saddle_or_bladder=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, AColdPaleFootInItsOwnWords) {
+  expect_has({
+      {"my toes have gone a horrible grey and feel like ice", "cold_pale_foot=yes"},
+      {"the foot is all waxy and white", "cold_pale_foot=yes"},
+      {"the foot is numb and freezing to touch", "cold_pale_foot=yes"},
+      {"my toes turned bluish and icy an hour ago", "cold_pale_foot=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, AnOpenWoundInItsOwnWords) {
+  expect_has({
+      {"there's bone showing through the skin of his shin", "open_wound=yes"},
+      {"the old scar has split open and is weeping", "open_wound=yes"},
+      {"a deep gash right down the front of the leg", "open_wound=yes"},
+  });
+  expect_has({{"the skin isn't broken at all", "open_wound=no"}});
+}
+
+TEST_F(UnderstandingTest, ChestPainInItsOwnWords) {
+  expect_has({
+      {"feels like a brick is resting on my chest", "chest_pain=yes"},
+      {"as if a belt is being pulled round my chest", "chest_pain=yes"},
+      {"a stab under the ribs each time I breathe in", "chest_pain=yes"},
+      {"my chest feels all squeezed", "chest_pain=yes"},
+  });
 }
 
 }  // namespace
