@@ -125,25 +125,27 @@ bool PhraseTrie::add(std::string_view phrase, int target) {
 }
 
 // node was reached by consuming a real token just before j.
-void PhraseTrie::walk(const Words& w, int node, size_t j, size_t& best_end, int& best) const {
-  if (!nodes_[static_cast<size_t>(node)].targets.empty() && j > best_end) {
-    best_end = j;
-    best = node;
+void PhraseTrie::walk(const Words& w, int node, size_t j, Best& best) const {
+  const Node& n = nodes_[static_cast<size_t>(node)];
+  const int g = n.gapped ? 1 : 0;
+  if (!n.targets.empty() && j > best.end[g]) {
+    best.end[g] = j;
+    best.node[g] = node;
   }
-  advance(w, node, j, best_end, best);
+  advance(w, node, j, best);
 }
 
-void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, int& best,
+void PhraseTrie::advance(const Words& w, int node, size_t j, Best& best,
                          int skipped) const {
   if (j >= w.tokens.size() || w.tokens[j].punct()) return;
   const Node& n = nodes_[static_cast<size_t>(node)];
   if (w.ids[j] >= 0) {
-    if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best_end, best);
+    if (int c = child(node, w.ids[j]); c >= 0) walk(w, c, j + 1, best);
   }
   // A "*" never takes "of": "bottoms of my feet tingle" is no "bottom * tingling".
-  if (n.wild >= 0 && !w.tokens[j].is("of")) walk(w, n.wild, j + 1, best_end, best);
+  if (n.wild >= 0 && !w.tokens[j].is("of")) walk(w, n.wild, j + 1, best);
   if ((w.tokens[j].filler || w.tokens[j].side) && node != 0 && skipped < kMaxSkip) {
-    advance(w, node, j + 1, best_end, best, skipped + 1);
+    advance(w, node, j + 1, best, skipped + 1);
   }
   // A "...": the rest of the phrase after 0 to kMaxGap words of this clause.
   // Fillers ("my", "a bit") are not counted, up to twice kMaxGap tokens.
@@ -156,7 +158,7 @@ void PhraseTrie::advance(const Words& w, int node, size_t j, size_t& best_end, i
         words += t.filler ? 0 : 1;
         if (words > kMaxGap) break;
       }
-      if (!w.tokens[j + g].punct()) advance(w, n.gap, j + g, best_end, best);
+      if (!w.tokens[j + g].punct()) advance(w, n.gap, j + g, best);
     }
   }
 }
@@ -171,47 +173,76 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
   std::vector<Match> found;
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (tokens[i].punct() || (w.ids[i] < 0 && nodes_[0].wild < 0)) continue;
-    size_t end = 0;
-    int node = -1;
-    advance(w, 0, i, end, node);
-    if (node < 0) continue;
-    const Node& hit = nodes_[static_cast<size_t>(node)];
-    Match m{i, end, &hit.targets};
-    m.gapped = hit.gapped;
-    for (size_t k = i + 1; k + 1 < end && !hit.denies; ++k) {
-      if (is_denial(tokens[k].text)) m.denial = k;
+    Best best;
+    advance(w, 0, i, best);
+    // The longest phrase starting here, and the longest with a "..." if it
+    // is longer still: it is chosen only when its ends are free.
+    for (int g = 0; g < 2; ++g) {
+      const int node = best.node[g];
+      if (node < 0 || (g == 1 && best.node[0] >= 0 && best.end[1] <= best.end[0])) continue;
+      const size_t end = best.end[g];
+      const Node& hit = nodes_[static_cast<size_t>(node)];
+      Match m{i, end, &hit.targets};
+      m.gapped = hit.gapped;
+      for (size_t k = i + 1; k + 1 < end && !hit.denies; ++k) {
+        if (is_denial(tokens[k].text)) m.denial = k;
+      }
+      found.push_back(m);
     }
-    found.push_back(m);
   }
   if (found.size() <= 1) return found;
+  // Phrases without a gap first, longest first; then those with a "...".
+  // A phrase of its own that crosses an end of the gap keeps its words ("can't
+  // catch my breath" before a "catch ... chest"); one that lies inside it on
+  // an end gives way ("red" in "cough ... red"); those further inside are
+  // read with it ("toes are puffy and it kills to wiggle them").
   std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    if (a.gapped != b.gapped) return b.gapped;
     return a.end - a.begin > b.end - b.begin;
   });
-  std::vector<bool> used(tokens.size(), false);
+  std::vector<int> owner(tokens.size(), -1);  // index in chosen
+  std::vector<bool> in_gap(tokens.size(), false), dropped;
   std::vector<Match> chosen;
   for (const Match& m : found) {
-    bool free = true;
-    for (size_t k = m.begin; k < m.end && free; ++k) free = !used[k];
-    if (!free) continue;
-    for (size_t k = m.begin; k < m.end; ++k) used[k] = true;
-    chosen.push_back(m);
-  }
-  // The words inside a "..." still say what their own phrases say ("toes
-  // are puffy and it kills to wiggle them"): those phrases overlap it, and
-  // are read in one statement with it.
-  const size_t n_chosen = chosen.size();
-  for (size_t c = 0; c < n_chosen; ++c) {
-    if (!chosen[c].gapped) continue;
-    const size_t b = chosen[c].begin, e = chosen[c].end;
-    std::vector<bool> inner(tokens.size(), false);
-    for (const Match& m : found) {
-      if (m.gapped || m.begin <= b || m.end >= e) continue;
+    if (!m.gapped) {
       bool free = true;
-      for (size_t k = m.begin; k < m.end && free; ++k) free = !inner[k];
+      for (size_t k = m.begin; k < m.end && free; ++k) free = owner[k] < 0;
       if (!free) continue;
-      for (size_t k = m.begin; k < m.end; ++k) inner[k] = true;
+      for (size_t k = m.begin; k < m.end; ++k) owner[k] = static_cast<int>(chosen.size());
       chosen.push_back(m);
+      dropped.push_back(false);
+      continue;
     }
+    bool free = true;
+    std::vector<int> on_ends;
+    for (size_t k = m.begin; k < m.end && free; ++k) {
+      free = !in_gap[k];
+      const int c = owner[k];
+      if (!free || c < 0) continue;
+      const Match& o = chosen[static_cast<size_t>(c)];
+      bool crosses = false;  // a word of it, not a filler, outside the gap's ends
+      for (size_t x = o.begin; x < o.end && !crosses; ++x) {
+        crosses = (x < m.begin || x >= m.end) && !tokens[x].filler;
+      }
+      if (crosses) free = false;
+      else if (o.begin <= m.begin || o.end >= m.end) on_ends.push_back(c);
+    }
+    if (!free) continue;
+    for (int c : on_ends) {
+      dropped[static_cast<size_t>(c)] = true;
+      const Match& o = chosen[static_cast<size_t>(c)];
+      for (size_t k = o.begin; k < o.end; ++k) owner[k] = -1;
+    }
+    for (size_t k = m.begin; k < m.end; ++k) in_gap[k] = true;
+    chosen.push_back(m);
+    dropped.push_back(false);
+  }
+  {
+    size_t kept = 0;
+    for (size_t c = 0; c < chosen.size(); ++c) {
+      if (!dropped[c]) chosen[kept++] = chosen[c];
+    }
+    chosen.resize(kept);
   }
   std::sort(chosen.begin(), chosen.end(),
             [](const Match& a, const Match& b) { return a.begin < b.begin; });

@@ -65,11 +65,17 @@ class PhraseTrie {
     const std::vector<Token>& tokens;
     std::vector<int> ids;
   };
+  // The longest phrase found so far from one start: [0] without a "...",
+  // [1] with one.
+  struct Best {
+    size_t end[2] = {0, 0};
+    int node[2] = {-1, -1};
+  };
   int child(int node, int id) const;
-  void walk(const Words& w, int node, size_t j, size_t& best_end, int& best) const;
+  void walk(const Words& w, int node, size_t j, Best& best) const;
   // skipped: words skipped in a row so far; at most kMaxSkip, which keeps
   // a match linear in the message whatever it holds.
-  void advance(const Words& w, int node, size_t j, size_t& best_end, int& best,
+  void advance(const Words& w, int node, size_t j, Best& best,
                int skipped = 0) const;
   static constexpr int kMaxSkip = 3;
   static constexpr size_t kMaxGap = 6;

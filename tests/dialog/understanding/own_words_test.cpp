@@ -41,6 +41,8 @@ TEST_F(UnderstandingTest, ShortOfBreathInItsOwnWords) {
       {"my breathing has gone quick and shallow since lunch", "breathless=yes"},
       {"I can't seem to get a proper breath in", "breathless=yes"},
       {"my breaths are coming short and fast", "breathless=yes"},
+      // A phrase with a gap never takes the words of a denial-bearing phrase.
+      {"I can't seem to catch my breath and my chest is sore", "breathless=yes chest_pain=yes"},
   });
 }
 
