@@ -192,10 +192,11 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
   }
   if (found.size() <= 1) return found;
   // Phrases without a gap first, longest first; then those with a "...".
-  // A phrase of its own that crosses an end of the gap keeps its words ("can't
-  // catch my breath" before a "catch ... chest"); one that lies inside it on
-  // an end gives way ("red" in "cough ... red"); those further inside are
-  // read with it ("toes are puffy and it kills to wiggle them").
+  // A phrase of its own that starts before the gap keeps its words ("can't
+  // catch my breath" before a "catch ... chest"); a one-word phrase on an
+  // end gives way ("red" in "cough ... red"); others inside or running on
+  // past the end are read with it ("toes are puffy and it kills to wiggle
+  // them").
   std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
     if (a.gapped != b.gapped) return b.gapped;
     return a.end - a.begin > b.end - b.begin;
@@ -220,12 +221,21 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
       const int c = owner[k];
       if (!free || c < 0) continue;
       const Match& o = chosen[static_cast<size_t>(c)];
-      bool crosses = false;  // a word of it, not a filler, outside the gap's ends
-      for (size_t x = o.begin; x < o.end && !crosses; ++x) {
-        crosses = (x < m.begin || x >= m.end) && !tokens[x].filler;
+      // A word of it, not a filler, before the gap's start: it keeps its
+      // words (its own denial must not reach the gap). One running on past
+      // the end is read with it ("calf ... thicker" and "thicker than the
+      // other").
+      bool before = false;
+      for (size_t x = o.begin; x < m.begin && !before; ++x) {
+        before = !tokens[x].filler && !tokens[x].side;
       }
-      if (crosses) free = false;
-      else if (o.begin <= m.begin || o.end >= m.end) on_ends.push_back(c);
+      if (before) {
+        free = false;
+      } else if (o.end > m.end) {
+        k = o.end - 1;  // the rest of it is read with the gap, as one statement
+      } else if ((o.begin <= m.begin || o.end >= m.end) && o.end - o.begin == 1) {
+        on_ends.push_back(c);  // one word on an end: the gap's own
+      }
     }
     if (!free) continue;
     for (int c : on_ends) {

@@ -104,5 +104,14 @@ TEST_F(UnderstandingTest, ChestPainInItsOwnWords) {
   });
 }
 
+TEST_F(UnderstandingTest, ABiggerCalfIsASwollenOne) {
+  expect_has({
+      {"my left calf looks chunkier than the right one", "calf_swelling=yes"},
+      {"the calf on that side has ballooned since Monday", "calf_swelling=yes"},
+      {"his calf is a good bit thicker than the other", "calf_swelling=yes"},
+      {"her right calf has got larger over the week", "calf_swelling=yes"},
+  });
+}
+
 }  // namespace
 }  // namespace calfbot::dialog::test_support
