@@ -113,5 +113,33 @@ TEST_F(UnderstandingTest, ABiggerCalfIsASwollenOne) {
   });
 }
 
+TEST_F(UnderstandingTest, ABlowToTheLegInItsOwnWords) {
+  expect_has({
+      {"a shopping trolley rammed into the back of my calf", "direct_blow=yes"},
+      {"my son booted me right in the shin by accident", "direct_blow=yes"},
+      {"a tin of paint dropped onto my shin", "direct_blow=yes"},
+      {"someone trod on the back of my calf in the scrum", "direct_blow=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, AKickThatWasNotThereInItsOwnWords) {
+  // The tear of a tendon felt as a blow from nobody.
+  expect_has({
+      {"it felt as though somebody had whacked my heel with a bat", "heard_pop=yes"},
+      {"like someone had flicked a pebble at the back of my ankle", "heard_pop=yes"},
+      {"it was as if a ball had been thrown at my heel but nobody was there",
+       "heard_pop=yes"},
+  });
+}
+
+TEST_F(UnderstandingTest, AFallOrCrashInItsOwnWords) {
+  expect_has({
+      {"she tumbled off the climbing frame at the park", "major_trauma=yes"},
+      {"I came off the quad bike on a bend", "major_trauma=yes"},
+      {"he was clipped by a delivery van on his bike", "major_trauma=yes"},
+      {"fell about four metres from the hayloft", "major_trauma=yes"},
+  });
+}
+
 }  // namespace
 }  // namespace calfbot::dialog::test_support
