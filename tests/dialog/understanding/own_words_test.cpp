@@ -141,5 +141,20 @@ TEST_F(UnderstandingTest, AFallOrCrashInItsOwnWords) {
   });
 }
 
+TEST_F(UnderstandingTest, WalkingOnItInItsOwnWords) {
+  expect_has({{"he's walking on it fine, just a bit sore", "cannot_bear_weight=no"},
+              {"limping but walking", "cannot_bear_weight=no"},
+              {"she's been running around the garden since", "cannot_bear_weight=no"}});
+  // Walking before it happened is no walking now.
+  expect_has({{"I was walking fine until it went, now I can't put weight on it",
+               "cannot_bear_weight=yes"}});
+}
+
+TEST_F(UnderstandingTest, ABoutThatClearsInItsOwnWords) {
+  expect_has({{"the cramp lasted a minute and then it was completely gone", "resolves_fully=yes"},
+              {"after a stretch the calf is back to normal", "resolves_fully=yes"},
+              {"by the time I'd sat down it had cleared up", "resolves_fully=yes"}});
+}
+
 }  // namespace
 }  // namespace calfbot::dialog::test_support
