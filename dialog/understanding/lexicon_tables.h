@@ -217,6 +217,12 @@ inline constexpr Opposite kOpposites[] = {
     {"always some ache left", "resolves_fully"}, {"never goes completely", "resolves_fully"},
     {"walking fine", "cannot_bear_weight"}, {"walking ok", "cannot_bear_weight"},
     {"walking normally", "cannot_bear_weight"}, {"walk normally", "cannot_bear_weight"},
+    {"walking ... fine", "cannot_bear_weight"}, {"walking ... no problem", "cannot_bear_weight"},
+    {"walking ... perfectly well", "cannot_bear_weight"}, {"walking ... ok", "cannot_bear_weight"},
+    {"walking with a limp", "cannot_bear_weight"}, {"limping but walking", "cannot_bear_weight"},
+    {"running about", "cannot_bear_weight"}, {"running around", "cannot_bear_weight"},
+    {"can hobble", "cannot_bear_weight"}, {"can get about", "cannot_bear_weight"},
+    {"can still walk", "cannot_bear_weight"},
     {"perfectly straight", "deformity"}, {"looks straight", "deformity"},
     {"lift it fine", "foot_drop"}, {"lifts fine", "foot_drop"}, {"lifts up properly", "foot_drop"},
     {"tiptoe fine", "cannot_push_off"}, {"up on my toes fine", "cannot_push_off"}};

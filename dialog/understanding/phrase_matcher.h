@@ -25,6 +25,9 @@ namespace calfbot::dialog::text {
 // A side word is skipped too ("lower part of my left calf"), so that the
 // caller can read it as a side. A denial a "*" takes is reported, so that the
 // phrase is read as denied ("thigh is not swollen" for "thigh * swollen").
+// A phrase word "..." matches up to kMaxGap words of one clause (no
+// punctuation, "but" or "if" among them): "cough ... blood" is "coughed and
+// there were streaks of blood"; a denial in the gap is reported the same way.
 class PhraseTrie {
  public:
   PhraseTrie();
@@ -39,6 +42,7 @@ class PhraseTrie {
     const std::vector<int>* targets = nullptr;
     // A denial a "*" took ("foot does not change colour"), or npos.
     size_t denial = static_cast<size_t>(-1);
+    bool gapped = false;  // a phrase with a "...": chosen after all others
   };
   // Non-overlapping matches, chosen longest first (ties: leftmost), returned
   // in message order.
@@ -51,7 +55,9 @@ class PhraseTrie {
   struct Node {
     std::vector<std::pair<int, int>> next;  // stem id -> node, sorted by id
     int wild = -1;
+    int gap = -1;  // a "...": the rest of the phrase after some words
     std::vector<int> targets;
+    bool gapped = false;  // the phrase ending here has a "..."
     bool denies = false;  // a phrase ending here has a denial of its own ("leg does not move")
   };
   // The words of one message: stem ids (-1: in no phrase) and skippability.
@@ -59,13 +65,20 @@ class PhraseTrie {
     const std::vector<Token>& tokens;
     std::vector<int> ids;
   };
+  // The longest phrase found so far from one start: [0] without a "...",
+  // [1] with one.
+  struct Best {
+    size_t end[2] = {0, 0};
+    int node[2] = {-1, -1};
+  };
   int child(int node, int id) const;
-  void walk(const Words& w, int node, size_t j, size_t& best_end, int& best) const;
+  void walk(const Words& w, int node, size_t j, Best& best) const;
   // skipped: words skipped in a row so far; at most kMaxSkip, which keeps
   // a match linear in the message whatever it holds.
-  void advance(const Words& w, int node, size_t j, size_t& best_end, int& best,
+  void advance(const Words& w, int node, size_t j, Best& best,
                int skipped = 0) const;
   static constexpr int kMaxSkip = 3;
+  static constexpr size_t kMaxGap = 6;
 
   std::vector<Node> nodes_;
   std::unordered_map<std::string, int> stem_ids_;

@@ -85,15 +85,31 @@ TEST_F(LanguageTest, RedFlagsOfEachLanguageWithTheirNegations) {
   EXPECT_EQ(flags("Je n'ai pas de douleur à la poitrine mais je suis essoufflé"),
             "breathless=yes chest_pain=no");
   EXPECT_EQ(flags("Desde ontem tenho o coração disparado e dor na perna"), "fast_heartbeat=yes");
-  EXPECT_EQ(flags("Ma jambe est rouge et chaude et j'ai de la fièvre"), "fever=yes");
+  EXPECT_EQ(flags("Ma jambe est rouge et chaude et j'ai de la fièvre"),
+            "fever=yes redness=yes warmth=yes");
   EXPECT_EQ(flags("Od wczoraj boli mnie łydka, a dziś rano straciłam przytomność"),
             "fainting=yes");
   // Arabic writes "and" onto the next word ("وضيق"), and hamza forms vary.
-  EXPECT_EQ(flags("ساقي متورمة وضيق شديد في التنفس"), "breathless=yes");
+  EXPECT_EQ(flags("ساقي متورمة وضيق شديد في التنفس"), "breathless=yes calf_swelling=yes");
   EXPECT_EQ(flags("لا يوجد الم في الصدر"), "chest_pain=no");
   // Chinese has no spaces between words; a negation just before denies.
   EXPECT_EQ(flags("我爸爸的脚冰凉，小腿很疼"), "cold_pale_foot=yes");
   EXPECT_EQ(flags("小腿很疼，没有胸痛"), "chest_pain=no");
+}
+
+// The signs the warning rules join to a swelling or a clot risk, in words of
+// our own: a swollen calf, a flight, an operation, a pregnancy, a plaster, a
+// red and hot leg.
+TEST_F(LanguageTest, SwellingAndClotRisksInOtherLanguages) {
+  EXPECT_EQ(flags("Mon mollet gauche est enflé depuis mon retour en avion"),
+            "calf_swelling=yes long_travel=yes");
+  EXPECT_EQ(flags("Fui operada ao joelho e agora a perna está inchada"),
+            "calf_swelling=yes recent_surgery=yes");
+  EXPECT_EQ(flags("Jestem w ciąży i łydka jest opuchnięta"),
+            "calf_swelling=yes pregnant_postpartum=yes");
+  EXPECT_EQ(flags("رجلي في الجبس وساقي منتفخة"), "calf_swelling=yes cast_or_paralysis=yes");
+  EXPECT_EQ(flags("坐飞机以后小腿肿了"), "calf_swelling=yes long_travel=yes");
+  EXPECT_EQ(flags("la pierna no está roja ni caliente"), "redness=no warmth=no");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -101,6 +102,34 @@ class UnderstandingTest : public ::testing::Test {
   static void expect_all(const Cases& cases, std::string_view slot = "") {
     for (const auto& [text, expected] : cases) {
       EXPECT_EQ(said(text, slot), expected) << "message: " << text;
+    }
+  }
+
+  // Each of the space-separated parts of expected is in the message's
+  // summary (others may be too); each part of absent is not.
+  static void expect_has(const Cases& cases, std::string_view slot = "",
+                         std::string_view absent = "") {
+    auto parts = [](std::string_view s) {
+      std::vector<std::string> out;
+      size_t b = 0;
+      while (b < s.size()) {
+        size_t e = s.find(' ', b);
+        if (e == std::string_view::npos) e = s.size();
+        if (e > b) out.emplace_back(s.substr(b, e - b));
+        b = e + 1;
+      }
+      return out;
+    };
+    for (const auto& [text, expected] : cases) {
+      const std::vector<std::string> got = parts(said(text, slot));
+      for (const std::string& want : parts(expected)) {
+        EXPECT_NE(std::find(got.begin(), got.end(), want), got.end())
+            << "message: " << text << "\nwanted: " << want << "\ngot: " << said(text, slot);
+      }
+      for (const std::string& not_want : parts(absent)) {
+        EXPECT_EQ(std::find(got.begin(), got.end(), not_want), got.end())
+            << "message: " << text << "\nunwanted: " << not_want;
+      }
     }
   }
 
