@@ -323,6 +323,15 @@ TEST_F(UnderstandingTest, CrampFrequencyAndNewMedicines) {
   });
 }
 
+// A calf that goes hard for the length of a cramp is a cramp's knot; one that
+// is hard and stays so after an injury is the tense calf of a compartment.
+TEST_F(UnderstandingTest, HardDuringACrampIsAKnot) {
+  expect_all({
+      {"it goes rock hard at night then lets go", "muscle_knot=yes night_or_rest_pain=yes"},
+      {"the calf is rock hard", "tense_calf=yes"},
+  });
+}
+
 TEST_F(UnderstandingTest, LocalDate) {
   auto text = [](const LocalDate& d) {
     return std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
