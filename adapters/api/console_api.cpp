@@ -92,18 +92,55 @@ std::string console_cookie(const HttpRequest& req) {
 }
 
 ConsoleApi::ConsoleApi(clinic::ConsoleAuth& auth, clinic::ClinicService& service, ConsoleEvents& events)
-    : auth_(auth), service_(service), events_(events) {}
+    : auth_(auth), service_(service), events_(events), login_thread_([this] { run_logins(); }) {}
+
+ConsoleApi::~ConsoleApi() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  login_thread_.join();
+}
+
+void ConsoleApi::run_logins() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return stopping_ || !logins_.empty(); });
+    if (logins_.empty()) return;  // stopping, nothing left
+    auto job = std::move(logins_.front());
+    logins_.pop_front();
+    lock.unlock();
+    job();
+    lock.lock();
+  }
+}
 
 bool ConsoleApi::owns(const std::string& path) {
   return path == "/console" || path.rfind("/console/", 0) == 0;
 }
 
 void ConsoleApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
-  try {
-    done(route(req));
-  } catch (const std::exception&) {
-    done(error_response(bot::Code::internal_error));
+  const bool login = req.path == "/console/login" && req.method == "POST";
+  std::unique_lock lock(mu_);
+  if (login && logins_.size() >= kMaxQueuedLogins) {
+    lock.unlock();
+    return done(error_response(bot::Code::server_busy, "Too many logins at once. Please try again in a moment."));
   }
+  auto answer = [this, req, done = std::move(done)] {
+    try {
+      done(route(req));
+    } catch (const std::exception&) {
+      done(error_response(bot::Code::internal_error));
+    }
+  };
+  if (!login) {
+    lock.unlock();
+    return answer();
+  }
+  logins_.push_back(std::move(answer));
+  lock.unlock();
+  cv_.notify_one();
 }
 
 HttpResponse ConsoleApi::route(const HttpRequest& req) {
@@ -171,8 +208,8 @@ HttpResponse ConsoleApi::logged_in(const HttpRequest& req, const clinic::StaffSe
   }
   if (rest == "events") {
     HttpResponse r;
-    r.events = [this, clinic = s.member.clinic](std::shared_ptr<EventSink> sink) {
-      events_.subscribe(clinic, std::move(sink));
+    r.events = [this, clinic = s.member.clinic, token](std::shared_ptr<EventSink> sink) {
+      events_.subscribe(clinic, std::move(sink), [this, token] { return auth_.session(token).has_value(); });
     };
     return r;
   }

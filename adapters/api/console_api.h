@@ -16,12 +16,21 @@
 // Staff see their own clinic's intakes only; every read is audited with the
 // staff id as actor.
 //
-// Thread-safety: handle() may be called from any thread; `done` runs once.
+// A login costs one argon2id hash (64 MiB, a few tenths of a second): logins
+// run one at a time on the API's own thread, never on a network thread, and
+// past kMaxQueuedLogins waiting a login is answered server_busy at once.
+//
+// Thread-safety: handle() may be called from any thread; `done` runs once,
+// maybe on another thread.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "adapters/server/http_types.h"
 
@@ -37,8 +46,13 @@ class ConsoleEvents;
 
 class ConsoleApi {
  public:
+  static constexpr size_t kMaxQueuedLogins = 16;
+
   // All must outlive the API.
   ConsoleApi(bot::clinic::ConsoleAuth& auth, bot::clinic::ClinicService& service, ConsoleEvents& events);
+  ~ConsoleApi();  // ends the login thread after the logins queued
+  ConsoleApi(const ConsoleApi&) = delete;
+  ConsoleApi& operator=(const ConsoleApi&) = delete;
 
   // True for /console and the paths under /console/ (for Router::add_routes).
   static bool owns(const std::string& path);
@@ -53,9 +67,17 @@ class ConsoleApi {
   HttpResponse intake_route(const HttpRequest& req, const bot::clinic::StaffSession& s,
                             const std::string& rest);
 
+  void run_logins();
+
   bot::clinic::ConsoleAuth& auth_;
   bot::clinic::ClinicService& service_;
   ConsoleEvents& events_;
+
+  std::mutex mu_;  // guards logins_ and stopping_
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> logins_;
+  bool stopping_ = false;
+  std::thread login_thread_;  // last: started once the members above exist
 };
 
 // The session token in the request's console cookie; "" when none.

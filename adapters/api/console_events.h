@@ -3,15 +3,17 @@
 // intake of that clinic changes, every page of the clinic gets an "intake"
 // event naming it, and reads what it needs through the API (so an event
 // carries no patient data). A comment line every few seconds keeps proxies
-// and the page's watchdog content.
+// content; at each, a stream whose session ended (logout, expiry, a
+// disabled account) is closed.
 //
 // Thread-safety: every member may be called from any thread.
 #pragma once
 
-#include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "adapters/server/http_types.h"
 
@@ -19,17 +21,26 @@ namespace calfbot::adapters {
 
 class ConsoleEvents {
  public:
-  // Keeps `sink` until a push to it fails.
-  void subscribe(const std::string& clinic, std::shared_ptr<EventSink> sink);
+  // Whether the stream's session is still live.
+  using Live = std::function<bool()>;
+
+  // Keeps `sink` until a push to it fails or `live` says no (at a heartbeat).
+  void subscribe(const std::string& clinic, std::shared_ptr<EventSink> sink, Live live);
   // Sends `event` with JSON `data` to every page of `clinic`.
   void publish(const std::string& clinic, const std::string& event, const std::string& data);
-  // A comment to every stream (a keep-alive); drops the closed ones.
+  // A comment to every stream (a keep-alive); drops the closed ones and
+  // closes those whose session ended. Calls each `live`, outside the lock.
   void heartbeat();
   size_t subscribers();
 
  private:
-  std::mutex mu_;  // guards sinks_
-  std::multimap<std::string, std::shared_ptr<EventSink>> sinks_;
+  struct Subscriber {
+    std::string clinic;
+    std::shared_ptr<EventSink> sink;
+    Live live;
+  };
+  std::mutex mu_;  // guards subscribers_
+  std::vector<std::shared_ptr<Subscriber>> subscribers_;
 };
 
 // One server-sent event's text: "event: <event>\ndata: <data>\n\n".

@@ -80,7 +80,12 @@ class EventStreamSink : public EventSink {
               [s, event = std::move(event)]() mutable { s->queue_event(std::move(event)); });
     return true;
   }
-  void close() { closed_ = true; }
+  void close() override {
+    closed_ = true;
+    if (auto s = session_.lock()) net::post(s->stream_.get_executor(), [s] { s->end_events(); });
+  }
+  // The session's own ending: nothing more to post.
+  void closed() { closed_ = true; }
 
  private:
   std::weak_ptr<HttpSession> session_;
@@ -339,7 +344,7 @@ void HttpSession::watch_events_close() {
 }
 
 void HttpSession::end_events() {
-  if (sink_) sink_->close();
+  if (sink_) sink_->closed();
   sink_.reset();
   events_.clear();
   beast::error_code ignored;

@@ -37,6 +37,9 @@ class EventSink {
   // Queues one event, already framed ("event: x\ndata: y\n\n"). false once
   // the connection is gone (or was closed for not reading): drop the sink.
   virtual bool push(std::string event) = 0;
+  // Ends the stream: the connection closes (after no more than the event
+  // being written).
+  virtual void close() = 0;
 };
 
 struct HttpResponse {

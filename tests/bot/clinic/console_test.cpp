@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cerrno>
+
 #include "clinic_server.h"
 
 namespace calfbot {
@@ -209,6 +212,20 @@ class EventStream {
     }
     return true;
   }
+  // Reads until the server closes the stream; false if it is still open after `timeout`.
+  bool ends_within(std::chrono::milliseconds timeout) {
+    const std::string never = "\x01never\x01";
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      timeval tv{0, 200000};
+      setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      std::array<char, 4096> buf{};
+      ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return true;
+      if (n > 0) got_.append(buf.data(), static_cast<size_t>(n));
+    }
+    return false;
+  }
   const std::string& got() const { return got_; }
 
  private:
@@ -255,12 +272,52 @@ TEST_F(Console, AnEscalationReachesTheClinicsEventStreamWithinASecondAndListsFir
   EXPECT_EQ(summary.json()["escalation"], "emergency");
 }
 
+TEST_F(Console, LoggingOutEndsTheEventStream) {
+  make_staff(db_, "ann@clinic.example", "default");
+  server_ = std::make_unique<ServerProcess>(env());
+  Login ann = login("ann@clinic.example", kPassword);
+  EventStream events(server_->port(), ann.cookie);
+  ASSERT_TRUE(events.wait_for(": open", std::chrono::seconds(5)));
+  EXPECT_FALSE(events.ends_within(std::chrono::seconds(1)));
+  ASSERT_EQ(post(ann, "/console/logout", {{"X-CSRF-Token", ann.csrf}}).status, 200);
+  EXPECT_TRUE(events.ends_within(std::chrono::seconds(12))) << "the stream outlived its session";
+}
+
 TEST_F(Console, TheCookieIsSecureWhenConfigured) {
   make_staff(db_, "ann@clinic.example", "default");
   server_ = std::make_unique<ServerProcess>(env({{"CALFBOT_CONSOLE__SECURE_COOKIE", "always"}}));
   Login l = login("ann@clinic.example", kPassword);
   ASSERT_EQ(l.status, 200);
   EXPECT_NE(l.set_cookie.find("; Secure"), std::string::npos) << l.set_cookie;
+}
+
+}  // namespace
+}  // namespace calfbot
+
+namespace calfbot {
+namespace {
+
+// Logins hash on the console's own thread: a burst of them leaves the
+// network threads free, and /healthz answers while they run.
+TEST_F(Console, LoginsDoNotHoldTheNetworkThreads) {
+  make_staff(db_, "ann@clinic.example", "default");
+  server_ = std::make_unique<ServerProcess>(env({{"CALFBOT_SERVER__THREADS", "1"}}));
+  std::vector<std::thread> logins;
+  std::atomic<int> done{0};
+  for (int i = 0; i < 6; ++i) {
+    logins.emplace_back([&, i] {
+      login("nobody" + std::to_string(i) + "@clinic.example", "not a password at all");
+      ++done;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(http_request(server_->port(), "GET", "/healthz").status, 200);
+  const auto took = std::chrono::steady_clock::now() - asked;
+  const int finished = done.load();
+  for (auto& t : logins) t.join();
+  EXPECT_LT(finished, 6) << "the health check waited for every login ("
+                         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms)";
 }
 
 }  // namespace
