@@ -346,7 +346,12 @@ void HttpSession::watch_events_close() {
 void HttpSession::end_events() {
   if (sink_) sink_->closed();
   sink_.reset();
-  events_.clear();
+  // The event being written stays until its write completes (aborted by the close).
+  if (event_writing_ && !events_.empty()) {
+    events_.erase(std::next(events_.begin()), events_.end());
+  } else {
+    events_.clear();
+  }
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);

@@ -27,7 +27,9 @@ using testing_support::WsClient;
 constexpr const char* kPassword = "correct horse battery";
 
 std::string make_staff(const std::string& db, const std::string& email, const std::string& clinic) {
-  std::string cmd = std::string("printf '%s\\n' '") + kPassword + "' | env CALFBOT_STORE__PATH='" + db +
+  // Without CALFBOT_FHIR_OUT (the FHIR check's, not a setting): calfbot
+  // reads every CALFBOT_ variable as configuration.
+  std::string cmd = std::string("printf '%s\\n' '") + kPassword + "' | env -u CALFBOT_FHIR_OUT CALFBOT_STORE__PATH='" + db +
                     "' " CALFBOT_BIN " staff create --name 'Ann Lee' --email " + email +
                     " --clinic " + clinic + " 2>&1";
   std::string out;

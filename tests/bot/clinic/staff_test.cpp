@@ -109,7 +109,7 @@ TEST(StaffStore, CreateListDisableAndAudit) {
 }
 
 std::string run_staff(const std::string& db, const std::string& stdin_text, const std::string& args) {
-  std::string cmd = "printf '%s' '" + stdin_text + "' | env CALFBOT_STORE__PATH='" + db + "' " CALFBOT_BIN
+  std::string cmd = "printf '%s' '" + stdin_text + "' | env -u CALFBOT_FHIR_OUT CALFBOT_STORE__PATH='" + db + "' " CALFBOT_BIN
                     " staff " + args + " 2>&1; echo \"exit=$?\"";
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
