@@ -86,6 +86,17 @@ constexpr std::array kSpecs = {
     CodeSpec{Code::link_revoked, "link_revoked", 410, 0, "This link is no longer valid."},
     CodeSpec{Code::link_completed, "link_completed", 410, 0,
              "These questions have been answered."},
+    CodeSpec{Code::not_logged_in, "not_logged_in", 401, 0,
+             "You are not logged in to the console, or your session has ended. Please log in."},
+    CodeSpec{Code::login_failed, "login_failed", 401, 0,
+             "That email and password do not match an active account. Check them and try "
+             "again; after repeated failures the account is locked for a while."},
+    CodeSpec{Code::account_locked, "account_locked", 429, 0,
+             "This account is locked after repeated failed logins. Wait and try again later, "
+             "or ask your administrator."},
+    CodeSpec{Code::csrf_invalid, "csrf_invalid", 403, 0,
+             "This request lacks the console's CSRF token (header X-CSRF-Token). Reload the "
+             "console and try again."},
     CodeSpec{Code::bad_payload, "bad_payload", 400, 0, "Not the platform's payload."},
     CodeSpec{Code::signature_missing, "signature_missing", 401, 0, "The signature is missing."},
     CodeSpec{Code::signature_invalid, "signature_invalid", 403, 0, "The signature is wrong."},

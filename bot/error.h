@@ -58,6 +58,11 @@ enum class Code {
   link_expired,
   link_revoked,
   link_completed,
+  // The staff console (docs/console.md).
+  not_logged_in,
+  login_failed,
+  account_locked,
+  csrf_invalid,
   // Messaging platforms' webhooks.
   bad_payload,
   signature_missing,

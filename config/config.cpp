@@ -344,6 +344,13 @@ void read_clinic(const json& v, std::vector<std::string>& errors, Config& c) {
   }
 }
 
+void read_console(Section s, ConsoleConfig& c) {
+  s.integer("session_hours", c.session_hours, 1, 24 * 30);
+  s.integer("max_failed_logins", c.max_failed_logins, 1, 100);
+  s.integer("lockout_minutes", c.lockout_minutes, 1, 24 * 60);
+  s.choice("secure_cookie", c.secure_cookie, {"auto", "always"});
+}
+
 }  // namespace
 
 ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env) {
@@ -379,7 +386,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   Config& c = r.config;
   Section top(tree, "", r.errors,
               {"locale", "emergency_numbers", "dialog", "knowledge", "server", "store",
-               "platforms", "outbox", "clinic"});
+               "platforms", "outbox", "clinic", "console"});
   top.string("locale", c.locale);
   if (const json* e = top.get("emergency_numbers")) {
     if (!e->is_object()) {
@@ -431,6 +438,11 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
                 c.outbox);
   }
   if (const json* v = top.get("clinic")) read_clinic(*v, r.errors, c);
+  if (const json* v = top.get("console")) {
+    read_console(Section(*v, "console", r.errors,
+                         {"session_hours", "max_failed_logins", "lockout_minutes", "secure_cookie"}),
+                 c.console);
+  }
   return r;
 }
 

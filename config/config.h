@@ -124,6 +124,16 @@ struct ClinicConfig {
   int link_default_expiry_hours = 72;  // a link's life when the clinic gives none
 };
 
+// The clinic staff console (docs/console.md): login sessions and lock-out.
+struct ConsoleConfig {
+  int session_hours = 12;           // a login lasts this long (then log in again)
+  int max_failed_logins = 5;        // failures in a row that lock an account
+  int lockout_minutes = 15;         // how long a locked account stays locked
+  // "auto": the session cookie is Secure when clinic.public_base_url is https;
+  // "always": Secure in every case (calfbot behind a TLS proxy on another name).
+  std::string secure_cookie = "auto";
+};
+
 struct Config {
   std::string locale = "en-GB";
   // Emergency number per locale; the locale's must be present.
@@ -137,6 +147,7 @@ struct Config {
   PlatformsConfig platforms;
   OutboxConfig outbox;
   ClinicConfig clinic;
+  ConsoleConfig console;
 
   std::string emergency_number() const { return emergency_numbers.at(locale); }
 };

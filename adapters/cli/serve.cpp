@@ -17,12 +17,15 @@
 
 #include "adapters/logger.h"
 #include "adapters/api/clinic_api.h"
+#include "adapters/api/console_api.h"
+#include "adapters/api/console_events.h"
 #include "adapters/http_client.h"
 #include "adapters/metrics.h"
 #include "adapters/platforms/webhooks.h"
 #include "adapters/server/router.h"
 #include "adapters/server/server.h"
 #include "adapters/cli/app.h"
+#include "bot/clinic/console.h"
 #include "bot/clinic/runtime.h"
 #include "bot/clinic/service.h"
 #include "bot/conversation/conversation_service.h"
@@ -183,10 +186,16 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
                                platforms.handle(req, std::move(done));
                              });
   platforms_for_expiry = &platforms;
-  // The clinic side (docs/clinic.md): pre-visit links, the clinic API, alerts, retention.
+  // The clinic side (docs/clinic.md): pre-visit links, the clinic API, alerts, retention;
+  // each intake followed is pushed to its clinic's consoles (docs/console.md).
+  adapters::ConsoleEvents console_events;
   auto clinic = bot::clinic::ClinicRuntime::start(
       cfg, **clinic_store, changed_intakes, service, *app->engine, *http_client,
-      [&log](const std::string& event, const nlohmann::json& fields) { log.info(event, fields); });
+      [&log](const std::string& event, const nlohmann::json& fields) { log.info(event, fields); },
+      [&console_events, &clinic_store](const std::string& intake_id) {
+        auto i = (*clinic_store)->intake(intake_id);
+        if (i && *i) console_events.publish((*i)->clinic, "intake", nlohmann::json{{"id", intake_id}}.dump());
+      });
   if (!clinic) {
     err << "clinic error: " << clinic.error().detail << "\n";
     return 1;
@@ -195,6 +204,14 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
   server.router().add_routes(&adapters::ClinicApi::owns,
                              [&clinic_api](const adapters::HttpRequest& req, auto done) {
                                clinic_api.handle(req, std::move(done));
+                             });
+  // The staff console (docs/console.md): logins and the clinic's intakes, live.
+  bot::clinic::ConsoleAuth console_auth(**clinic_store, bot::clinic::console_settings(cfg),
+                                        bot::clinic::unix_now);
+  adapters::ConsoleApi console_api(console_auth, (*clinic)->service(), console_events);
+  server.router().add_routes(&adapters::ConsoleApi::owns,
+                             [&console_api](const adapters::HttpRequest& req, auto done) {
+                               console_api.handle(req, std::move(done));
                              });
   // Where patients reach calfbot is its own origin too.
   if (auto base = cfg.clinic.public_base_url; base.find("://") != std::string::npos) {
@@ -238,6 +255,7 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
     auto since_expiry = std::chrono::seconds(0);
     while (runner.sleep(evict_every)) {
       since_expiry += evict_every;
+      console_events.heartbeat();
       if (since_expiry < every) {
         service.evict_idle();
         continue;

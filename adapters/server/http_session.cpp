@@ -1,10 +1,12 @@
 #include "adapters/server/http_session.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -61,7 +63,34 @@ bool framing_ok(const Header& h) {
   return v == "chunked";
 }
 
+// Events queued for one stream at the most: a page that stops reading is cut off.
+constexpr size_t kMaxQueuedEvents = 64;
+
 }  // namespace
+
+// An event stream's sink: posts each event onto its session's strand.
+class EventStreamSink : public EventSink {
+ public:
+  explicit EventStreamSink(std::weak_ptr<HttpSession> session) : session_(std::move(session)) {}
+  bool push(std::string event) override {
+    if (closed_) return false;
+    auto s = session_.lock();
+    if (!s) return false;
+    net::post(s->stream_.get_executor(),
+              [s, event = std::move(event)]() mutable { s->queue_event(std::move(event)); });
+    return true;
+  }
+  void close() override {
+    closed_ = true;
+    if (auto s = session_.lock()) net::post(s->stream_.get_executor(), [s] { s->end_events(); });
+  }
+  // The session's own ending: nothing more to post.
+  void closed() { closed_ = true; }
+
+ private:
+  std::weak_ptr<HttpSession> session_;
+  std::atomic<bool> closed_{false};
+};
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state, ConnectionSlot slot)
     : stream_(std::move(socket)),
@@ -84,6 +113,7 @@ void HttpSession::run() {
 void HttpSession::go_away() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->closing_ = true;
+    if (self->streaming_) return self->end_events();
     if (!self->busy_) self->stream_.cancel();  // ends a keep-alive connection's idle read
   });
 }
@@ -218,6 +248,7 @@ void HttpSession::handle(Request&& req) {
 }
 
 void HttpSession::send(HttpResponse r) {
+  if (r.events && !head_) return start_events(std::move(r));
   add_security_headers(r);
   auto res = std::make_shared<Response>(static_cast<http::status>(r.status), version_);
   res->set(http::field::server, "calfbot");
@@ -262,6 +293,68 @@ void HttpSession::drain() {
                                                                               std::size_t) {
     if (!ec) self->drain();
   });
+}
+
+}  // namespace calfbot::adapters
+
+namespace calfbot::adapters {
+
+void HttpSession::start_events(HttpResponse r) {
+  streaming_ = true;
+  busy_ = true;
+  // No length: the body is the events, until either side closes.
+  events_.push_back(
+      "HTTP/1.1 200 OK\r\nServer: calfbot\r\nContent-Type: text/event-stream\r\n"
+      "Cache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n"
+      "Referrer-Policy: no-referrer\r\nX-Accel-Buffering: no\r\n\r\n: open\n\n");
+  sink_ = std::make_shared<EventStreamSink>(weak_from_this());
+  write_event();
+  watch_events_close();
+  r.events(sink_);
+}
+
+void HttpSession::queue_event(std::string text) {
+  if (!streaming_ || !sink_) return;
+  if (events_.size() >= kMaxQueuedEvents) return end_events();
+  events_.push_back(std::move(text));
+  write_event();
+}
+
+void HttpSession::write_event() {
+  if (event_writing_ || events_.empty()) return;
+  event_writing_ = true;
+  stream_.expires_after(kWriteTimeout);
+  net::async_write(stream_, net::buffer(events_.front()),
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->event_writing_ = false;
+                     if (!self->events_.empty()) self->events_.pop_front();
+                     if (ec) return self->end_events();
+                     self->stream_.expires_never();
+                     self->write_event();
+                   });
+}
+
+// The client sends nothing on an event stream: a read ends when it leaves.
+void HttpSession::watch_events_close() {
+  stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec,
+                                                                              std::size_t) {
+    if (ec) return self->end_events();
+    self->watch_events_close();
+  });
+}
+
+void HttpSession::end_events() {
+  if (sink_) sink_->closed();
+  sink_.reset();
+  // The event being written stays until its write completes (aborted by the close).
+  if (event_writing_ && !events_.empty()) {
+    events_.erase(std::next(events_.begin()), events_.end());
+  } else {
+    events_.clear();
+  }
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
 }
 
 }  // namespace calfbot::adapters

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -49,6 +51,14 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
   void drain();
+  // Server-sent events (HttpResponse::events): the header, then one event
+  // write in flight from a bounded queue until either side closes.
+  void start_events(HttpResponse r);
+  void queue_event(std::string text);
+  void write_event();
+  void watch_events_close();
+  void end_events();
+  friend class EventStreamSink;
 
   boost::beast::tcp_stream stream_;
   // Bounded, so that a header that never ends fills it and is refused.
@@ -65,6 +75,11 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   bool keep_alive_ = false;
   bool head_ = false;
   bool raw_folded_ = false;  // the request's header has a folded line
+  // An event stream's state; streaming_ once its header was queued.
+  bool streaming_ = false;
+  bool event_writing_ = false;
+  std::deque<std::string> events_;
+  std::shared_ptr<class EventStreamSink> sink_;
 };
 
 }  // namespace calfbot::adapters

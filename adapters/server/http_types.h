@@ -3,7 +3,9 @@
 // the handlers compile without Beast and are tested without sockets.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,11 +29,28 @@ struct HttpRequest {
   }
 };
 
+// One open event stream (server-sent events): a connection that a response
+// left open. Thread-safety: push() may be called from any thread.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Queues one event, already framed ("event: x\ndata: y\n\n"). false once
+  // the connection is gone (or was closed for not reading): drop the sink.
+  virtual bool push(std::string event) = 0;
+  // Ends the stream: the connection closes (after no more than the event
+  // being written).
+  virtual void close() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // Set: the response is an event stream (text/event-stream, kept open; the
+  // status, body and headers above are not sent). It is called once with the
+  // stream's sink after the header went out.
+  std::function<void(std::shared_ptr<EventSink>)> events;
 };
 
 // `body` as JSON with `status`, never cached (every JSON answer here is

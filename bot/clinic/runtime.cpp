@@ -53,9 +53,11 @@ Result<std::unique_ptr<ClinicRuntime>> ClinicRuntime::start(const config::Config
                                                             ChangedIntakes& changed,
                                                             ConversationService& conversations,
                                                             const dialog::Engine& engine,
-                                                            Transport& transport, Log log) {
+                                                            Transport& transport, Log log,
+                                                            Followed followed) {
   std::unique_ptr<ClinicRuntime> rt(new ClinicRuntime());
   rt->log_ = std::move(log);
+  rt->followed_ = std::move(followed);
   rt->store_ = &store;
   rt->changed_ = &changed;
 
@@ -112,7 +114,10 @@ void ClinicRuntime::follow(std::vector<std::string>& intakes) {
   std::vector<std::string> failed;
   for (const auto& id : intakes) {
     auto n = service_->follow(id);
-    if (n) continue;
+    if (n) {
+      if (followed_) followed_(id);
+      continue;
+    }
     log_("intake_follow_failed", {{"intake", id}, {"code", n.error().code}, {"detail", n.error().detail}});
     failed.push_back(id);
   }

@@ -61,13 +61,18 @@ class ClinicRuntime {
  public:
   using Log = std::function<void(const std::string& event, const nlohmann::json& fields)>;
 
+  // Told, on the job thread, of each intake followed after its
+  // conversation changed (its status and alerts up to date): the console's push.
+  using Followed = std::function<void(const std::string& intake_id)>;
+
   // store, changed, conversations, engine and transport must outlive the
   // runtime. Errors: "store_unavailable" (the alert outbox).
   static Result<std::unique_ptr<ClinicRuntime>> start(const config::Config& cfg, ClinicStore& store,
                                                       ChangedIntakes& changed,
                                                       ConversationService& conversations,
                                                       const dialog::Engine& engine,
-                                                      Transport& transport, Log log);
+                                                      Transport& transport, Log log,
+                                                      Followed followed = {});
   ~ClinicRuntime();  // stops the job thread (and `changed`) and the outbox
   ClinicRuntime(const ClinicRuntime&) = delete;
   ClinicRuntime& operator=(const ClinicRuntime&) = delete;
@@ -83,6 +88,7 @@ class ClinicRuntime {
   void follow(std::vector<std::string>& intakes);
 
   Log log_;
+  Followed followed_;
   ClinicStore* store_ = nullptr;         // the caller's
   ChangedIntakes* changed_ = nullptr;    // the caller's
   std::unique_ptr<Outbox> outbox_;

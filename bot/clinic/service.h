@@ -93,6 +93,13 @@ std::function<Status(const SessionRecord&)> link_gate(ClinicStore& store,
 Result<PurgeCounts> purge_patient_data(ClinicStore& store, ConversationService& conversations,
                                        int64_t cutoff);
 
+// An intake as the console lists it: with the most urgent level its
+// conversation reached (escalation or outcome), "" when neither is urgent.
+struct ConsoleIntake {
+  Intake intake;
+  std::string level;  // "emergency", "urgent" or ""
+};
+
 class ClinicService {
  public:
   // Queues an alert durably; called by follow(). Empty = alerts are off.
@@ -133,6 +140,19 @@ class ClinicService {
   Result<nlohmann::json> fhir_response(const std::string& id, const std::string& actor);
   nlohmann::json fhir_questionnaire() const;
   nlohmann::json fhir_answers_code_system() const;
+
+  // The console's reads (service_console.cpp), kept to one clinic.
+  // Errors: intake_not_found (none, or another clinic's), store_unavailable.
+  Result<Intake> clinic_intake(const std::string& id, const std::string& clinic);
+  // The clinic's intakes, at most `limit`: escalated first (emergency, then
+  // urgent), then in progress, pending, completed, the rest; newest first
+  // within each. Audited as "console.intakes" by `actor`.
+  Result<std::vector<ConsoleIntake>> console_intakes(const std::string& clinic, int limit,
+                                                     const std::string& actor);
+  Result<std::string> level_of(const Intake& i);
+  // The intake's conversation as stored, the patient's messages included;
+  // audited as "intake.transcript". Empty before the link was opened.
+  Result<std::vector<StoredMessage>> transcript(const std::string& id, const std::string& actor);
 
   // Follows one intake, open or closed: the alert for a level its
   // conversation reached and no alert told yet, then (while open) its status.

@@ -46,6 +46,17 @@ CREATE TABLE IF NOT EXISTS clinic_staff (
   created INTEGER NOT NULL,
   disabled INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS clinic_console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  staff TEXT NOT NULL REFERENCES clinic_staff (id),
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS clinic_login_failures (
+  email TEXT PRIMARY KEY COLLATE NOCASE,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS clinic_audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   time INTEGER NOT NULL,
@@ -256,18 +267,20 @@ Result<std::optional<Intake>> ClinicStore::intake_by_token(const std::string& to
 }
 
 Result<std::vector<Intake>> ClinicStore::intakes(const std::string& status, int limit, int offset,
-                                                 int64_t now) {
+                                                 int64_t now, const std::string& clinic) {
   try {
     Conn c(*this);
     // status_at(now), in SQL: open intakes past their expiry count as expired.
     const char* effective =
         "(CASE WHEN status IN ('pending', 'in_progress') AND expires <= ?1 THEN 'expired' ELSE status END)";
     SQLite::Statement q(c.db(), std::string("SELECT ") + kIntakeColumns + " FROM clinic_intakes WHERE (?2 = '' OR " +
-                                    effective + " = ?2) ORDER BY created DESC, id LIMIT ?3 OFFSET ?4");
+                                    effective + " = ?2) AND (?5 = '' OR clinic = ?5) "
+                                    "ORDER BY created DESC, id LIMIT ?3 OFFSET ?4");
     q.bind(1, static_cast<int64_t>(now));
     q.bind(2, status);
     q.bind(3, limit);
     q.bind(4, offset);
+    q.bind(5, clinic);
     std::vector<Intake> out;
     while (q.executeStep()) out.push_back(read_intake(q));
     return out;

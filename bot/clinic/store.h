@@ -106,6 +106,12 @@ struct StaffCredential {
   std::string password_hash;
 };
 
+// A staff login's failures in a row, and the lock they led to.
+struct LoginFailures {
+  int failures = 0;
+  int64_t locked_until_unix = 0;  // 0 = not locked
+};
+
 struct AuditEntry {
   int64_t seq = 0;
   int64_t time_unix = 0;
@@ -138,8 +144,10 @@ class ClinicStore {
   Result<NewIntake> create_intake(const IntakeRequest& request, int64_t now);
   Result<std::optional<Intake>> intake(const std::string& id);
   Result<std::optional<Intake>> intake_by_token(const std::string& token);
-  // Newest first; `status` "" = any (matched against status_at(now)).
-  Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset, int64_t now);
+  // Newest first; `status` "" = any (matched against status_at(now));
+  // `clinic` "" = every clinic's.
+  Result<std::vector<Intake>> intakes(const std::string& status, int limit, int offset, int64_t now,
+                                      const std::string& clinic = "");
   // Pending or in progress as stored: the ones the watcher follows.
   Result<std::vector<Intake>> open_intakes();
   // Open ones whose expiry is at or before `now`: the ones to mark expired.
@@ -165,6 +173,23 @@ class ClinicStore {
   Result<std::vector<StaffMember>> staff(const std::string& clinic);
   // The account (active or not) with this email, with its hash; nullopt when none.
   Result<std::optional<StaffCredential>> staff_credential(const std::string& email);
+
+  // Console logins (store_console.cpp). A session is kept as the SHA-256
+  // of its token only; it ends at `expires_unix`, at logout, or when its
+  // account is disabled. Creating one drops the expired ones.
+  Status create_console_session(const std::string& token_hash, const std::string& staff_id,
+                                int64_t now, int64_t expires_unix);
+  // The active member whose live session has this token hash; nullopt when none.
+  Result<std::optional<StaffMember>> console_session(const std::string& token_hash, int64_t now);
+  Status end_console_session(const std::string& token_hash);
+  // Lock-out: the failures recorded for an email (an account or not, so that
+  // a lock says nothing about which emails exist).
+  Result<LoginFailures> login_failures(const std::string& email);
+  // Counts one more failure; the `max_failures`th locks the email until
+  // now + lock_seconds and starts the count afresh. Returns the new state.
+  Result<LoginFailures> record_login_failure(const std::string& email, int64_t now, int max_failures,
+                                             int64_t lock_seconds);
+  Status clear_login_failures(const std::string& email);
 
   Status audit(const std::string& actor, const std::string& action, const std::string& intake_id,
                int64_t now);

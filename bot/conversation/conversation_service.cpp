@@ -434,6 +434,10 @@ Result<std::vector<StoredMessage>> ConversationService::transcript(const std::st
   return store_.messages(id, after_out_seq, true);
 }
 
+Result<std::vector<StoredMessage>> ConversationService::transcript_by_id(const std::string& session_id) {
+  return store_.messages(session_id, 0, true);
+}
+
 Result<std::optional<ConversationView>> ConversationService::conversation(
     const std::string& session_id) {
   auto found = store_.find_by_id(session_id);

@@ -168,6 +168,8 @@ class ConversationService {
   // and transcript still answer for an expired session), store_unavailable.
   Result<Summary> summary(const std::string& token);
   Result<std::vector<StoredMessage>> transcript(const std::string& token, int after_out_seq);
+  // The same by the conversation's id (for the clinic, which keeps ids, not tokens).
+  Result<std::vector<StoredMessage>> transcript_by_id(const std::string& session_id);
 
   // The conversation with this id as committed; nullopt if none (never
   // started, or purged). Errors: store_unavailable, internal_error (its

@@ -1,0 +1,281 @@
+#include "adapters/api/console_api.h"
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/api/console_events.h"
+#include "adapters/api/errors.h"
+#include "adapters/api/static_files.h"
+#include "adapters/web/assets.h"
+#include "bot/clinic/answers.h"
+#include "bot/clinic/console.h"
+#include "bot/clinic/service.h"
+#include "config/bounded_json.h"
+
+namespace calfbot::adapters {
+
+using nlohmann::json;
+namespace clinic = bot::clinic;
+
+namespace {
+
+constexpr const char* kCookie = "calfbot_console";
+constexpr const char* kApi = "/console/api/";
+constexpr int kMaxList = 500;
+
+// The console is nobody's frame, runs only its own files and talks only to
+// its own origin.
+constexpr const char* kCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+HttpResponse from_error(const bot::Error& e) {
+  return error_response(e.code, e.code == bot::Code::bad_request ? e.detail : "");
+}
+
+bool valid_id(const std::string& id) {
+  return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// The console's own files (adapters/web/console), served under /console/.
+std::optional<HttpResponse> asset(const std::string& name) {
+  for (const auto& f : web_assets()) {
+    if (f.name != "console/" + name) continue;
+    HttpResponse r;
+    r.content_type = content_type_for(f.name);
+    r.body = f.content;
+    r.headers = {{"Cache-Control", "no-cache"}, {"Content-Security-Policy", kCsp}};
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::string cookie_header(const std::string& value, int64_t max_age, bool secure) {
+  return std::string(kCookie) + "=" + value + "; Path=/console; Max-Age=" + std::to_string(max_age) +
+         "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+json staff_json(const clinic::StaffMember& m) {
+  return {{"id", m.id}, {"name", m.name}, {"email", m.email}, {"clinic", m.clinic}};
+}
+
+json console_intake_json(const clinic::ClinicService& service, const clinic::Intake& i,
+                         const std::string& level) {
+  json j = service.intake_json(i);
+  const std::string base = std::string(kApi) + "intakes/" + i.id;
+  j["level"] = level.empty() ? json(nullptr) : json(level);
+  j["links"] = {{"summary", base + "/summary"},
+                {"summary_html", base + "/summary.html"},
+                {"fhir", base + "/fhir"},
+                {"transcript", base + "/transcript"}};
+  return j;
+}
+
+bool changes_state(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+}  // namespace
+
+std::string console_cookie(const HttpRequest& req) {
+  const std::string all = req.header("cookie");
+  const std::string want = std::string(kCookie) + "=";
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find(';', pos);
+    std::string part = all.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    part.erase(0, part.find_first_not_of(' '));
+    if (part.rfind(want, 0) == 0) return part.substr(want.size());
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return "";
+}
+
+ConsoleApi::ConsoleApi(clinic::ConsoleAuth& auth, clinic::ClinicService& service, ConsoleEvents& events)
+    : auth_(auth), service_(service), events_(events), login_thread_([this] { run_logins(); }) {}
+
+ConsoleApi::~ConsoleApi() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  login_thread_.join();
+}
+
+void ConsoleApi::run_logins() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return stopping_ || !logins_.empty(); });
+    if (logins_.empty()) return;  // stopping, nothing left
+    auto job = std::move(logins_.front());
+    logins_.pop_front();
+    lock.unlock();
+    job();
+    lock.lock();
+  }
+}
+
+bool ConsoleApi::owns(const std::string& path) {
+  return path == "/console" || path.rfind("/console/", 0) == 0;
+}
+
+void ConsoleApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
+  const bool login = req.path == "/console/login" && req.method == "POST";
+  std::unique_lock lock(mu_);
+  if (login && logins_.size() >= kMaxQueuedLogins) {
+    lock.unlock();
+    return done(error_response(bot::Code::server_busy, "Too many logins at once. Please try again in a moment."));
+  }
+  auto answer = [this, req, done = std::move(done)] {
+    try {
+      done(route(req));
+    } catch (const std::exception&) {
+      done(error_response(bot::Code::internal_error));
+    }
+  };
+  if (!login) {
+    lock.unlock();
+    return answer();
+  }
+  logins_.push_back(std::move(answer));
+  lock.unlock();
+  cv_.notify_one();
+}
+
+HttpResponse ConsoleApi::route(const HttpRequest& req) {
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (req.path == "/console" || req.path == "/console/") {
+    if (!get) return error_response(bot::Code::method_not_allowed);
+    auto page = asset("index.html");
+    return page ? *page : error_response(bot::Code::not_found);
+  }
+  if (req.path == "/console/login") {
+    if (req.method != "POST") return error_response(bot::Code::method_not_allowed);
+    return login(req);
+  }
+  const bool api = req.path.rfind(kApi, 0) == 0;
+  if (!api && req.path != "/console/logout") {
+    if (!get) return error_response(bot::Code::method_not_allowed);
+    auto file = asset(req.path.substr(std::string("/console/").size()));
+    return file ? *file : error_response(bot::Code::not_found);
+  }
+  const std::string token = console_cookie(req);
+  auto s = auth_.session(token);
+  if (!s) return from_error(s.error());
+  if (changes_state(req.method) && !clinic::ConsoleAuth::csrf_ok(token, req.header("x-csrf-token"))) {
+    return error_response(bot::Code::csrf_invalid);
+  }
+  return logged_in(req, *s, token);
+}
+
+HttpResponse ConsoleApi::login(const HttpRequest& req) {
+  if (req.header("content-type").rfind("application/json", 0) != 0) {
+    return error_response(bot::Code::unsupported_media_type,
+                          "Send the login as JSON: {\"email\": \"...\", \"password\": \"...\"} "
+                          "with Content-Type: application/json.");
+  }
+  bool too_deep = false;
+  json body = config::parse_bounded(req.body, too_deep);
+  if (too_deep) return error_response(bot::Code::too_deep);
+  if (!body.is_object() || !body.contains("email") || !body.contains("password") ||
+      !body["email"].is_string() || !body["password"].is_string()) {
+    return error_response(bot::Code::bad_request,
+                          "Send {\"email\": \"...\", \"password\": \"...\"}, both strings.");
+  }
+  auto l = auth_.login(body["email"].get<std::string>(), body["password"].get<std::string>());
+  if (!l) return from_error(l.error());
+  HttpResponse r = json_response(200, {{"staff", staff_json(l->member)}, {"csrf_token", l->csrf_token}});
+  r.headers.emplace_back("Set-Cookie", cookie_header(l->session_token, auth_.settings().session_seconds,
+                                                     auth_.settings().secure_cookie));
+  return r;
+}
+
+HttpResponse ConsoleApi::logged_in(const HttpRequest& req, const clinic::StaffSession& s,
+                                   const std::string& token) {
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (req.path == "/console/logout") {
+    if (req.method != "POST") return error_response(bot::Code::method_not_allowed);
+    if (auto out = auth_.logout(s, token); !out) return from_error(out.error());
+    HttpResponse r = json_response(200, {{"logged_out", true}});
+    r.headers.emplace_back("Set-Cookie", cookie_header("", 0, auth_.settings().secure_cookie));
+    return r;
+  }
+  const std::string rest = req.path.substr(std::string(kApi).size());
+  if (!get) return error_response(bot::Code::method_not_allowed);
+  if (rest == "session") {
+    return json_response(200, {{"staff", staff_json(s.member)}, {"csrf_token", s.csrf_token}});
+  }
+  if (rest == "events") {
+    HttpResponse r;
+    r.events = [this, clinic = s.member.clinic, token](std::shared_ptr<EventSink> sink) {
+      events_.subscribe(clinic, std::move(sink), [this, token] { return auth_.session(token).has_value(); });
+    };
+    return r;
+  }
+  if (rest == "intakes") {
+    auto list = service_.console_intakes(s.member.clinic, kMaxList, s.member.id);
+    if (!list) return from_error(list.error());
+    json items = json::array();
+    for (const auto& c : *list) items.push_back(console_intake_json(service_, c.intake, c.level));
+    return json_response(200, {{"intakes", items}});
+  }
+  if (rest.rfind("intakes/", 0) == 0) return intake_route(req, s, rest.substr(8));
+  return error_response(bot::Code::not_found);
+}
+
+HttpResponse ConsoleApi::intake_route(const HttpRequest&, const clinic::StaffSession& s,
+                                      const std::string& rest) {
+  const size_t slash = rest.find('/');
+  const std::string id = rest.substr(0, slash);
+  const std::string what = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (!valid_id(id)) return error_response(bot::Code::intake_not_found);
+  auto i = service_.clinic_intake(id, s.member.clinic);
+  if (!i) return from_error(i.error());
+  const std::string& actor = s.member.id;
+  if (what.empty()) {
+    auto level = service_.level_of(*i);
+    if (!level) return from_error(level.error());
+    return json_response(200, console_intake_json(service_, *i, *level));
+  }
+  if (what == "summary") {
+    auto sum = service_.summary(id, actor);
+    return sum ? json_response(200, *sum) : from_error(sum.error());
+  }
+  if (what == "summary.html") {
+    auto html = service_.summary_html(id, actor);
+    if (!html) return from_error(html.error());
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(*html);
+    r.headers = {{"Cache-Control", "no-store"},
+                 {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}};
+    return r;
+  }
+  if (what == "fhir") {
+    auto f = service_.fhir_response(id, actor);
+    if (!f) return from_error(f.error());
+    HttpResponse r = json_response(200, *f, "application/fhir+json");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"intake-" + id + ".fhir.json\"");
+    return r;
+  }
+  if (what == "transcript") {
+    auto t = service_.transcript(id, actor);
+    if (!t) return from_error(t.error());
+    json messages = json::array();
+    for (const auto& m : *t) {
+      const bool in = m.direction == bot::StoredMessage::Direction::in;
+      json message = json::parse(m.body, nullptr, false);
+      // The patient's words, as every clinician view shows them (docs/security.md).
+      if (in && message.is_object() && message.contains("text") && message["text"].is_string()) {
+        message["text"] = clinic::for_clinician(message["text"].get<std::string>());
+      }
+      messages.push_back({{"direction", in ? "in" : "out"}, {"seq", m.seq},
+                          {"time", clinic::iso8601_utc(m.time_unix)}, {"message", message}});
+    }
+    return json_response(200, {{"messages", messages}});
+  }
+  return error_response(bot::Code::not_found);
+}
+
+}  // namespace calfbot::adapters
