@@ -207,7 +207,7 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
                              });
   // The staff console (docs/console.md): logins and the clinic's intakes, live.
   bot::clinic::ConsoleAuth console_auth(**clinic_store, bot::clinic::console_settings(cfg),
-                                        bot::clinic::unix_now);
+                                        bot::unix_now);
   adapters::ConsoleApi console_api(console_auth, (*clinic)->service(), console_events);
   server.router().add_routes(&adapters::ConsoleApi::owns,
                              [&console_api](const adapters::HttpRequest& req, auto done) {

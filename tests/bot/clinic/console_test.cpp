@@ -2,12 +2,11 @@
 // (docs/console.md): login and its cookie, the CSRF token, lock-out after
 // failures, clinic scoping, the audit, and the live event stream.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cerrno>
@@ -27,17 +26,11 @@ using testing_support::WsClient;
 constexpr const char* kPassword = "correct horse battery";
 
 std::string make_staff(const std::string& db, const std::string& email, const std::string& clinic) {
-  // Without CALFBOT_FHIR_OUT (the FHIR check's, not a setting): calfbot
-  // reads every CALFBOT_ variable as configuration.
-  std::string cmd = std::string("printf '%s\\n' '") + kPassword + "' | env -u CALFBOT_FHIR_OUT CALFBOT_STORE__PATH='" + db +
-                    "' " CALFBOT_BIN " staff create --name 'Ann Lee' --email " + email +
-                    " --clinic " + clinic + " 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 512> buf{};
-  while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
-  if (p) pclose(p);
-  return out;
+  return clinic_test::shell_output(
+      std::string("printf '%s\\n' '") + kPassword + "' | " +
+      clinic_test::calfbot_command(
+          db, "staff create --name 'Ann Lee' --email " + email + " --clinic " + clinic) +
+      " 2>&1");
 }
 
 struct Login {
@@ -68,7 +61,8 @@ class Console : public ClinicServer {
     return http_request(server_->port(), "POST", path, "", headers);
   }
   json audit() {
-    return http_request(server_->port(), "GET", "/v1/clinic/audit?limit=500", "", auth()).json()["entries"];
+    return http_request(server_->port(), "GET", "/v1/clinic/audit?limit=500", "", auth())
+        .json()["entries"];
   }
   bool audited(const std::string& actor, const std::string& action) {
     for (const auto& e : audit()) {
@@ -84,7 +78,8 @@ TEST_F(Console, LoginSetsAStrictHttpOnlyCookieAndLogoutNeedsTheCsrfToken) {
   server_ = std::make_unique<ServerProcess>(env());
   auto page = http_request(server_->port(), "GET", "/console");
   ASSERT_EQ(page.status, 200);
-  EXPECT_NE(page.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(page.headers["content-security-policy"].find("frame-ancestors 'none'"),
+            std::string::npos);
   EXPECT_NE(page.body.find("/console/console.js"), std::string::npos);
 
   EXPECT_EQ(get({}, "/console/api/intakes").json()["code"], "not_logged_in");
@@ -148,7 +143,8 @@ TEST_F(Console, RepeatedFailuresLockTheAccountEvenForTheRightPassword) {
   EXPECT_EQ(locked.body["code"], "account_locked");
   EXPECT_TRUE(locked.set_cookie.empty());
   // An email with no account fails and locks the same way: a lock tells nothing.
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(login("nobody@clinic.example", "whatever it is").status, 401);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(login("nobody@clinic.example", "whatever it is").status, 401);
   EXPECT_EQ(login("nobody@clinic.example", "whatever it is").status, 429);
   bool failed = false, refused = false;
   for (const auto& e : audit()) {
@@ -195,7 +191,8 @@ class EventStream {
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    std::string req = "GET /console/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie + "\r\n\r\n";
+    std::string req =
+        "GET /console/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie + "\r\n\r\n";
     send(fd_, req.data(), req.size(), 0);
   }
   ~EventStream() { close(fd_); }
@@ -203,9 +200,11 @@ class EventStream {
   bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (got_.find(text) == std::string::npos) {
-      auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - std::chrono::steady_clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+          until - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
-      timeval tv{static_cast<time_t>(left.count() / 1000000), static_cast<suseconds_t>(left.count() % 1000000)};
+      timeval tv{static_cast<time_t>(left.count() / 1000000),
+                 static_cast<suseconds_t>(left.count() % 1000000)};
       setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
       std::array<char, 4096> buf{};
       ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
@@ -250,15 +249,19 @@ TEST_F(Console, AnEscalationReachesTheClinicsEventStreamWithinASecondAndListsFir
   EventStream nobody(server_->port(), "calfbot_console=forged");
   EXPECT_TRUE(nobody.wait_for("not_logged_in", std::chrono::seconds(5))) << nobody.got();
 
-  std::string session = session_of(http_request(server_->port(), "GET", "/i/" + token_of(urgent)).body);
+  std::string session =
+      session_of(http_request(server_->port(), "GET", "/i/" + token_of(urgent)).body);
   WsClient ws(server_->port());
   ws.send(json{{"type", "resume"}, {"token", session}, {"last_seq", 0}});
   ASSERT_FALSE(testing_support::read_turn(ws).empty());
-  ws.send(json{{"text", "my left calf is swollen and now I have chest pain and I am short of breath"}});
+  ws.send(
+      json{{"text", "my left calf is swollen and now I have chest pain and I am short of breath"}});
   ASSERT_FALSE(testing_support::read_turn(ws).empty());
   const std::string id = urgent["id"];
-  EXPECT_TRUE(ann_events.wait_for("\"id\":\"" + id + "\"", std::chrono::seconds(1))) << ann_events.got();
-  EXPECT_FALSE(bob_events.wait_for(id, std::chrono::milliseconds(300))) << "another clinic heard of it";
+  EXPECT_TRUE(ann_events.wait_for("\"id\":\"" + id + "\"", std::chrono::seconds(1)))
+      << ann_events.got();
+  EXPECT_FALSE(bob_events.wait_for(id, std::chrono::milliseconds(300)))
+      << "another clinic heard of it";
 
   json list = get(ann, "/console/api/intakes").json()["intakes"];
   ASSERT_EQ(list.size(), 2u);
@@ -267,8 +270,9 @@ TEST_F(Console, AnEscalationReachesTheClinicsEventStreamWithinASecondAndListsFir
   EXPECT_EQ(list[1]["level"], nullptr);
   auto transcript = get(ann, "/console/api/intakes/" + id + "/transcript").json()["messages"];
   bool patient_words = false;
-  for (const auto& m : transcript) patient_words = patient_words || (m["direction"] == "in" &&
-                                                                     m["message"].dump().find("chest pain") != std::string::npos);
+  for (const auto& m : transcript)
+    patient_words = patient_words || (m["direction"] == "in" &&
+                                      m["message"].dump().find("chest pain") != std::string::npos);
   EXPECT_TRUE(patient_words) << transcript.dump();
   auto summary = get(ann, "/console/api/intakes/" + id + "/summary");
   EXPECT_EQ(summary.json()["escalation"], "emergency");
@@ -319,7 +323,8 @@ TEST_F(Console, LoginsDoNotHoldTheNetworkThreads) {
   const int finished = done.load();
   for (auto& t : logins) t.join();
   EXPECT_LT(finished, 6) << "the health check waited for every login ("
-                         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms)";
+                         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                         << " ms)";
 }
 
 }  // namespace
