@@ -7,8 +7,11 @@
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -98,6 +101,247 @@ class Runner {
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
+// The sessions an expiry sweep ended, with the messages stored on expiry.
+// The conversation service is built before the server and the platforms
+// (they need it), so its expiry hook cannot name them: it leaves each
+// expiry here, and the sweeper, built after them, delivers what the sweep
+// left once the sweep returns. Thread-safe.
+class ExpiredSessions {
+ public:
+  struct Expired {
+    std::string session_id;
+    std::vector<dialog::Message> messages;
+  };
+  void push(const std::string& session_id, const std::vector<dialog::Message>& messages) {
+    std::lock_guard lock(mu_);
+    expired_.push_back(Expired{session_id, messages});
+  }
+  std::vector<Expired> take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(expired_, {});
+  }
+
+ private:
+  std::mutex mu_;  // guards expired_
+  std::vector<Expired> expired_;
+};
+
+// The parts that outlive the wiring: the session store and the clinic's.
+struct Stores {
+  std::unique_ptr<bot::SessionStore> sessions;
+  std::unique_ptr<bot::clinic::ClinicStore> clinic;
+};
+
+// Opens the session store, then the clinic's tables (the conversation
+// service asks them whether a link's conversation may go on), and logs
+// "store_opened". On failure writes why to err and returns nothing.
+std::optional<Stores> open_stores(const config::Config& cfg, adapters::Metrics& metrics,
+                                  adapters::Logger& log, std::ostream& err) {
+  bot::SqliteStoreOptions so;
+  so.path = cfg.store.path;
+  so.synchronous_full = cfg.store.synchronous == "full";
+  so.batch_max = cfg.store.batch_max;
+  so.on_commit = [&metrics](size_t writes, double seconds) {
+    metrics.record_commit(writes, seconds);
+  };
+  so.on_checkpoint = [&metrics](int, double seconds) {
+    metrics.store_checkpoint_seconds.observe(seconds);
+  };
+  auto store = bot::open_sqlite_store(so);
+  if (!store) {
+    err << "store error: " << cfg.store.path << ": " << store.error().detail << "\n";
+    return std::nullopt;
+  }
+  auto clinic_store = bot::clinic::ClinicStore::open(cfg.store.path);
+  if (!clinic_store) {
+    err << "clinic error: " << clinic_store.error().detail << "\n";
+    return std::nullopt;
+  }
+  auto unfinished = (*store)->count_unfinished();
+  log.info("store_opened", {{"path", cfg.store.path},
+                            {"synchronous", cfg.store.synchronous},
+                            {"unfinished_sessions", unfinished ? *unfinished : -1}});
+  return Stores{std::move(*store), std::move(*clinic_store)};
+}
+
+// What the conversation service tells, and whom: metrics and the log for
+// every channel, the clinic's jobs (through `changed`) for link
+// conversations, and each expiry to `expired` for the sweeper to deliver.
+bot::ServiceOptions service_options(const config::Config& cfg,
+                                    bot::clinic::ClinicStore& clinic_store,
+                                    bot::clinic::ChangedIntakes& changed, ExpiredSessions& expired,
+                                    net::io_context& ioc, adapters::Metrics& metrics,
+                                    adapters::Logger& log) {
+  bot::ServiceOptions options;
+  options.session_idle_expiry_seconds = int64_t{cfg.server.session_idle_expiry_minutes} * 60;
+  options.cache_idle_seconds = cfg.server.memory_idle_seconds;
+  options.cache_done_seconds = cfg.server.memory_done_seconds;
+  // a link's conversation lasts as long as the longest link may
+  options.channel_idle_expiry_seconds[bot::clinic::kLinkChannel] =
+      int64_t{bot::clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
+  options.channel_gates[bot::clinic::kLinkChannel] =
+      bot::clinic::link_gate(clinic_store, bot::unix_now);
+  // A link conversation's every change reaches the clinic's jobs at once
+  // (alerts, statuses); the bridge exists before both.
+  options.on_committed = bot::clinic::link_listener(changed);
+  options.schedule = [&ioc](std::function<void()> f) { net::post(ioc, std::move(f)); };
+  // Counted here, not per channel, so that conversations through messaging
+  // platforms and clinic links are counted as well as the web's.
+  options.on_started = [&metrics](const std::string&) { metrics.sessions_started_total++; };
+  options.on_turn = [&metrics](const std::string&, double seconds,
+                               const std::vector<dialog::Message>& replies) {
+    metrics.record_turn(seconds, replies);
+  };
+  options.on_expired = [&metrics, &log, &expired](const std::string& id,
+                                                  const std::vector<dialog::Message>& messages) {
+    metrics.sessions_expired_total++;
+    log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});
+    expired.push(id, messages);
+  };
+  return options;
+}
+
+// The clinic side (docs/clinic.md): pre-visit links, alerts, retention;
+// each intake followed is pushed to its clinic's consoles (docs/console.md).
+// On failure writes why to err and returns nullptr.
+std::unique_ptr<bot::clinic::ClinicRuntime> start_clinic(
+    const App& app, bot::clinic::ClinicStore& clinic_store, bot::clinic::ChangedIntakes& changed,
+    bot::ConversationService& service, bot::Transport& transport, adapters::Logger& log,
+    adapters::ConsoleEvents& console_events, std::ostream& err) {
+  auto clinic = bot::clinic::ClinicRuntime::start(
+      app.config, clinic_store, changed, service, *app.engine, transport,
+      [&log](const std::string& event, const nlohmann::json& fields) { log.info(event, fields); },
+      [&console_events, &clinic_store](const std::string& intake_id) {
+        auto i = clinic_store.intake(intake_id);
+        if (i && *i) {
+          console_events.publish((*i)->clinic, "intake", nlohmann::json{{"id", intake_id}}.dump());
+        }
+      });
+  if (!clinic) {
+    err << "clinic error: " << clinic.error().detail << "\n";
+    return nullptr;
+  }
+  return std::move(*clinic);
+}
+
+// Every component's routes on the one listener: the messaging platforms'
+// webhooks (docs/platforms.md), the clinic API and the staff console.
+void add_routes(adapters::Router& router, adapters::platforms::Platforms& platforms,
+                adapters::ClinicApi& clinic_api, adapters::ConsoleApi& console_api) {
+  router.add_routes(&adapters::platforms::Platforms::owns,
+                    [&platforms](const adapters::HttpRequest& req, auto done) {
+                      platforms.handle(req, std::move(done));
+                    });
+  router.add_routes(&adapters::ClinicApi::owns,
+                    [&clinic_api](const adapters::HttpRequest& req, auto done) {
+                      clinic_api.handle(req, std::move(done));
+                    });
+  router.add_routes(&adapters::ConsoleApi::owns,
+                    [&console_api](const adapters::HttpRequest& req, auto done) {
+                      console_api.handle(req, std::move(done));
+                    });
+}
+
+// Where patients reach calfbot is its own origin too.
+void add_public_origin(adapters::Server& server, const config::Config& cfg) {
+  if (auto base = cfg.clinic.public_base_url; base.find("://") != std::string::npos) {
+    server.add_own_origin(base.substr(0, base.find('/', base.find("://") + 3)));
+  }
+}
+
+// Expires idle sessions, on its own thread because it waits for commits,
+// and delivers what each sweep left in `expired` to the server's WebSockets
+// and the platforms. Between expiry sweeps it drops finished conversations
+// from memory and keeps the consoles' streams alive. Runs until `runner`
+// is told to stop; join() waits for that.
+class Sweeper {
+ public:
+  struct Targets {
+    ExpiredSessions& expired;
+    adapters::Server& server;
+    adapters::platforms::Platforms& platforms;
+    adapters::ConsoleEvents& console_events;
+  };
+  Sweeper(Runner& runner, bot::ConversationService& service, const bot::ServiceOptions& options,
+          Targets targets, adapters::Logger& log)
+      : runner_(runner), service_(service), targets_(targets), log_(log) {
+    every_ = std::chrono::seconds(
+        std::clamp<int64_t>(options.session_idle_expiry_seconds / 10, 1, 60));
+    evict_every_ = std::min(
+        every_, std::chrono::seconds(std::clamp<int64_t>(options.cache_done_seconds, 1, 5)));
+    thread_ = std::thread([this] { run(); });
+  }
+  void join() { thread_.join(); }
+
+ private:
+  void run() {
+    auto since_expiry = std::chrono::seconds(0);
+    while (runner_.sleep(evict_every_)) {
+      since_expiry += evict_every_;
+      targets_.console_events.heartbeat();
+      if (since_expiry < every_) {
+        service_.evict_idle();
+        continue;
+      }
+      since_expiry = {};
+      auto n = service_.expire_idle();
+      if (!n) log_.error("expiry_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
+      deliver(targets_.expired.take());
+    }
+  }
+  void deliver(const std::vector<ExpiredSessions::Expired>& expired) {
+    for (const auto& e : expired) {
+      std::vector<std::string> texts;
+      for (const auto& m : e.messages) texts.push_back(bot::message_text(m));
+      targets_.server.deliver_expired(e.session_id, texts);
+      targets_.platforms.deliver_expired(e.session_id, e.messages);
+    }
+  }
+
+  Runner& runner_;
+  bot::ConversationService& service_;
+  Targets targets_;
+  adapters::Logger& log_;
+  std::chrono::seconds every_{};
+  std::chrono::seconds evict_every_{};
+  std::thread thread_;
+};
+
+// Runs the io_context on the configured threads until SIGTERM or SIGINT
+// (then shuts the server down, cutting what is left after the grace), with
+// the sweeper beside them. Logs "listening" with `listening` once the
+// signals are caught.
+void run_until_stopped(const config::Config& cfg, net::io_context& ioc, adapters::Server& server,
+                       bot::ConversationService& service, const bot::ServiceOptions& options,
+                       Sweeper::Targets targets, adapters::Logger& log,
+                       const nlohmann::json& listening) {
+  Runner runner;
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log.info("shutdown_started", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    runner.stop_requested();
+    server.shutdown();
+  });
+  log.info("listening", listening);
+  runner.set_running(cfg.server.threads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < cfg.server.threads; ++i) {
+    threads.emplace_back([&] {
+      ioc.run();
+      runner.thread_done();
+    });
+  }
+  Sweeper sweeper(runner, service, options, targets, log);
+  if (runner.wait_for_end()) {
+    log.warn("shutdown_forced", {{"after_seconds", kShutdownGrace.count()}});
+    ioc.stop();
+  }
+  for (auto& t : threads) t.join();
+  runner.stop_requested();  // ends the sweeper in every case
+  sweeper.join();
+}
+
 }  // namespace
 
 int run_serve(const std::string& config_path, std::ostream& out, std::ostream& err) {
@@ -107,173 +351,49 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
   adapters::Logger log(out, cfg.server.log_patient_text);
   adapters::Metrics metrics;
   keep_files_private(cfg.store.path);
+  auto stores = open_stores(cfg, metrics, log, err);
+  if (!stores) return 1;
 
-  bot::SqliteStoreOptions so;
-  so.path = cfg.store.path;
-  so.synchronous_full = cfg.store.synchronous == "full";
-  so.batch_max = cfg.store.batch_max;
-  so.on_commit = [&metrics](size_t writes, double seconds) { metrics.record_commit(writes, seconds); };
-  so.on_checkpoint = [&metrics](int, double seconds) {
-    metrics.store_checkpoint_seconds.observe(seconds);
-  };
-  auto store = bot::open_sqlite_store(so);
-  if (!store) {
-    err << "store error: " << cfg.store.path << ": " << store.error().detail << "\n";
-    return 1;
-  }
-
-  // The clinic's tables, first: the conversation service asks them whether a
-  // link's conversation may go on (bot::clinic::link_gate).
-  auto clinic_store = bot::clinic::ClinicStore::open(cfg.store.path);
-  if (!clinic_store) {
-    err << "clinic error: " << clinic_store.error().detail << "\n";
-    return 1;
-  }
-
+  // Built in the order each needs the one before: the bridges first (the
+  // clinic's changed intakes, the expired sessions), then the service that
+  // fills them, then whoever drains them.
   net::io_context ioc(cfg.server.threads);
-  adapters::Server* server_for_expiry = nullptr;  // set before the sweeper starts
-  adapters::platforms::Platforms* platforms_for_expiry = nullptr;  // likewise
-  bot::ServiceOptions options;
-  options.session_idle_expiry_seconds = int64_t{cfg.server.session_idle_expiry_minutes} * 60;
-  options.cache_idle_seconds = cfg.server.memory_idle_seconds;
-  options.cache_done_seconds = cfg.server.memory_done_seconds;
-  // a link's conversation lasts as long as the longest link may
-  options.channel_idle_expiry_seconds[bot::clinic::kLinkChannel] =
-      int64_t{bot::clinic::clinic_settings(cfg).link_max_expiry_hours} * 3600;
-  options.channel_gates[bot::clinic::kLinkChannel] =
-      bot::clinic::link_gate(**clinic_store, bot::unix_now);
-  // A link conversation's every change reaches the clinic's jobs at once
-  // (alerts, statuses); the bridge exists before both.
   bot::clinic::ChangedIntakes changed_intakes;
-  options.on_committed = bot::clinic::link_listener(changed_intakes);
-  options.schedule = [&ioc](std::function<void()> f) { net::post(ioc, std::move(f)); };
-  // Counted here, not per channel, so that conversations through messaging
-  // platforms and clinic links are counted as well as the web's.
-  options.on_started = [&](const std::string&) { metrics.sessions_started_total++; };
-  options.on_turn = [&](const std::string&, double seconds,
-                        const std::vector<dialog::Message>& replies) {
-    metrics.record_turn(seconds, replies);
-  };
-  options.on_expired = [&](const std::string& id, const std::vector<dialog::Message>& messages) {
-    metrics.sessions_expired_total++;
-    log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});
-    if (server_for_expiry) {
-      std::vector<std::string> texts;
-      for (const auto& m : messages) texts.push_back(bot::message_text(m));
-      server_for_expiry->deliver_expired(id, texts);
-    }
-    if (platforms_for_expiry) platforms_for_expiry->deliver_expired(id, messages);
-  };
-  bot::ConversationService service(*app->engine, **store, options);
+  ExpiredSessions expired;
+  const bot::ServiceOptions options =
+      service_options(cfg, *stores->clinic, changed_intakes, expired, ioc, metrics, log);
+  bot::ConversationService service(*app->engine, *stores->sessions, options);
   metrics.sessions_active = [&service] { return static_cast<int64_t>(service.cached_sessions()); };
 
-  auto unfinished = (*store)->count_unfinished();
-  log.info("store_opened", {{"path", cfg.store.path},
-                            {"synchronous", cfg.store.synchronous},
-                            {"unfinished_sessions", unfinished ? *unfinished : -1}});
-
   adapters::Server server(ioc, cfg.server, service, metrics, log);
-  // Messaging platforms (docs/platforms.md): webhooks on the same listener,
-  // replies through the outbox over HTTPS.
   auto http_client = adapters::make_http_client();
   adapters::platforms::Platforms platforms(cfg, service, *http_client, log);
   if (auto started = platforms.start(); !started) {
     err << "outbox error: " << started.error().detail << "\n";
     return 1;
   }
-  server.router().add_routes(&adapters::platforms::Platforms::owns,
-                             [&platforms](const adapters::HttpRequest& req, auto done) {
-                               platforms.handle(req, std::move(done));
-                             });
-  platforms_for_expiry = &platforms;
-  // The clinic side (docs/clinic.md): pre-visit links, the clinic API, alerts, retention;
-  // each intake followed is pushed to its clinic's consoles (docs/console.md).
   adapters::ConsoleEvents console_events;
-  auto clinic = bot::clinic::ClinicRuntime::start(
-      cfg, **clinic_store, changed_intakes, service, *app->engine, *http_client,
-      [&log](const std::string& event, const nlohmann::json& fields) { log.info(event, fields); },
-      [&console_events, &clinic_store](const std::string& intake_id) {
-        auto i = (*clinic_store)->intake(intake_id);
-        if (i && *i) console_events.publish((*i)->clinic, "intake", nlohmann::json{{"id", intake_id}}.dump());
-      });
-  if (!clinic) {
-    err << "clinic error: " << clinic.error().detail << "\n";
-    return 1;
-  }
-  adapters::ClinicApi clinic_api((*clinic)->service(), (*clinic)->store(), cfg.emergency_number());
-  server.router().add_routes(&adapters::ClinicApi::owns,
-                             [&clinic_api](const adapters::HttpRequest& req, auto done) {
-                               clinic_api.handle(req, std::move(done));
-                             });
-  // The staff console (docs/console.md): logins and the clinic's intakes, live.
-  bot::clinic::ConsoleAuth console_auth(**clinic_store, bot::clinic::console_settings(cfg),
+  auto clinic = start_clinic(*app, *stores->clinic, changed_intakes, service, *http_client, log,
+                             console_events, err);
+  if (!clinic) return 1;
+  adapters::ClinicApi clinic_api(clinic->service(), clinic->store(), cfg.emergency_number());
+  bot::clinic::ConsoleAuth console_auth(*stores->clinic, bot::clinic::console_settings(cfg),
                                         bot::unix_now);
-  adapters::ConsoleApi console_api(console_auth, (*clinic)->service(), console_events);
-  server.router().add_routes(&adapters::ConsoleApi::owns,
-                             [&console_api](const adapters::HttpRequest& req, auto done) {
-                               console_api.handle(req, std::move(done));
-                             });
-  // Where patients reach calfbot is its own origin too.
-  if (auto base = cfg.clinic.public_base_url; base.find("://") != std::string::npos) {
-    server.add_own_origin(base.substr(0, base.find('/', base.find("://") + 3)));
-  }
+  adapters::ConsoleApi console_api(console_auth, clinic->service(), console_events);
+  add_routes(server.router(), platforms, clinic_api, console_api);
+  add_public_origin(server, cfg);
   auto port = server.start();
   if (!port) {
     err << "server error: " << port.error().detail << "\n";
     return 1;
   }
-  server_for_expiry = &server;
-
-  Runner runner;
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (ec) return;
-    log.info("shutdown_started", {{"signal", signo == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    runner.stop_requested();
-    server.shutdown();
-  });
-  log.info("listening", {{"host", cfg.server.host},
-                         {"port", *port},
-                         {"threads", cfg.server.threads},
-                         {"knowledge_version", app->kb->version}});
-
-  runner.set_running(cfg.server.threads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < cfg.server.threads; ++i) {
-    threads.emplace_back([&] {
-      ioc.run();
-      runner.thread_done();
-    });
-  }
-  // Expires idle sessions; on its own thread because it waits for commits.
-  // Between expiry sweeps it drops finished conversations from memory.
-  auto every = std::chrono::seconds(
-      std::clamp<int64_t>(options.session_idle_expiry_seconds / 10, 1, 60));
-  auto evict_every = std::min(
-      every, std::chrono::seconds(std::clamp<int64_t>(options.cache_done_seconds, 1, 5)));
-  std::thread sweeper([&] {
-    auto since_expiry = std::chrono::seconds(0);
-    while (runner.sleep(evict_every)) {
-      since_expiry += evict_every;
-      console_events.heartbeat();
-      if (since_expiry < every) {
-        service.evict_idle();
-        continue;
-      }
-      since_expiry = {};
-      auto n = service.expire_idle();
-      if (!n) log.error("expiry_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
-    }
-  });
-
-  if (runner.wait_for_end()) {
-    log.warn("shutdown_forced", {{"after_seconds", kShutdownGrace.count()}});
-    ioc.stop();
-  }
-  for (auto& t : threads) t.join();
-  runner.stop_requested();  // ends the sweeper in every case
-  sweeper.join();
-  (*store)->flush();
+  run_until_stopped(cfg, ioc, server, service, options,
+                    Sweeper::Targets{expired, server, platforms, console_events}, log,
+                    {{"host", cfg.server.host},
+                     {"port", *port},
+                     {"threads", cfg.server.threads},
+                     {"knowledge_version", app->kb->version}});
+  stores->sessions->flush();
   log.info("stopped", {{"turns", metrics.turns_total.load()}});
   return 0;
 }

@@ -1,7 +1,8 @@
 // `calfbot serve`: the chat server (WebSocket /v1/chat, REST /v1/conversations,
 // the web widget, /healthz /readyz /metrics) on the configured address, with
-// the SQLite session store. The composition root of the server: it is the one
-// file in bot/ that uses adapters/ (the executable links both).
+// the SQLite session store. The composition root of the server: the parts are
+// built in the order each needs the one before, with no part told of another
+// after it was built (adapters/cli is the one folder that knows them all).
 #pragma once
 
 #include <iosfwd>
