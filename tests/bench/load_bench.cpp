@@ -37,7 +37,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_process.h"
+#include "bench_report.h"
 #include "load_client.h"
+#include "load_report.h"
+#include "machine_stats.h"
 
 namespace {
 
@@ -48,34 +51,32 @@ using tcp = net::ip::tcp;
 using nlohmann::json;
 using calfbot::bench::CalfbotSpec;
 using calfbot::bench::Child;
-using calfbot::bench::Figures;
+using calfbot::bench::cpu_seconds;
+using calfbot::bench::errors;
 using calfbot::bench::file_system;
-using calfbot::bench::http_get;
+using calfbot::bench::first_line;
+using calfbot::bench::fixed;
+using calfbot::bench::kib_per_conversation;
 using calfbot::bench::Load;
+using calfbot::bench::load_average;
+using calfbot::bench::LoadOptions;
 using calfbot::bench::LoadSpec;
-using calfbot::bench::read_file;
+using calfbot::bench::MachineCpu;
+using calfbot::bench::machine_cpu;
+using calfbot::bench::Measured;
+using calfbot::bench::median_turns;
+using calfbot::bench::percentile;
+using calfbot::bench::proc_status_kib;
+using calfbot::bench::ratio;
 using calfbot::bench::Server;
+using calfbot::bench::StoreCounters;
+using calfbot::bench::store_counters;
 using calfbot::bench::tail;
 using calfbot::bench::TempDir;
+using calfbot::bench::turns_per_second;
 using calfbot::bench::wait_for_start;
 
 constexpr int kServerThreads = 2;     // calfbot's default server.threads; the echo server's too
-
-struct Options {
-  std::string calfbot;
-  int closed = 100;
-  double seconds = 10;
-  double warmup = 2;
-  std::vector<int> human = {5000};
-  double ramp = 20;
-  double window = 30;
-  double think_min = 1, think_max = 3;
-  double turn_timeout = 10;
-  int client_threads = 1;
-  std::string synchronous;  // "" = the server's default
-  double background = 1;    // seconds of whole-machine CPU sampled before each server starts
-  std::vector<std::string> unknown_keys;  // lifted limits the calfbot under test does not have
-};
 
 const char* kUsage =
     "usage: load_bench --calfbot PATH [--quick] [--closed C] [--seconds D] [--warmup W]\n"
@@ -95,104 +96,7 @@ const char* kUsage =
     "  --echo-server PORT run only the echo server (the benchmark starts it this way)\n"
     "The SQLite files go to a new folder in $TMPDIR (else the system's temporary folder).\n";
 
-// ---- /proc ----
-
-// The first number on the line of /proc/<pid>/status that starts with `key`.
-long proc_status_kib(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
-  }
-  return -1;
-}
-
-// User + system CPU seconds a process has used.
-double cpu_seconds(pid_t pid) {
-  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-  std::size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return 0;
-  std::istringstream in(stat.substr(paren + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && in >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-std::string first_line(const std::string& path, const std::string& key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) == 0) {
-      auto colon = line.find(':');
-      return colon == std::string::npos ? line : line.substr(colon + 2);
-    }
-  }
-  return "?";
-}
-
-std::string load_average() {
-  std::string s = read_file("/proc/loadavg");
-  std::istringstream in(s);
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
-// ---- the servers ----
-
-// time; and the conversations it holds in memory.
-struct StoreCounters {
-  double commits = 0, writes = 0, commit_seconds = 0;
-  double seconds = 0;  // the time between the two readings, for a difference
-  double sessions_active = 0;
-};
-
-StoreCounters store_counters(unsigned short port) {
-  StoreCounters c;
-  auto res = http_get(port, "/metrics");
-  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-                  .count();
-  if (!res) return c;
-  std::istringstream in(res->body());
-  std::string name, value;
-  while (in >> name >> value) {
-    if (name == "calfbot_store_commit_seconds_count") c.commits = std::atof(value.c_str());
-    if (name == "calfbot_store_commit_seconds_sum") c.commit_seconds = std::atof(value.c_str());
-    if (name == "calfbot_store_commit_batch_size_sum") c.writes = std::atof(value.c_str());
-    if (name == "calfbot_sessions_active") c.sessions_active = std::atof(value.c_str());
-  }
-  return c;
-}
-
-StoreCounters operator-(const StoreCounters& a, const StoreCounters& b) {
-  return {a.commits - b.commits, a.writes - b.writes, a.commit_seconds - b.commit_seconds,
-          a.seconds - b.seconds, a.sessions_active};
-}
-
-// The whole machine's CPU time (/proc/stat, in seconds): busy, waiting for
-// I/O, stolen by the hypervisor.
-struct MachineCpu {
-  double busy = 0, iowait = 0, steal = 0;
-};
-
-MachineCpu machine_cpu() {
-  std::istringstream in(read_file("/proc/stat"));
-  std::string cpu;
-  double v[8] = {};  // user nice system idle iowait irq softirq steal
-  in >> cpu;
-  for (double& x : v) in >> x;
-  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return {(v[0] + v[1] + v[2] + v[5] + v[6]) / tick, v[4] / tick, v[7] / tick};
-}
-
-MachineCpu operator-(const MachineCpu& a, const MachineCpu& b) {
-  return {a.busy - b.busy, a.iowait - b.iowait, a.steal - b.steal};
-}
-
-Server start_calfbot(Options& o, const std::string& dir) {
+Server start_calfbot(LoadOptions& o, const std::string& dir) {
   CalfbotSpec spec;
   spec.exe = o.calfbot;
   spec.dir = dir;
@@ -222,23 +126,11 @@ Server start_echo(const std::string& self_exe, const std::string& dir) {
 
 // ---- one measurement ----
 
-struct Result {
-  std::string server;  // "calfbot" or "echo"
-  Figures f;
-  int open_at_end = 0;
-  long rss_before_kib = 0, rss_steady_kib = 0;
-  double server_cpu = 0, client_cpu = 0;  // CPU seconds per second of the window
-  MachineCpu machine;                     // likewise, all processes
-  MachineCpu background;                  // all processes in the second before the server started
-  StoreCounters store;                    // calfbot: over the window
-  std::string synchronous;
-};
-
 // Starts the server, runs the load: `settle` seconds (warm-up or ramp), then
 // `window` seconds measured; stops both.
-Result measure(Options& o, const std::string& self_exe, const std::string& dir, LoadSpec spec,
-               double settle, double window) {
-  Result r;
+Measured measure(LoadOptions& o, const std::string& self_exe, const std::string& dir,
+                  LoadSpec spec, double settle, double window) {
+  Measured r;
   r.server = spec.echo ? "echo" : "calfbot";
   MachineCpu before = machine_cpu();
   std::this_thread::sleep_for(std::chrono::duration<double>(o.background));
@@ -278,143 +170,6 @@ Result measure(Options& o, const std::string& self_exe, const std::string& dir, 
   return r;
 }
 
-// ---- figures ----
-
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  std::size_t i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-  return v[std::clamp<std::size_t>(i, 1, v.size()) - 1];
-}
-
-int median_turns(const Figures& f) {
-  if (f.conversation_turns.empty()) return 0;
-  std::vector<int> t = f.conversation_turns;
-  std::nth_element(t.begin(), t.begin() + static_cast<long>(t.size() / 2), t.end());
-  return t[t.size() / 2];
-}
-
-std::uint64_t errors(const std::map<std::string, std::uint64_t>& e) {
-  std::uint64_t n = 0;
-  for (const auto& [what, count] : e) n += count;
-  return n;
-}
-
-double turns_per_second(const Result& r) {
-  return r.f.window_seconds > 0 ? static_cast<double>(r.f.latency_ms.size()) / r.f.window_seconds
-                                : 0;
-}
-
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "-";
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(decimals);
-  s << v;
-  return s.str();
-}
-
-std::string ratio(double bot, double echo) {
-  if (!(echo > 0) || std::isnan(bot)) return "-";
-  return fixed(bot / echo, bot / echo < 10 ? 2 : 1) + "x";
-}
-
-void print_errors(const Result& r) {
-  for (const auto& [what, count] : r.f.errors_total) {
-    std::printf("    %s error: %s (%llu)\n", r.server.c_str(), what.c_str(),
-                static_cast<unsigned long long>(count));
-  }
-}
-
-// What else the window saw: the store's commits (calfbot) and the whole machine.
-void print_context(const Result& r) {
-  std::printf("    %-8s machine CPU busy %s%% of %u00%% (before the server started: %s%%), "
-              "iowait %s%%, steal %s%%\n",
-              r.server.c_str(), fixed(100 * r.machine.busy, 0).c_str(),
-              std::thread::hardware_concurrency(), fixed(100 * r.background.busy, 0).c_str(),
-              fixed(100 * r.machine.iowait, 0).c_str(), fixed(100 * r.machine.steal, 0).c_str());
-  if (r.server != "calfbot" || r.store.seconds <= 0) return;
-  const StoreCounters& c = r.store;
-  std::printf("    calfbot  store (synchronous=%s): %s commits/s, %s writes a commit, %s ms a "
-              "commit, committing %s%% of the time\n",
-              r.synchronous.c_str(), fixed(c.commits / c.seconds, 0).c_str(),
-              fixed(c.commits > 0 ? c.writes / c.commits : 0, 1).c_str(),
-              fixed(c.commits > 0 ? 1000 * c.commit_seconds / c.commits : 0, 2).c_str(),
-              fixed(100 * c.commit_seconds / c.seconds, 0).c_str());
-  std::printf("    calfbot  conversations held in memory at the end: %s\n",
-              fixed(c.sessions_active, 0).c_str());
-}
-
-void print_closed(const Options& o, const Result& bot, const Result& echo, int echo_turns,
-                  std::size_t echo_bytes) {
-  std::printf("\nclosed loop: %d conversations at once, each answering at once; %s s measured "
-              "after %s s warm-up\n",
-              o.closed, fixed(o.seconds, 1).c_str(), fixed(o.warmup, 1).c_str());
-  std::printf("  (echo: conversations of %d messages of %zu bytes, the bot's median turns and mean "
-              "reply bytes a turn)\n",
-              echo_turns, echo_bytes);
-  std::printf("  %-9s %10s %8s %8s %8s %9s %7s %10s %7s %11s %11s\n", "server", "turns/s", "p50 ms",
-              "p99 ms", "max ms", "turns", "convs", "turns/conv", "errors", "server CPU",
-              "client CPU");
-  for (const Result* r : {&bot, &echo}) {
-    std::printf("  %-9s %10s %8s %8s %8s %9zu %7llu %10d %7llu %10s%% %10s%%\n", r->server.c_str(),
-                fixed(turns_per_second(*r), 0).c_str(),
-                fixed(percentile(r->f.latency_ms, 0.5), 2).c_str(),
-                fixed(percentile(r->f.latency_ms, 0.99), 2).c_str(),
-                fixed(percentile(r->f.latency_ms, 1.0), 1).c_str(), r->f.latency_ms.size(),
-                static_cast<unsigned long long>(r->f.conversations), median_turns(r->f),
-                static_cast<unsigned long long>(errors(r->f.errors_window)),
-                fixed(100 * r->server_cpu, 0).c_str(), fixed(100 * r->client_cpu, 0).c_str());
-  }
-  std::printf("  %-9s %10s %8s %8s\n", "bot/echo",
-              ratio(turns_per_second(bot), turns_per_second(echo)).c_str(),
-              ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
-              ratio(percentile(bot.f.latency_ms, 0.99), percentile(echo.f.latency_ms, 0.99)).c_str());
-  print_context(bot);
-  print_context(echo);
-  print_errors(bot);
-  print_errors(echo);
-}
-
-double kib_per_conversation(const Result& r, int patients) {
-  return static_cast<double>(r.rss_steady_kib - r.rss_before_kib) / patients;
-}
-
-void print_human(const Options& o, int patients, const Result& bot, const Result& echo,
-                 int echo_turns) {
-  std::printf("\nhuman pace: %d patients, arriving over %s s, each answering every %s-%s s; %s s "
-              "measured after the ramp\n",
-              patients, fixed(o.ramp, 1).c_str(), fixed(o.think_min, 2).c_str(),
-              fixed(o.think_max, 2).c_str(), fixed(o.window, 1).c_str());
-  std::printf("  (echo: conversations of %d messages)\n", echo_turns);
-  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %11s %9s\n", "server",
-              "open", "turns/s", "p50 ms", "p99 ms", "max ms", "turns", "convs", "errors",
-              "server CPU", "client CPU", "RSS before", "RSS steady", "KiB/conv");
-  for (const Result* r : {&bot, &echo}) {
-    std::printf("  %-9s %6d %8s %8s %8s %8s %8zu %7llu %7llu %10s%% %10s%% %7s MiB %7s MiB %9s\n",
-                r->server.c_str(), r->open_at_end, fixed(turns_per_second(*r), 0).c_str(),
-                fixed(percentile(r->f.latency_ms, 0.5), 2).c_str(),
-                fixed(percentile(r->f.latency_ms, 0.99), 2).c_str(),
-                fixed(percentile(r->f.latency_ms, 1.0), 1).c_str(), r->f.latency_ms.size(),
-                static_cast<unsigned long long>(r->f.conversations),
-                static_cast<unsigned long long>(errors(r->f.errors_window)),
-                fixed(100 * r->server_cpu, 0).c_str(), fixed(100 * r->client_cpu, 0).c_str(),
-                fixed(static_cast<double>(r->rss_before_kib) / 1024, 1).c_str(),
-                fixed(static_cast<double>(r->rss_steady_kib) / 1024, 1).c_str(),
-                fixed(kib_per_conversation(*r, patients), 1).c_str());
-  }
-  std::printf("  %-9s %6s %8s %8s %8s %8s %8s %7s %7s %11s %11s %11s %11s %9s\n", "bot/echo", "",
-              "", ratio(percentile(bot.f.latency_ms, 0.5), percentile(echo.f.latency_ms, 0.5)).c_str(),
-              ratio(percentile(bot.f.latency_ms, 0.99), percentile(echo.f.latency_ms, 0.99)).c_str(),
-              "", "", "", "", "", "", "", "",
-              ratio(kib_per_conversation(bot, patients), kib_per_conversation(echo, patients))
-                  .c_str());
-  print_context(bot);
-  print_context(echo);
-  print_errors(bot);
-  print_errors(echo);
-}
-
 // ---- options ----
 
 std::vector<double> numbers(const std::string& flag, const std::string& list) {
@@ -433,10 +188,11 @@ std::vector<double> numbers(const std::string& flag, const std::string& list) {
   return out;
 }
 
-Options parse(int argc, char** argv) {
-  Options o;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (std::find(args.begin(), args.end(), "--quick") != args.end()) {
+LoadOptions parse(int argc, char** argv) {
+  LoadOptions o;
+  const auto options = calfbot::bench::option_values(argc, argv, kUsage, {"--quick"});
+  if (std::find_if(options.begin(), options.end(),
+                   [](const auto& option) { return option.first == "--quick"; }) != options.end()) {
     o.closed = 20;
     o.seconds = 1.5;
     o.warmup = 0.5;
@@ -447,15 +203,10 @@ Options parse(int argc, char** argv) {
     o.think_max = 0.15;
     o.background = 0.25;
   }
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
+  for (const auto& option : options) {
+    const std::string& a = option.first;
+    const std::string& v = option.second;
     if (a == "--quick") continue;
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    }
-    if (i + 1 >= args.size()) throw std::runtime_error("unknown option or missing value: " + a);
-    const std::string& v = args[++i];
     auto one = [&] { return numbers(a, v).front(); };
     auto whole = [&](double min) {
       double d = one();
@@ -496,10 +247,7 @@ Options parse(int argc, char** argv) {
       throw std::runtime_error("unknown option: " + a + "\n" + kUsage);
     }
   }
-  if (o.calfbot.empty()) throw std::runtime_error(std::string("--calfbot PATH is required\n") + kUsage);
-  if (access(o.calfbot.c_str(), X_OK) != 0) {
-    throw std::runtime_error("--calfbot " + o.calfbot + ": not an executable file");
-  }
+  calfbot::bench::require_calfbot(o.calfbot, kUsage);
   if (o.seconds <= 0 || o.window <= 0) throw std::runtime_error("--seconds and --window must be > 0");
   return o;
 }
@@ -521,7 +269,7 @@ void raise_file_limit(int sockets) {
 }
 
 int run(int argc, char** argv) {
-  Options o = parse(argc, argv);
+  LoadOptions o = parse(argc, argv);
   const std::string self_exe = std::filesystem::read_symlink("/proc/self/exe").string();
   raise_file_limit(std::max(o.closed, *std::max_element(o.human.begin(), o.human.end())));
   calfbot::bench::handle_stop_signals("load_bench");
@@ -558,7 +306,7 @@ int run(int argc, char** argv) {
   };
   bool failed = false;
   std::uint64_t completed = 0;
-  auto account = [&](const Result& r) {
+  auto account = [&](const Measured& r) {
     if (errors(r.f.errors_total) > 0) failed = true;
     if (r.server == "calfbot") completed += r.f.conversation_turns.size();
   };
@@ -568,19 +316,10 @@ int run(int argc, char** argv) {
   closed.turn_timeout = o.turn_timeout;
   closed.threads = o.client_threads;
   progress("closed loop, calfbot ...");
-  Result bot_closed = measure(o, self_exe, dir(), closed, o.warmup, o.seconds);
+  Measured bot_closed = measure(o, self_exe, dir(), closed, o.warmup, o.seconds);
   std::string synchronous = bot_closed.synchronous;
   progress("  calfbot logged store synchronous=" + synchronous);
-  {
-    std::string lifted, unknown;
-    for (const auto& [key, value] : calfbot::bench::lifted_limits()) {
-      bool known = std::find(o.unknown_keys.begin(), o.unknown_keys.end(), key) ==
-                   o.unknown_keys.end();
-      (known ? lifted : unknown) += (known ? " " + key + "=" + value : " " + key);
-    }
-    std::printf("  calfbot limits lifted:%s\n", lifted.c_str());
-    if (!unknown.empty()) std::printf("  not in this calfbot build (left out):%s\n", unknown.c_str());
-  }
+  calfbot::bench::print_lifted_limits(o.unknown_keys);
   const int echo_turns = std::max(1, median_turns(bot_closed.f));
   const std::size_t echo_bytes = bot_closed.f.reply_turns > 0
                                      ? bot_closed.f.reply_bytes / bot_closed.f.reply_turns
@@ -589,7 +328,7 @@ int run(int argc, char** argv) {
   closed.echo_turns = echo_turns;
   closed.echo_bytes = echo_bytes;
   progress("closed loop, echo ...");
-  Result echo_closed = measure(o, self_exe, dir(), closed, o.warmup, o.seconds);
+  Measured echo_closed = measure(o, self_exe, dir(), closed, o.warmup, o.seconds);
   account(bot_closed);
   account(echo_closed);
   print_closed(o, bot_closed, echo_closed, echo_turns, echo_bytes);
@@ -609,12 +348,12 @@ int run(int argc, char** argv) {
     human.turn_timeout = o.turn_timeout;
     human.threads = o.client_threads;
     progress("human pace " + std::to_string(n) + ", calfbot ...");
-    Result bot = measure(o, self_exe, dir(), human, o.ramp, o.window);
+    Measured bot = measure(o, self_exe, dir(), human, o.ramp, o.window);
     human.echo = true;
     human.echo_turns = median_turns(bot.f) > 0 ? median_turns(bot.f) : echo_turns;
     human.echo_bytes = echo_bytes;
     progress("human pace " + std::to_string(n) + ", echo ...");
-    Result echo = measure(o, self_exe, dir(), human, o.ramp, o.window);
+    Measured echo = measure(o, self_exe, dir(), human, o.ramp, o.window);
     account(bot);
     account(echo);
     print_human(o, n, bot, echo, human.echo_turns);
@@ -643,7 +382,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return calfbot::bench::run_reporting_errors("load_bench", [&] {
     if (argc >= 3 && std::string(argv[1]) == "--echo-server") {
       int threads = kServerThreads;
       if (argc >= 5 && std::string(argv[3]) == "--threads") threads = std::atoi(argv[4]);
@@ -651,9 +390,5 @@ int main(int argc, char** argv) {
                                              std::max(1, threads));
     }
     return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::cerr << "load_bench: " << e.what() << "\n";
-    return 2;
-  }
+  });
 }
