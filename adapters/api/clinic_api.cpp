@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/api/errors.h"
+#include "adapters/api/intake_reports.h"
 
 #include "bot/clinic/answers.h"
 #include "bot/clinic/service.h"
@@ -35,10 +36,7 @@ HttpResponse error(bot::Code code, const std::string& detail = "") {
   return r;
 }
 
-// Only a bad request's detail is for the client; every other code says what its text says.
-HttpResponse from_error(const bot::Error& e) {
-  return error(e.code, e.code == bot::Code::bad_request ? e.detail : "");
-}
+HttpResponse from_error(const bot::Error& e) { return error_for(e, error); }
 
 // A whole number from the query, within [lo, hi]; `fallback` when absent, nullopt when bad.
 std::optional<int64_t> query_int(const std::string& query, const char* name, int64_t fallback,
@@ -118,6 +116,41 @@ HttpResponse link_over(bot::Code code, const std::string& emergency) {
                         clinic::html_escape(emergency) + " now.</strong></p></div>"));
 }
 
+// The fields of a new intake (POST /v1/clinic/intakes) from its JSON object;
+// bad_request, saying which field is wrong, for anything else. `now` starts
+// an expires_in_hours.
+bot::Result<clinic::LinkRequest> link_request(const json& body, int64_t now) {
+  clinic::LinkRequest lr;
+  for (const auto& [k, v] : body.items()) {
+    bool is_time = k == "appointment_at" || k == "expires_at";
+    if (k == "patient_ref" || k == "locale" || is_time) {
+      if (v.is_null()) continue;
+      if (!v.is_string()) return bot::Error{bot::Code::bad_request, k + ": must be a string"};
+      std::string s = v.get<std::string>();
+      if (k == "patient_ref") lr.patient_ref = s;
+      if (k == "locale") lr.locale = s;
+      if (is_time) {
+        auto t = clinic::parse_iso8601(s);
+        if (!t) return bot::Error{bot::Code::bad_request, k + ": must be a time like 2026-05-01T09:30:00Z"};
+        (k == "appointment_at" ? lr.appointment_unix : lr.expires_unix) = *t;
+      }
+    } else if (k == "expires_in_hours") {
+      // Bounded before the cast: a huge number would overflow int64_t. The
+      // link's longest life is checked when it is made.
+      if (!v.is_number() || v.get<double>() <= 0 || v.get<double>() > 1e6) {
+        return bot::Error{bot::Code::bad_request, k + ": must be a positive number of hours"};
+      }
+      lr.expires_unix = now + static_cast<int64_t>(v.get<double>() * 3600);
+    } else {
+      return bot::Error{bot::Code::bad_request, "unknown field '" + k + "'"};
+    }
+  }
+  if (body.contains("expires_at") && body.contains("expires_in_hours")) {
+    return bot::Error{bot::Code::bad_request, "give expires_at or expires_in_hours, not both"};
+  }
+  return lr;
+}
+
 }  // namespace
 
 ClinicApi::ClinicApi(clinic::ClinicService& service, clinic::ClinicStore& store,
@@ -192,79 +225,59 @@ HttpResponse ClinicApi::api(const HttpRequest& req, const std::string& actor) {
     if (!get) return error(bot::Code::method_not_allowed);
     return json_response(200, service_.fhir_answers_code_system(), "application/fhir+json");
   }
-  if (rest == "audit") {
-    if (!get) return error(bot::Code::method_not_allowed);
-    auto after = query_int(req.query, "after", 0, 0, INT64_MAX);
-    auto limit = query_int(req.query, "limit", 100, 1, kMaxList);
-    if (!after || !limit) return error(bot::Code::bad_request, "after and limit must be whole numbers (limit 1 to 500)");
-    auto entries = store_.audit_log(*after, static_cast<int>(*limit), query_value(req.query, "intake"));
-    if (!entries) return from_error(entries.error());
-    json list = json::array();
-    for (const auto& e : *entries) {
-      list.push_back({{"seq", e.seq}, {"time", clinic::iso8601_utc(e.time_unix)}, {"actor", e.actor},
-                      {"action", e.action}, {"intake_id", e.intake_id.empty() ? json(nullptr) : json(e.intake_id)}});
-    }
-    return json_response(200, {{"entries", list}});
-  }
+  if (rest == "audit") return get ? audit(req) : error(bot::Code::method_not_allowed);
   if (rest == "intakes") {
-    if (req.method == "POST") {
-      bool too_deep = false;
-      json body = config::parse_bounded(req.body, too_deep);
-      if (too_deep) return error(bot::Code::too_deep, "That JSON nests objects or lists more than 32 deep.");
-      if (!body.is_object()) return error(bot::Code::bad_request, "send a JSON object");
-      clinic::LinkRequest lr;
-      for (const auto& [k, v] : body.items()) {
-        bool is_time = k == "appointment_at" || k == "expires_at";
-        if (k == "patient_ref" || k == "locale" || is_time) {
-          if (v.is_null()) continue;
-          if (!v.is_string()) return error(bot::Code::bad_request, k + ": must be a string");
-          std::string s = v.get<std::string>();
-          if (k == "patient_ref") lr.patient_ref = s;
-          if (k == "locale") lr.locale = s;
-          if (is_time) {
-            auto t = clinic::parse_iso8601(s);
-            if (!t) return error(bot::Code::bad_request, k + ": must be a time like 2026-05-01T09:30:00Z");
-            (k == "appointment_at" ? lr.appointment_unix : lr.expires_unix) = *t;
-          }
-        } else if (k == "expires_in_hours") {
-          // Bounded before the cast: a huge number would overflow int64_t. The
-          // link's longest life is checked when it is made.
-          if (!v.is_number() || v.get<double>() <= 0 || v.get<double>() > 1e6) {
-            return error(bot::Code::bad_request, k + ": must be a positive number of hours");
-          }
-          lr.expires_unix = service_.now() + static_cast<int64_t>(v.get<double>() * 3600);
-        } else {
-          return error(bot::Code::bad_request, "unknown field '" + k + "'");
-        }
-      }
-      if (body.contains("expires_at") && body.contains("expires_in_hours")) {
-        return error(bot::Code::bad_request, "give expires_at or expires_in_hours, not both");
-      }
-      auto created = service_.create_link(lr, actor);
-      if (!created) return from_error(created.error());
-      json j = service_.intake_json(created->intake);
-      j["url"] = created->url;
-      return json_response(201, j);
-    }
-    if (!get) return error(bot::Code::method_not_allowed);
-    std::string status = query_value(req.query, "status");
-    if (!status.empty() && status != clinic::kPending && status != clinic::kInProgress &&
-        status != clinic::kCompleted && status != clinic::kExpired && status != clinic::kRevoked) {
-      return error(bot::Code::bad_request, "status must be pending, in_progress, completed, expired or revoked");
-    }
-    auto limit = query_int(req.query, "limit", 100, 1, kMaxList);
-    auto offset = query_int(req.query, "offset", 0, 0, 1000000000);
-    if (!limit || !offset) return error(bot::Code::bad_request, "limit (1 to 500) and offset must be whole numbers");
-    auto list = service_.intakes(status, static_cast<int>(*limit), static_cast<int>(*offset));
-    if (!list) return from_error(list.error());
-    auto logged = store_.audit(actor, "intakes.list", "", service_.now());
-    if (!logged) return from_error(logged.error());
-    json items = json::array();
-    for (const auto& i : *list) items.push_back(service_.intake_json(i));
-    return json_response(200, {{"intakes", items}});
+    if (req.method == "POST") return create_intake(req, actor);
+    return get ? list_intakes(req, actor) : error(bot::Code::method_not_allowed);
   }
   if (rest.rfind("intakes/", 0) == 0) return intake_route(req, actor, rest.substr(8));
   return error(bot::Code::not_found);
+}
+
+HttpResponse ClinicApi::audit(const HttpRequest& req) {
+  auto after = query_int(req.query, "after", 0, 0, INT64_MAX);
+  auto limit = query_int(req.query, "limit", 100, 1, kMaxList);
+  if (!after || !limit) return error(bot::Code::bad_request, "after and limit must be whole numbers (limit 1 to 500)");
+  auto entries = store_.audit_log(*after, static_cast<int>(*limit), query_value(req.query, "intake"));
+  if (!entries) return from_error(entries.error());
+  json list = json::array();
+  for (const auto& e : *entries) {
+    list.push_back({{"seq", e.seq}, {"time", clinic::iso8601_utc(e.time_unix)}, {"actor", e.actor},
+                    {"action", e.action}, {"intake_id", e.intake_id.empty() ? json(nullptr) : json(e.intake_id)}});
+  }
+  return json_response(200, {{"entries", list}});
+}
+
+HttpResponse ClinicApi::create_intake(const HttpRequest& req, const std::string& actor) {
+  bool too_deep = false;
+  json body = config::parse_bounded(req.body, too_deep);
+  if (too_deep) return error(bot::Code::too_deep, "That JSON nests objects or lists more than 32 deep.");
+  if (!body.is_object()) return error(bot::Code::bad_request, "send a JSON object");
+  auto lr = link_request(body, service_.now());
+  if (!lr) return from_error(lr.error());
+  auto created = service_.create_link(*lr, actor);
+  if (!created) return from_error(created.error());
+  json j = service_.intake_json(created->intake);
+  j["url"] = created->url;
+  return json_response(201, j);
+}
+
+HttpResponse ClinicApi::list_intakes(const HttpRequest& req, const std::string& actor) {
+  std::string status = query_value(req.query, "status");
+  if (!status.empty() && status != clinic::kPending && status != clinic::kInProgress &&
+      status != clinic::kCompleted && status != clinic::kExpired && status != clinic::kRevoked) {
+    return error(bot::Code::bad_request, "status must be pending, in_progress, completed, expired or revoked");
+  }
+  auto limit = query_int(req.query, "limit", 100, 1, kMaxList);
+  auto offset = query_int(req.query, "offset", 0, 0, 1000000000);
+  if (!limit || !offset) return error(bot::Code::bad_request, "limit (1 to 500) and offset must be whole numbers");
+  auto list = service_.intakes(status, static_cast<int>(*limit), static_cast<int>(*offset));
+  if (!list) return from_error(list.error());
+  auto logged = store_.audit(actor, "intakes.list", "", service_.now());
+  if (!logged) return from_error(logged.error());
+  json items = json::array();
+  for (const auto& i : *list) items.push_back(service_.intake_json(i));
+  return json_response(200, {{"intakes", items}});
 }
 
 HttpResponse ClinicApi::intake_route(const HttpRequest& req, const std::string& actor,
@@ -292,24 +305,7 @@ HttpResponse ClinicApi::intake_route(const HttpRequest& req, const std::string& 
     if (!logged) return from_error(logged.error());
     return json_response(200, service_.intake_json(*i));
   }
-  if (what == "summary") {
-    auto s = service_.summary(id, actor);
-    return s ? json_response(200, *s) : from_error(s.error());
-  }
-  if (what == "summary.html") {
-    auto s = service_.summary_html(id, actor);
-    if (!s) return from_error(s.error());
-    HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::move(*s);
-    r.headers = {{"Cache-Control", "no-store"},
-                 {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"}};
-    return r;
-  }
-  if (what == "fhir") {
-    auto s = service_.fhir_response(id, actor);
-    return s ? json_response(200, *s, "application/fhir+json") : from_error(s.error());
-  }
+  if (auto report = intake_report(service_, id, what, actor, error)) return *report;
   return error(bot::Code::not_found);
 }
 

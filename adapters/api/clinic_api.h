@@ -45,6 +45,9 @@ class ClinicApi {
  private:
   void link_page(const std::string& token, bool head, std::function<void(HttpResponse)> done);
   HttpResponse api(const HttpRequest& req, const std::string& actor);
+  HttpResponse audit(const HttpRequest& req);
+  HttpResponse create_intake(const HttpRequest& req, const std::string& actor);
+  HttpResponse list_intakes(const HttpRequest& req, const std::string& actor);
   HttpResponse intake_route(const HttpRequest& req, const std::string& actor, const std::string& rest);
 
   bot::clinic::ClinicService& service_;

@@ -4,6 +4,7 @@
 
 #include "adapters/api/console_events.h"
 #include "adapters/api/errors.h"
+#include "adapters/api/intake_reports.h"
 #include "adapters/api/static_files.h"
 #include "adapters/web/assets.h"
 #include "bot/clinic/answers.h"
@@ -28,9 +29,7 @@ constexpr const char* kCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-HttpResponse from_error(const bot::Error& e) {
-  return error_response(e.code, e.code == bot::Code::bad_request ? e.detail : "");
-}
+HttpResponse from_error(const bot::Error& e) { return error_for(e); }
 
 bool valid_id(const std::string& id) {
   return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -238,27 +237,7 @@ HttpResponse ConsoleApi::intake_route(const HttpRequest&, const clinic::StaffSes
     if (!level) return from_error(level.error());
     return json_response(200, console_intake_json(service_, *i, *level));
   }
-  if (what == "summary") {
-    auto sum = service_.summary(id, actor);
-    return sum ? json_response(200, *sum) : from_error(sum.error());
-  }
-  if (what == "summary.html") {
-    auto html = service_.summary_html(id, actor);
-    if (!html) return from_error(html.error());
-    HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::move(*html);
-    r.headers = {{"Cache-Control", "no-store"},
-                 {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}};
-    return r;
-  }
-  if (what == "fhir") {
-    auto f = service_.fhir_response(id, actor);
-    if (!f) return from_error(f.error());
-    HttpResponse r = json_response(200, *f, "application/fhir+json");
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"intake-" + id + ".fhir.json\"");
-    return r;
-  }
+  if (auto report = intake_report(service_, id, what, actor, error_response)) return *report;
   if (what == "transcript") {
     auto t = service_.transcript(id, actor);
     if (!t) return from_error(t.error());

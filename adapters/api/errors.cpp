@@ -15,4 +15,8 @@ HttpResponse error_response(bot::Code code, const std::string& text) {
   return json_response(status > 0 ? status : 500, error_json(code, text));
 }
 
+HttpResponse error_for(const bot::Error& e, ErrorWords words) {
+  return words(e.code, e.code == bot::Code::bad_request ? e.detail : "");
+}
+
 }  // namespace calfbot::adapters

@@ -18,6 +18,14 @@ nlohmann::json error_json(bot::Code code, const std::string& text = "");
 // A JSON error response with the code's HTTP status (500 for a code without one).
 HttpResponse error_response(bot::Code code, const std::string& text = "");
 
+// How one API words its error responses: error_response, or the API's own
+// words for some codes (the clinic API's).
+using ErrorWords = HttpResponse (*)(bot::Code code, const std::string& text);
+
+// The response to a failure: only a bad request's detail is for the client;
+// every other code says what its text says.
+HttpResponse error_for(const bot::Error& e, ErrorWords words = error_response);
+
 // WebSocket close codes that stand for no error code of their own (RFC 6455);
 // the others are in the table (bot::spec(code).close).
 namespace close_code {
