@@ -15,12 +15,12 @@
 
 namespace calfbot::bench {
 
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
 namespace beast = boost::beast;
 namespace net = boost::asio;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
-using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
