@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <boost/asio/ip/address.hpp>
@@ -351,42 +352,38 @@ void read_console(Section s, ConsoleConfig& c) {
   s.choice("secure_cookie", c.secure_cookie, {"auto", "always"});
 }
 
-}  // namespace
-
-ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env) {
-  ConfigResult r;
-  json tree = json::object();
-  if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) {
-      r.errors.push_back(path + ": cannot open the config file (check the path given to --config)");
-      return r;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (nested_deeper_than(ss.str())) {
-      r.errors.push_back(path + ": nests objects or lists deeper than " +
-                         std::to_string(kMaxJsonDepth) + " levels; no setting needs that");
-      return r;
-    }
-    try {
-      tree = json::parse(ss.str());
-    } catch (const json::exception& e) {  // a syntax error, or a number too large to hold
-      r.errors.push_back(path + ": not valid JSON: " + e.what());
-      return r;
-    }
-    if (!tree.is_object()) {  // the environment's settings are added to it
-      r.errors.push_back(path + ": must hold one JSON object of settings, e.g. "
-                                "{\"server\": {\"port\": 8080}}");
-      return r;
-    }
+// The config file's settings, or nothing (and why, in errors) when it cannot
+// be read: missing, nested too deep, not JSON, or not one object.
+std::optional<json> read_config_file(const std::string& path, std::vector<std::string>& errors) {
+  std::ifstream in(path);
+  if (!in) {
+    errors.push_back(path + ": cannot open the config file (check the path given to --config)");
+    return std::nullopt;
   }
-  apply_env(tree, env);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (nested_deeper_than(ss.str())) {
+    errors.push_back(path + ": nests objects or lists deeper than " +
+                     std::to_string(kMaxJsonDepth) + " levels; no setting needs that");
+    return std::nullopt;
+  }
+  json tree;
+  try {
+    tree = json::parse(ss.str());
+  } catch (const json::exception& e) {  // a syntax error, or a number too large to hold
+    errors.push_back(path + ": not valid JSON: " + e.what());
+    return std::nullopt;
+  }
+  if (!tree.is_object()) {  // the environment's settings are added to it
+    errors.push_back(path + ": must hold one JSON object of settings, e.g. "
+                            "{\"server\": {\"port\": 8080}}");
+    return std::nullopt;
+  }
+  return tree;
+}
 
-  Config& c = r.config;
-  Section top(tree, "", r.errors,
-              {"locale", "emergency_numbers", "dialog", "knowledge", "server", "store",
-               "platforms", "outbox", "clinic", "console"});
+// The locale and the emergency number of each; the locale must have one.
+void read_locale(Section& top, Config& c) {
   top.string("locale", c.locale);
   if (const json* e = top.get("emergency_numbers")) {
     if (!e->is_object()) {
@@ -404,18 +401,48 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   if (!c.emergency_numbers.count(c.locale)) {
     top.fail("locale", "'" + c.locale + "' has no emergency number; add it to emergency_numbers");
   }
+}
+
+void read_dialog(Section s, DialogConfig& c) {
+  s.integer("max_questions", c.max_questions, 5, 60);
+  s.integer("max_turns", c.max_turns, 10, 10000);
+  s.integer("max_patient_text_bytes", c.max_patient_text_bytes, 2000, 1 << 20);
+  s.integer("min_questions", c.min_questions, 1, 60);
+  s.number("stop_confidence", c.stop_confidence, 0.5, 0.999);
+  if (c.min_questions > c.max_questions) {
+    s.fail("min_questions", "must not exceed dialog.max_questions");
+  }
+}
+
+void read_store(Section s, StoreConfig& c) {
+  s.string("path", c.path);
+  if (c.path.empty()) s.fail("path", "must name the SQLite file, e.g. \"calfbot.db\"");
+  s.choice("synchronous", c.synchronous, {"full", "normal"});
+  s.integer("batch_max", c.batch_max, 1, 100000);
+}
+
+}  // namespace
+
+ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env) {
+  ConfigResult r;
+  json tree = json::object();
+  if (!path.empty()) {
+    auto file = read_config_file(path, r.errors);
+    if (!file) return r;
+    tree = std::move(*file);
+  }
+  apply_env(tree, env);
+
+  Config& c = r.config;
+  Section top(tree, "", r.errors,
+              {"locale", "emergency_numbers", "dialog", "knowledge", "server", "store",
+               "platforms", "outbox", "clinic", "console"});
+  read_locale(top, c);
   if (const json* d = top.get("dialog")) {
-    Section s(*d, "dialog", r.errors,
-              {"max_questions", "min_questions", "stop_confidence", "max_turns",
-               "max_patient_text_bytes"});
-    s.integer("max_questions", c.dialog.max_questions, 5, 60);
-    s.integer("max_turns", c.dialog.max_turns, 10, 10000);
-    s.integer("max_patient_text_bytes", c.dialog.max_patient_text_bytes, 2000, 1 << 20);
-    s.integer("min_questions", c.dialog.min_questions, 1, 60);
-    s.number("stop_confidence", c.dialog.stop_confidence, 0.5, 0.999);
-    if (c.dialog.min_questions > c.dialog.max_questions) {
-      s.fail("min_questions", "must not exceed dialog.max_questions");
-    }
+    read_dialog(Section(*d, "dialog", r.errors,
+                        {"max_questions", "min_questions", "stop_confidence", "max_turns",
+                         "max_patient_text_bytes"}),
+                c.dialog);
   }
   if (const json* k = top.get("knowledge")) {
     Section s(*k, "knowledge", r.errors, {"data_dir", "db_path"});
@@ -424,11 +451,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   }
   if (const json* v = top.get("server")) read_server(Section(*v, "server", r.errors, kServerKeys), c.server);
   if (const json* v = top.get("store")) {
-    Section s(*v, "store", r.errors, {"path", "synchronous", "batch_max"});
-    s.string("path", c.store.path);
-    if (c.store.path.empty()) s.fail("path", "must name the SQLite file, e.g. \"calfbot.db\"");
-    s.choice("synchronous", c.store.synchronous, {"full", "normal"});
-    s.integer("batch_max", c.store.batch_max, 1, 100000);
+    read_store(Section(*v, "store", r.errors, {"path", "synchronous", "batch_max"}), c.store);
   }
   if (const json* v = top.get("platforms")) read_platforms(*v, r.errors, c.platforms);
   if (const json* v = top.get("outbox")) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -79,6 +80,73 @@ std::string kind_of(const std::string& name) {
   return "";
 }
 
+// A data file's JSON, or nothing (and why, in errors) when it is not JSON.
+std::optional<json> parse_file(const DataFile& f, std::vector<LoadError>& errors) {
+  json j = json::parse(f.content, nullptr, false);
+  if (!j.is_discarded()) return j;
+  // Parse again with exceptions for the parser's own position message.
+  try {
+    json again = json::parse(f.content);
+    (void)again;
+  } catch (const json::exception& e) {  // a syntax error, or a number too large to hold
+    errors.push_back({f.name, "", std::string("not valid JSON: ") + e.what()});
+  }
+  return std::nullopt;
+}
+
+// meta.json: {"disclaimer": "..."} into the meta table.
+void compile_meta(const DataFile& f, const json& j, SQLite::Statement& meta,
+                  std::vector<LoadError>& errors) {
+  if (!j.is_object() || !j.contains("disclaimer") || !j["disclaimer"].is_string() ||
+      j.size() != 1) {
+    errors.push_back({f.name, "", "must be {\"disclaimer\": \"...\"}"});
+    return;
+  }
+  meta.bind(1, "disclaimer");
+  meta.bind(2, j["disclaimer"].get<std::string>());
+  meta.exec();
+  meta.reset();
+}
+
+// A condition's likelihoods into their own table.
+void compile_likelihoods(SQLite::Database& db, const std::string& id, const json& e) {
+  if (!e.is_object() || !e.contains("likelihoods") || !e["likelihoods"].is_object()) return;
+  SQLite::Statement li(db, "INSERT OR REPLACE INTO likelihoods VALUES (?,?,?)");
+  for (const auto& [fid, p] : e["likelihoods"].items()) {
+    if (!p.is_number()) continue;
+    li.bind(1, id);
+    li.bind(2, fid);
+    li.bind(3, p.get<double>());
+    li.exec();
+    li.reset();
+  }
+}
+
+// The entries of one file of `kind` (a list; a condition file holds one).
+void compile_entries(SQLite::Database& db, SQLite::Statement& ins, const DataFile& f,
+                     const std::string& kind, json j, std::vector<LoadError>& errors) {
+  if (kind == "condition") j = json::array({j});
+  if (!j.is_array()) {
+    errors.push_back({f.name, "", "must be a list of entries"});
+    return;
+  }
+  int ord = 0;
+  for (const auto& e : j) {
+    std::string id;
+    for (const char* key : {"id", "slot"}) {
+      if (e.is_object() && e.contains(key) && e[key].is_string()) id = e[key].get<std::string>();
+    }
+    ins.bind(1, kind);
+    ins.bind(2, id);
+    ins.bind(3, f.name);
+    ins.bind(4, ord++);
+    ins.bind(5, e.dump());
+    ins.exec();
+    ins.reset();
+    if (kind == "condition") compile_likelihoods(db, id, e);
+  }
+}
+
 void compile(const std::vector<DataFile>& files, SQLite::Database& db,
              std::vector<LoadError>& errors) {
   db.exec(kSchema);
@@ -91,59 +159,12 @@ void compile(const std::vector<DataFile>& files, SQLite::Database& db,
       errors.push_back({f.name, "", "not a knowledge data file (see knowledge/README.md)"});
       continue;
     }
-    json j = json::parse(f.content, nullptr, false);
-    if (j.is_discarded()) {
-      // Parse again with exceptions for the parser's own position message.
-      try {
-        json again = json::parse(f.content);
-        (void)again;
-      } catch (const json::exception& e) {  // a syntax error, or a number too large to hold
-        errors.push_back({f.name, "", std::string("not valid JSON: ") + e.what()});
-      }
-      continue;
-    }
+    auto j = parse_file(f, errors);
+    if (!j) continue;
     if (kind == "meta") {
-      if (!j.is_object() || !j.contains("disclaimer") || !j["disclaimer"].is_string() ||
-          j.size() != 1) {
-        errors.push_back({f.name, "", "must be {\"disclaimer\": \"...\"}"});
-      } else {
-        meta.bind(1, "disclaimer");
-        meta.bind(2, j["disclaimer"].get<std::string>());
-        meta.exec();
-        meta.reset();
-      }
-      continue;
-    }
-    if (kind == "condition") j = json::array({j});
-    if (!j.is_array()) {
-      errors.push_back({f.name, "", "must be a list of entries"});
-      continue;
-    }
-    int ord = 0;
-    for (const auto& e : j) {
-      std::string id;
-      for (const char* key : {"id", "slot"}) {
-        if (e.is_object() && e.contains(key) && e[key].is_string()) id = e[key].get<std::string>();
-      }
-      ins.bind(1, kind);
-      ins.bind(2, id);
-      ins.bind(3, f.name);
-      ins.bind(4, ord++);
-      ins.bind(5, e.dump());
-      ins.exec();
-      ins.reset();
-      if (kind == "condition" && e.is_object() && e.contains("likelihoods") &&
-          e["likelihoods"].is_object()) {
-        SQLite::Statement li(db, "INSERT OR REPLACE INTO likelihoods VALUES (?,?,?)");
-        for (const auto& [fid, p] : e["likelihoods"].items()) {
-          if (!p.is_number()) continue;
-          li.bind(1, id);
-          li.bind(2, fid);
-          li.bind(3, p.get<double>());
-          li.exec();
-          li.reset();
-        }
-      }
+      compile_meta(f, *j, meta, errors);
+    } else {
+      compile_entries(db, ins, f, kind, std::move(*j), errors);
     }
   }
   meta.bind(1, "version");

@@ -67,19 +67,9 @@ class Checker {
   std::set<std::string> sources_, findings_;
 };
 
-}  // namespace
-
-void check_references(const Knowledge& kb, const std::vector<std::string>& condition_files,
-                      std::vector<LoadError>& errors) {
-  Checker ck(kb, errors);
-  ck.unique("sources.json", kb.sources, &Source::id);
-  ck.unique("findings.json", kb.findings, &Finding::id);
-  ck.unique("questions.json", kb.questions, &Question::slot);
-  ck.unique("red_flags.json", kb.red_flags, &RedFlagRule::id);
-  ck.unique("advice.json", kb.advice, &AdviceItem::id);
-
-  // Every wording of every question differs from every other, so that no
-  // question is ever shown twice in a row word for word.
+// Every wording of every question differs from every other, so that no
+// question is ever shown twice in a row word for word.
+void check_wordings(const Knowledge& kb, Checker& ck) {
   std::set<std::string> texts;
   for (const auto& q : kb.questions) {
     for (const std::string* t : {&q.text, &q.rephrase}) {
@@ -88,44 +78,56 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
       }
     }
   }
+}
+
+// A question's references; the findings its answers set go to `reachable`.
+void check_question(const Question& q, Checker& ck, std::set<std::string>& reachable) {
+  const std::string file = "questions.json";
+  if (q.type == AnswerType::yes_no) {
+    ck.finding(file, q.slot, "finding", q.finding);
+    reachable.insert(q.finding);
+  }
+  std::set<std::string> choice_ids;
+  for (const auto& ch : q.choices) {
+    if (!choice_ids.insert(ch.id).second) ck.fail(file, q.slot, "duplicate choice '" + ch.id + "'");
+    for (const auto& s : ch.sets) {
+      ck.finding(file, q.slot, "choice '" + ch.id + "'", s);
+      reachable.insert(s);
+    }
+  }
+  for (const auto& s : q.on_yes) {
+    ck.finding(file, q.slot, "on_yes", s);
+    reachable.insert(s);
+  }
+  ck.predicate(file, q.slot, "ask_if", q.ask_if);
+  if (q.must_if) ck.predicate(file, q.slot, "must_if", *q.must_if);
+  if (q.direct) {
+    for (const auto& f : q.direct->yes) {
+      ck.finding(file, q.slot, "direct.yes", f);
+      reachable.insert(f);
+    }
+    for (const auto& f : q.direct->no) ck.finding(file, q.slot, "direct.no", f);
+  }
+}
+
+// Every finding cites known sources and is set by some question's answer
+// (or derived from others); every question names known findings.
+void check_findings(const Knowledge& kb, Checker& ck) {
   std::set<std::string> reachable;
   for (const auto& f : kb.findings) {
     ck.cites("findings.json", f.id, f.cite);
     if (!f.derived_from.empty()) reachable.insert(f.id);
   }
-  for (const auto& q : kb.questions) {
-    const std::string file = "questions.json";
-    if (q.type == AnswerType::yes_no) {
-      ck.finding(file, q.slot, "finding", q.finding);
-      reachable.insert(q.finding);
-    }
-    std::set<std::string> choice_ids;
-    for (const auto& ch : q.choices) {
-      if (!choice_ids.insert(ch.id).second) ck.fail(file, q.slot, "duplicate choice '" + ch.id + "'");
-      for (const auto& s : ch.sets) {
-        ck.finding(file, q.slot, "choice '" + ch.id + "'", s);
-        reachable.insert(s);
-      }
-    }
-    for (const auto& s : q.on_yes) {
-      ck.finding(file, q.slot, "on_yes", s);
-      reachable.insert(s);
-    }
-    ck.predicate(file, q.slot, "ask_if", q.ask_if);
-    if (q.must_if) ck.predicate(file, q.slot, "must_if", *q.must_if);
-    if (q.direct) {
-      for (const auto& f : q.direct->yes) {
-        ck.finding(file, q.slot, "direct.yes", f);
-        reachable.insert(f);
-      }
-      for (const auto& f : q.direct->no) ck.finding(file, q.slot, "direct.no", f);
-    }
-  }
+  for (const auto& q : kb.questions) check_question(q, ck, reachable);
   for (const auto& f : kb.findings) {
-    if (!reachable.count(f.id)) {
-      errors.push_back({"findings.json", f.id, "no question asks about this finding"});
-    }
+    if (!reachable.count(f.id)) ck.fail("findings.json", f.id, "no question asks about this finding");
   }
+}
+
+// Each condition once, in its own file, naming known findings, advice and
+// sources; every condition DESIGN.md requires is there.
+void check_conditions(const Knowledge& kb, const std::vector<std::string>& condition_files,
+                      Checker& ck) {
   std::map<std::string, std::string> condition_file_of;
   for (size_t i = 0; i < kb.conditions.size(); ++i) {
     const Condition& c = kb.conditions[i];
@@ -140,10 +142,12 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
     ck.cites(file, c.id, c.cite);
   }
   for (const auto& id : required_condition_ids()) {
-    if (!kb.condition(id)) {
-      errors.push_back({"conditions/" + id + ".json", id, "missing: DESIGN.md requires it"});
-    }
+    if (!kb.condition(id)) ck.fail("conditions/" + id + ".json", id, "missing: DESIGN.md requires it");
   }
+}
+
+// The red flags, languages, advice and Wells items name known findings and sources.
+void check_rules(const Knowledge& kb, Checker& ck) {
   for (const auto& r : kb.red_flags) {
     ck.predicate("red_flags.json", r.id, "when", r.when);
     ck.cites("red_flags.json", r.id, r.cite);
@@ -156,6 +160,22 @@ void check_references(const Knowledge& kb, const std::vector<std::string>& condi
   }
   for (const auto& a : kb.advice) ck.cites("advice.json", a.id, a.cite);
   for (const auto& w : kb.wells) ck.finding("wells.json", w.id, "finding", w.finding);
+}
+
+}  // namespace
+
+void check_references(const Knowledge& kb, const std::vector<std::string>& condition_files,
+                      std::vector<LoadError>& errors) {
+  Checker ck(kb, errors);
+  ck.unique("sources.json", kb.sources, &Source::id);
+  ck.unique("findings.json", kb.findings, &Finding::id);
+  ck.unique("questions.json", kb.questions, &Question::slot);
+  ck.unique("red_flags.json", kb.red_flags, &RedFlagRule::id);
+  ck.unique("advice.json", kb.advice, &AdviceItem::id);
+  check_wordings(kb, ck);
+  check_findings(kb, ck);
+  check_conditions(kb, condition_files, ck);
+  check_rules(kb, ck);
   if (kb.wells.empty()) errors.push_back({"wells.json", "", "missing: the Wells score items"});
   if (kb.questions.empty()) errors.push_back({"questions.json", "", "missing: no questions"});
 }
