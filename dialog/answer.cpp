@@ -12,80 +12,101 @@ bool observed(const Understanding& u, const std::string& finding) {
                      [&](const Observation& o) { return o.finding == finding; });
 }
 
+namespace {
+
+// One choice picked (the first named): its findings yes, the others' no.
+// Without a choice, answered when a choice's finding was said or "unsure".
+bool apply_single_choice(Turn& t, const Question& q, const Understanding& u) {
+  if (!u.choices.empty()) {
+    const knowledge::Choice* chosen = nullptr;
+    for (const auto& c : q.choices) {
+      if (c.id == u.choices.front()) chosen = &c;
+    }
+    for (const auto& c : q.choices) {
+      if (&c == chosen) continue;
+      for (const auto& f : c.sets) t.set(f, Value::no);
+    }
+    if (chosen) {
+      for (const auto& f : chosen->sets) t.set(f, Value::yes);
+    }
+    return true;
+  }
+  bool any = false;
+  for (const auto& c : q.choices) {
+    for (const auto& f : c.sets) any |= observed(u, f);
+  }
+  return any || u.reply == Value::unsure;
+}
+
+// The choices picked: theirs yes, the others' no unless already yes.
+void apply_picked(Turn& t, const Question& q, const Understanding& u) {
+  for (const auto& c : q.choices) {
+    bool picked = std::find(u.choices.begin(), u.choices.end(), c.id) != u.choices.end();
+    for (const auto& f : c.sets) {
+      if (picked) t.set(f, Value::yes);
+      else if (t.s().get(f) != Value::yes) t.set(f, Value::no);
+    }
+  }
+}
+
+bool apply_multi_choice(Turn& t, const Question& q, const Understanding& u) {
+  std::vector<std::string> items;
+  for (const auto& c : q.choices) items.insert(items.end(), c.sets.begin(), c.sets.end());
+  if (!u.choices.empty()) {
+    apply_picked(t, q, u);
+    return true;
+  }
+  if (u.reply == Value::no) {
+    for (const auto& f : items) {
+      if (t.s().get(f) != Value::yes) t.set(f, Value::no);
+    }
+    return true;
+  }
+  if (u.reply == Value::unsure) {
+    for (const auto& f : items) {
+      if (t.s().get(f) == Value::unknown) t.set(f, Value::unsure);
+    }
+    return true;
+  }
+  bool any_yes = false, any = false;
+  for (const auto& f : items) {
+    any |= observed(u, f);
+    any_yes |= observed(u, f) && t.s().get(f) == Value::yes;
+  }
+  if (u.reply == Value::yes && !any_yes) {
+    // "Yes" without saying which: a safety screen treats it as the worst case.
+    for (const auto& f : q.on_yes) t.set(f, Value::yes);
+    return !q.on_yes.empty();
+  }
+  // Only some items mentioned, none present: a safety screen needs them all.
+  return any_yes || (any && !q.always_ask);
+}
+
+// A number (or duration) within the question's range; "unsure" answers too.
+bool apply_number(Turn& t, const Question& q, const Understanding& u) {
+  std::optional<double> v = q.type == AnswerType::duration ? u.duration_days : u.number;
+  if (!v && q.number == "severity") v = u.severity;
+  if (v && *v >= q.min && (q.max <= q.min || *v <= q.max)) {
+    t.set_number(q.number, *v);
+    return true;
+  }
+  return u.reply == Value::unsure;
+}
+
+}  // namespace
+
 bool apply_answer(Turn& t, const Question& q, const Understanding& u) {
   switch (q.type) {
     case AnswerType::yes_no:
       if (u.reply) t.set(q.finding, *u.reply);
       return u.reply.has_value() || observed(u, q.finding);
-    case AnswerType::single_choice: {
-      if (!u.choices.empty()) {
-        const knowledge::Choice* chosen = nullptr;
-        for (const auto& c : q.choices) {
-          if (c.id == u.choices.front()) chosen = &c;
-        }
-        for (const auto& c : q.choices) {
-          if (&c == chosen) continue;
-          for (const auto& f : c.sets) t.set(f, Value::no);
-        }
-        if (chosen) {
-          for (const auto& f : chosen->sets) t.set(f, Value::yes);
-        }
-        return true;
-      }
-      bool any = false;
-      for (const auto& c : q.choices) {
-        for (const auto& f : c.sets) any |= observed(u, f);
-      }
-      return any || u.reply == Value::unsure;
-    }
-    case AnswerType::multi_choice: {
-      std::vector<std::string> items;
-      for (const auto& c : q.choices) items.insert(items.end(), c.sets.begin(), c.sets.end());
-      if (!u.choices.empty()) {
-        for (const auto& c : q.choices) {
-          bool picked = std::find(u.choices.begin(), u.choices.end(), c.id) != u.choices.end();
-          for (const auto& f : c.sets) {
-            if (picked) t.set(f, Value::yes);
-            else if (t.s().get(f) != Value::yes) t.set(f, Value::no);
-          }
-        }
-        return true;
-      }
-      if (u.reply == Value::no) {
-        for (const auto& f : items) {
-          if (t.s().get(f) != Value::yes) t.set(f, Value::no);
-        }
-        return true;
-      }
-      if (u.reply == Value::unsure) {
-        for (const auto& f : items) {
-          if (t.s().get(f) == Value::unknown) t.set(f, Value::unsure);
-        }
-        return true;
-      }
-      bool any_yes = false, any = false;
-      for (const auto& f : items) {
-        any |= observed(u, f);
-        any_yes |= observed(u, f) && t.s().get(f) == Value::yes;
-      }
-      if (u.reply == Value::yes && !any_yes) {
-        // "Yes" without saying which: a safety screen treats it as the worst case.
-        for (const auto& f : q.on_yes) t.set(f, Value::yes);
-        return !q.on_yes.empty();
-      }
-      // Only some items mentioned, none present: a safety screen needs them all.
-      return any_yes || (any && !q.always_ask);
-    }
+    case AnswerType::single_choice:
+      return apply_single_choice(t, q, u);
+    case AnswerType::multi_choice:
+      return apply_multi_choice(t, q, u);
     case AnswerType::number:
-    case AnswerType::duration: {
-      std::optional<double> v = q.type == AnswerType::duration ? u.duration_days : u.number;
-      if (!v && q.number == "severity") v = u.severity;
-      if (v && *v >= q.min && (q.max <= q.min || *v <= q.max)) {
-        t.set_number(q.number, *v);
-        return true;
-      }
-      return u.reply == Value::unsure;
-    }
+    case AnswerType::duration:
+      return apply_number(t, q, u);
   }
   return false;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 
 #include "dialog/interlock.h"
 
@@ -39,6 +40,23 @@ void read_findings(const knowledge::Predicate& p, std::vector<int>& out) {
     out.push_back(p.finding);
   }
   for (const auto& c : p.children) read_findings(c, out);
+}
+
+// The index in `phase` with the highest score (the first of equals);
+// nullopt when none has a score.
+template <class Score>
+std::optional<size_t> best_of(const std::vector<size_t>& phase, const Score& score) {
+  std::optional<size_t> best;
+  double best_score = 0;
+  for (size_t i : phase) {
+    const std::optional<double> s = score(i);
+    if (!s) continue;
+    if (!best || *s > best_score) {
+      best = i;
+      best_score = *s;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -163,30 +181,19 @@ Plan Planner::next(const Facts& facts, const EngineSettings& settings) const {
   if (must_ask == 0 && confident) return {nullptr, "confident"};
   // Once the leading cause is clear, only those questions remain.
   const bool only_must = confident || settings.max_questions - asked <= must_ask;
+  auto score = [&](size_t i) -> std::optional<double> {
+    if (!eligible(i)) return std::nullopt;
+    // Questions every conversation asks come first, in the knowledge's order;
+    // then the one that best separates the leading causes.
+    if (must(i)) return 1e6 - static_cast<double>(i);
+    if (only_must) return std::nullopt;
+    const double information = model_.information(
+        post, entropy, asks_[i].informs, kb.questions[i].type == AnswerType::single_choice);
+    if (information < settings.min_information) return std::nullopt;
+    return information;
+  };
   for (const auto& phase : by_phase_) {
-    const Question* best = nullptr;
-    double best_score = 0;
-    for (size_t i : phase) {
-      const Question& q = kb.questions[i];
-      if (!eligible(i)) continue;
-      // Questions every conversation asks come first, in the knowledge's order;
-      // then the one that best separates the leading causes.
-      double score = 0;
-      if (must(i)) {
-        score = 1e6 - static_cast<double>(i);
-      } else if (only_must) {
-        continue;
-      } else {
-        score = model_.information(post, entropy, asks_[i].informs,
-                                   q.type == AnswerType::single_choice);
-        if (score < settings.min_information) continue;
-      }
-      if (!best || score > best_score) {
-        best = &q;
-        best_score = score;
-      }
-    }
-    if (best) return {best, ""};
+    if (auto best = best_of(phase, score)) return {&kb.questions[*best], ""};
   }
   return {nullptr, "nothing more to ask"};
 }
