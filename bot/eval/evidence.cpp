@@ -180,6 +180,86 @@ EvidenceHalf load_evidence(const std::filesystem::path& root, Half half,
   return e;
 }
 
+namespace {
+
+// Where a miss was: the utterance's text and slot.
+std::string where(const Utterance& u) { return " in \"" + u.text + "\" (" + u.slot + ")"; }
+
+// An utterance in another language: whether it was recognised as that one.
+void score_language(const Utterance& u, const dialog::StepResult& r, UnderstandingMetrics& m) {
+  ++m.other_language;
+  const bool recognised =
+      std::any_of(r.outputs.begin(), r.outputs.end(), [&](const dialog::Message& out) {
+        const auto* info = std::get_if<dialog::InfoMessage>(&out);
+        return info && info->language == u.language;
+      });
+  m.other_language_recognised += recognised ? 1 : 0;
+  if (!recognised) m.misses.push_back(u.id + ": not recognised as " + u.language);
+}
+
+// Recall: each labelled finding read as labelled (in another language, only
+// the red flags said to be there).
+void score_recall(const Utterance& u, const std::map<std::string, Value>& read,
+                  const std::set<std::string>& red, bool english, UnderstandingMetrics& m) {
+  for (const auto& [f, want] : u.findings) {
+    const bool is_red = red.count(f) > 0;
+    if (!english && !(is_red && want == Value::yes)) continue;
+    auto got = read.find(f);
+    const bool same = got != read.end() && got->second == want;
+    for (Counts* c : {&m.by_finding[f], &m.all, is_red ? &m.red_flags : nullptr}) {
+      if (!c) continue;
+      ++c->labels;
+      c->recalled += same ? 1 : 0;
+    }
+    if (!same) {
+      m.misses.push_back(u.id + ": " + f + " " + dialog::to_string(want) + " read as " +
+                         (got == read.end() ? "nothing" : dialog::to_string(got->second)) +
+                         where(u));
+    }
+  }
+}
+
+// Precision: each finding read was labelled so (the question's own "no" for
+// what was not picked aside).
+void score_precision(const Utterance& u, const knowledge::Knowledge& kb,
+                     const knowledge::Question* q, const std::map<std::string, Value>& read,
+                     const std::set<std::string>& red, UnderstandingMetrics& m) {
+  for (const auto& [f, v] : read) {
+    const knowledge::Finding* finding = kb.finding(f);
+    if (!finding || !finding->derived_from.empty()) continue;
+    auto label = u.findings.find(f);
+    if (label == u.findings.end() && v == Value::no && (side_finding(f) || choice_item(q, f))) {
+      continue;  // the question's own rule for what was not picked
+    }
+    const bool right = label != u.findings.end() && label->second == v;
+    for (Counts* c : {&m.by_finding[f], &m.all, red.count(f) ? &m.red_flags : nullptr}) {
+      if (!c) continue;
+      ++c->predicted;
+      c->correct += right ? 1 : 0;
+    }
+    if (label == u.findings.end()) {
+      m.misses.push_back(u.id + ": read " + f + " " + dialog::to_string(v) + ", not stated" +
+                         where(u));
+    }
+  }
+}
+
+void score_numbers(const Utterance& u, const dialog::State& state, UnderstandingMetrics& m) {
+  for (const auto& [name, want] : u.numbers) {
+    ++m.numbers;
+    auto got = state.numbers.find(name);
+    const bool right = got != state.numbers.end() && number_close(name, want, got->second);
+    m.numbers_right += right ? 1 : 0;
+    if (!right) {
+      m.misses.push_back(u.id + ": " + name + " " + std::to_string(want) + " read as " +
+                         (got == state.numbers.end() ? "nothing" : std::to_string(got->second)) +
+                         where(u));
+    }
+  }
+}
+
+}  // namespace
+
 UnderstandingMetrics score_utterances(const dialog::Engine& engine,
                                       const std::vector<Utterance>& utterances) {
   const knowledge::Knowledge& kb = engine.knowledge();
@@ -205,63 +285,11 @@ UnderstandingMetrics score_utterances(const dialog::Engine& engine,
       if (before.get(f) != v && v != Value::unknown) read[f] = v;
     }
     const bool english = u.language == "en";
-    if (!english) {
-      ++m.other_language;
-      const bool recognised =
-          std::any_of(r.outputs.begin(), r.outputs.end(), [&](const dialog::Message& out) {
-            const auto* info = std::get_if<dialog::InfoMessage>(&out);
-            return info && info->language == u.language;
-          });
-      m.other_language_recognised += recognised ? 1 : 0;
-      if (!recognised) m.misses.push_back(u.id + ": not recognised as " + u.language);
-    }
-    auto text = [&] { return " in \"" + u.text + "\" (" + u.slot + ")"; };
-    for (const auto& [f, want] : u.findings) {
-      const bool is_red = red.count(f) > 0;
-      if (!english && !(is_red && want == Value::yes)) continue;
-      auto got = read.find(f);
-      const bool same = got != read.end() && got->second == want;
-      for (Counts* c : {&m.by_finding[f], &m.all, is_red ? &m.red_flags : nullptr}) {
-        if (!c) continue;
-        ++c->labels;
-        c->recalled += same ? 1 : 0;
-      }
-      if (!same) {
-        m.misses.push_back(u.id + ": " + f + " " + dialog::to_string(want) + " read as " +
-                           (got == read.end() ? "nothing" : dialog::to_string(got->second)) +
-                           text());
-      }
-    }
+    if (!english) score_language(u, r, m);
+    score_recall(u, read, red, english, m);
     if (!english) continue;
-    for (const auto& [f, v] : read) {
-      const knowledge::Finding* finding = kb.finding(f);
-      if (!finding || !finding->derived_from.empty()) continue;
-      auto label = u.findings.find(f);
-      if (label == u.findings.end() && v == Value::no && (side_finding(f) || choice_item(q, f))) {
-        continue;  // the question's own rule for what was not picked
-      }
-      const bool right = label != u.findings.end() && label->second == v;
-      for (Counts* c : {&m.by_finding[f], &m.all, red.count(f) ? &m.red_flags : nullptr}) {
-        if (!c) continue;
-        ++c->predicted;
-        c->correct += right ? 1 : 0;
-      }
-      if (label == u.findings.end()) {
-        m.misses.push_back(u.id + ": read " + f + " " + dialog::to_string(v) + ", not stated" +
-                           text());
-      }
-    }
-    for (const auto& [name, want] : u.numbers) {
-      ++m.numbers;
-      auto got = r.state.numbers.find(name);
-      const bool right = got != r.state.numbers.end() && number_close(name, want, got->second);
-      m.numbers_right += right ? 1 : 0;
-      if (!right) {
-        m.misses.push_back(u.id + ": " + name + " " + std::to_string(want) + " read as " +
-                           (got == r.state.numbers.end() ? "nothing" : std::to_string(got->second)) +
-                           text());
-      }
-    }
+    score_precision(u, kb, q, read, red, m);
+    score_numbers(u, r.state, m);
   }
   return m;
 }

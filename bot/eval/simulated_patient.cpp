@@ -84,6 +84,99 @@ Value Vignette::fact(const std::string& finding) const {
 
 // ---------------------------------------------------------------- loading
 
+namespace {
+
+// Each step below reads part of a vignette's JSON object into `v` and
+// returns what is wrong with it ("" when nothing is).
+
+// Only known keys; id, description, expected_condition and opening
+// non-empty strings; expected_triage a triage id; the id the file's name.
+std::string read_head(const json& j, const std::string& file_name, Vignette& v) {
+  static const char* const kKeys[] = {
+      "id",      "description", "expected_triage", "expected_condition",
+      "opening", "facts",       "numbers",         "answers",
+      "voice",   "red_flag",    "red_flag_first_said"};
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      return "unknown key " + in_quotes(key);
+    }
+  }
+  const std::pair<const char*, std::string*> strings[] = {
+      {"id", &v.id},
+      {"description", &v.description},
+      {"expected_condition", &v.expected_condition},
+      {"opening", &v.opening}};
+  for (const auto& [key, target] : strings) {
+    if (!j.contains(key)) return "missing " + in_quotes(key);
+    if (!j[key].is_string()) return in_quotes(key) + " must be a string";
+    *target = j[key].get<std::string>();
+    if (target->empty()) return in_quotes(key) + " is empty";
+  }
+  if (!j.contains("expected_triage")) return "missing \"expected_triage\"";
+  if (!j["expected_triage"].is_string()) return "\"expected_triage\" must be a string";
+  const auto triage_id = j["expected_triage"].get<std::string>();
+  auto triage = knowledge::triage_from_string(triage_id);
+  if (!triage) {
+    return "\"expected_triage\" is " + in_quotes(triage_id) + ", not one of " + kTriageList;
+  }
+  v.expected_triage = *triage;
+  const std::string stem = std::filesystem::path(file_name).stem().string();
+  if (std::filesystem::path(file_name).extension() == ".json" && stem != v.id) {
+    return "id " + in_quotes(v.id) + " does not match the file name";
+  }
+  return "";
+}
+
+// facts: each yes, no or unsure; numbers (optional): each 0 or more.
+std::string read_facts(const json& j, Vignette& v) {
+  if (!j.contains("facts")) return "missing \"facts\"";
+  if (!j["facts"].is_object()) return "\"facts\" must be an object";
+  for (const auto& [finding, value] : j["facts"].items()) {
+    const std::string s = value.is_string() ? value.get<std::string>() : value.dump();
+    if (s == "yes") {
+      v.facts[finding] = Value::yes;
+    } else if (s == "no") {
+      v.facts[finding] = Value::no;
+    } else if (s == "unsure") {
+      v.facts[finding] = Value::unsure;
+    } else {
+      return "facts." + finding + " is " + (value.is_string() ? in_quotes(s) : s) +
+             ", not one of yes, no, unsure";
+    }
+  }
+  if (j.contains("numbers")) {
+    if (!j["numbers"].is_object()) return "\"numbers\" must be an object";
+    for (const auto& [name, value] : j["numbers"].items()) {
+      if (!value.is_number() || value.get<double>() < 0) {
+        return "numbers." + name + " must be a number of 0 or more";
+      }
+      v.numbers[name] = value.get<double>();
+    }
+  }
+  return "";
+}
+
+// The optional strings: voice, red_flag, red_flag_first_said, answers.
+std::string read_wording(const json& j, Vignette& v) {
+  for (const auto& [key, target] : {std::pair<const char*, std::string*>{"voice", &v.voice},
+                                    {"red_flag", &v.red_flag},
+                                    {"red_flag_first_said", &v.red_flag_first_said}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_string()) return in_quotes(key) + " must be a string";
+    *target = j[key].get<std::string>();
+  }
+  if (j.contains("answers")) {
+    if (!j["answers"].is_object()) return "\"answers\" must be an object";
+    for (const auto& [slot, value] : j["answers"].items()) {
+      if (!value.is_string()) return "answers." + slot + " must be a string";
+      v.answers[slot] = value.get<std::string>();
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 VignetteParse parse_vignette(std::string_view json_text, const std::string& file_name) {
   auto fail = [&](const std::string& what) {
     return VignetteParse{std::nullopt, file_name + ": " + what};
@@ -95,80 +188,11 @@ VignetteParse parse_vignette(std::string_view json_text, const std::string& file
     return fail("not valid JSON (at byte " + std::to_string(e.byte) + ")");
   }
   if (!j.is_object()) return fail("must be a JSON object");
-  static const char* const kKeys[] = {
-      "id",      "description", "expected_triage", "expected_condition",
-      "opening", "facts",       "numbers",         "answers",
-      "voice",   "red_flag",    "red_flag_first_said"};
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-      return fail("unknown key " + in_quotes(key));
-    }
-  }
   Vignette v;
   v.file = file_name;
-  // Required non-empty strings.
-  const std::pair<const char*, std::string*> strings[] = {
-      {"id", &v.id},
-      {"description", &v.description},
-      {"expected_condition", &v.expected_condition},
-      {"opening", &v.opening}};
-  for (const auto& [key, target] : strings) {
-    if (!j.contains(key)) return fail("missing " + in_quotes(key));
-    if (!j[key].is_string()) return fail(in_quotes(key) + " must be a string");
-    *target = j[key].get<std::string>();
-    if (target->empty()) return fail(in_quotes(key) + " is empty");
-  }
-  if (!j.contains("expected_triage")) return fail("missing \"expected_triage\"");
-  if (!j["expected_triage"].is_string()) return fail("\"expected_triage\" must be a string");
-  const auto triage_id = j["expected_triage"].get<std::string>();
-  auto triage = knowledge::triage_from_string(triage_id);
-  if (!triage) {
-    return fail("\"expected_triage\" is " + in_quotes(triage_id) + ", not one of " + kTriageList);
-  }
-  v.expected_triage = *triage;
-  const std::string stem = std::filesystem::path(file_name).stem().string();
-  if (std::filesystem::path(file_name).extension() == ".json" && stem != v.id) {
-    return fail("id " + in_quotes(v.id) + " does not match the file name");
-  }
-
-  if (!j.contains("facts")) return fail("missing \"facts\"");
-  if (!j["facts"].is_object()) return fail("\"facts\" must be an object");
-  for (const auto& [finding, value] : j["facts"].items()) {
-    const std::string s = value.is_string() ? value.get<std::string>() : value.dump();
-    if (s == "yes") {
-      v.facts[finding] = Value::yes;
-    } else if (s == "no") {
-      v.facts[finding] = Value::no;
-    } else if (s == "unsure") {
-      v.facts[finding] = Value::unsure;
-    } else {
-      return fail("facts." + finding + " is " + (value.is_string() ? in_quotes(s) : s) +
-                  ", not one of yes, no, unsure");
-    }
-  }
-  if (j.contains("numbers")) {
-    if (!j["numbers"].is_object()) return fail("\"numbers\" must be an object");
-    for (const auto& [name, value] : j["numbers"].items()) {
-      if (!value.is_number() || value.get<double>() < 0) {
-        return fail("numbers." + name + " must be a number of 0 or more");
-      }
-      v.numbers[name] = value.get<double>();
-    }
-  }
-  for (const auto& [key, target] : {std::pair<const char*, std::string*>{"voice", &v.voice},
-                                    {"red_flag", &v.red_flag},
-                                    {"red_flag_first_said", &v.red_flag_first_said}}) {
-    if (!j.contains(key)) continue;
-    if (!j[key].is_string()) return fail(in_quotes(key) + " must be a string");
-    *target = j[key].get<std::string>();
-  }
-  if (j.contains("answers")) {
-    if (!j["answers"].is_object()) return fail("\"answers\" must be an object");
-    for (const auto& [slot, value] : j["answers"].items()) {
-      if (!value.is_string()) return fail("answers." + slot + " must be a string");
-      v.answers[slot] = value.get<std::string>();
-    }
-  }
+  if (auto wrong = read_head(j, file_name, v); !wrong.empty()) return fail(wrong);
+  if (auto wrong = read_facts(j, v); !wrong.empty()) return fail(wrong);
+  if (auto wrong = read_wording(j, v); !wrong.empty()) return fail(wrong);
   return {std::move(v), ""};
 }
 
