@@ -166,12 +166,15 @@ std::string fold_accents(std::string_view text) {
   return out;
 }
 
-LanguageReader::LanguageReader(const knowledge::Knowledge& kb) : kb_(kb) {}
+namespace {
 
-LanguageReader::Reading LanguageReader::read(std::string_view text) const {
-  Reading r;
-  if (kb_.languages.empty()) return r;
-  // By script: most letters Arabic or Chinese.
+using Findings = std::vector<std::pair<std::string, Value>>;
+
+// The language of the knowledge's that the message is in, or nullptr
+// (English, or none well enough): by script (most letters Arabic or
+// Chinese) and by its words, which must outnumber the English ones.
+const knowledge::Language* language_of(const knowledge::Knowledge& kb, std::string_view text,
+                                       const std::vector<std::string>& words) {
   size_t letters = 0, arabic = 0, cjk = 0;
   for (size_t i = 0, len = 1; i < text.size(); i += len) {
     const char32_t cp = decode(text, i, len);
@@ -181,11 +184,9 @@ LanguageReader::Reading LanguageReader::read(std::string_view text) const {
     arabic += s == Script::arabic;
     cjk += s == Script::cjk;
   }
-  const std::string folded = fold_accents(text);
-  const std::vector<std::string> words = words_of(folded);
   const knowledge::Language* best = nullptr;
   size_t best_hits = 0;
-  for (const auto& l : kb_.languages) {
+  for (const auto& l : kb.languages) {
     size_t hits = 0;
     if (l.script == "arabic") hits = 2 * arabic > letters ? letters : 0;
     if (l.script == "cjk") hits = 3 * cjk > letters ? letters : 0;
@@ -199,43 +200,48 @@ LanguageReader::Reading LanguageReader::read(std::string_view text) const {
   for (const auto& w : words) {
     english += std::find(std::begin(kEnglish), std::end(kEnglish), w) != std::end(kEnglish);
   }
-  if (!best || best_hits < 2 || best_hits <= english) return r;
-  r.language = best;
-  auto note = [&](const std::string& finding, bool denied) {
-    const Value v = denied ? Value::no : Value::yes;
-    auto seen = std::find_if(r.findings.begin(), r.findings.end(),
-                             [&](const auto& f) { return f.first == finding; });
-    if (seen == r.findings.end()) {
-      r.findings.emplace_back(finding, v);
-    } else if (v == Value::yes) {
-      seen->second = Value::yes;  // stated both ways: yes wins
-    }
-  };
-  if (best->script == "cjk") {
-    // Chinese has no spaces between words: its phrases are found anywhere
-    // in the text, each denied by a negation among the characters just before.
-    const std::string joined = without_spaces(folded);
-    for (const auto& [finding, phrases] : best->red_flags) {
-      for (const auto& phrase : phrases) {
-        const std::string p = without_spaces(fold_accents(phrase));
-        for (size_t at = p.empty() ? std::string::npos : joined.find(p); at != std::string::npos;
-             at = joined.find(p, at + 1)) {
-          const size_t from = at > kCjkLookBack ? at - kCjkLookBack : 0;
-          const std::string_view before = std::string_view(joined).substr(from, at - from);
-          bool denied = false;
-          for (const auto& n : best->negations) denied |= before.find(n) != std::string_view::npos;
-          note(finding, denied);
-        }
+  if (!best || best_hits < 2 || best_hits <= english) return nullptr;
+  return best;
+}
+
+// A red-flag finding stated (no when denied); stated both ways, yes wins.
+void note(Findings& findings, const std::string& finding, bool denied) {
+  const Value v = denied ? Value::no : Value::yes;
+  auto seen = std::find_if(findings.begin(), findings.end(),
+                           [&](const auto& f) { return f.first == finding; });
+  if (seen == findings.end()) {
+    findings.emplace_back(finding, v);
+  } else if (v == Value::yes) {
+    seen->second = Value::yes;  // stated both ways: yes wins
+  }
+}
+
+// Chinese has no spaces between words: its phrases are found anywhere
+// in the text, each denied by a negation among the characters just before.
+void read_cjk(const knowledge::Language& l, const std::string& folded, Findings& findings) {
+  const std::string joined = without_spaces(folded);
+  for (const auto& [finding, phrases] : l.red_flags) {
+    for (const auto& phrase : phrases) {
+      const std::string p = without_spaces(fold_accents(phrase));
+      for (size_t at = p.empty() ? std::string::npos : joined.find(p); at != std::string::npos;
+           at = joined.find(p, at + 1)) {
+        const size_t from = at > kCjkLookBack ? at - kCjkLookBack : 0;
+        const std::string_view before = std::string_view(joined).substr(from, at - from);
+        bool denied = false;
+        for (const auto& n : l.negations) denied |= before.find(n) != std::string_view::npos;
+        note(findings, finding, denied);
       }
     }
-    return r;
   }
-  const bool in_arabic = best->script == "arabic";
-  const std::vector<std::string> message = in_arabic ? words_of(normal_arabic(folded)) : words;
-  // Its red-flag phrases, word by word, with up to kGap other words between
-  // two of a phrase's words ("me duele mucho el pecho", "mon pied est devenu
-  // froid"); denied by a negation just before or among those words.
-  for (const auto& [finding, phrases] : best->red_flags) {
+}
+
+// Its red-flag phrases, word by word, with up to kGap other words between
+// two of a phrase's words ("me duele mucho el pecho", "mon pied est devenu
+// froid"); denied by a negation just before or among those words.
+void read_words(const knowledge::Language& l, const std::vector<std::string>& message,
+                Findings& findings) {
+  const bool in_arabic = l.script == "arabic";
+  for (const auto& [finding, phrases] : l.red_flags) {
     for (const auto& phrase : phrases) {
       const std::string folded_phrase = fold_accents(phrase);
       const std::vector<std::string> p =
@@ -247,17 +253,37 @@ LanguageReader::Reading LanguageReader::read(std::string_view text) const {
         for (size_t k = 1, j = i + 1; k < p.size() && found; ++k, ++j) {
           const size_t limit = std::min(message.size(), j + kGap + 1);
           while (j < limit && !same_word(message[j], p[k], in_arabic)) {
-            denied |= contains(best->negations, message[j]);
+            denied |= contains(l.negations, message[j]);
             ++j;
           }
           found = j < limit;
         }
         if (!found) continue;
-        for (size_t k = 1; k <= 3 && k <= i; ++k) denied |= contains(best->negations, message[i - k]);
-        note(finding, denied);
+        for (size_t k = 1; k <= 3 && k <= i; ++k) denied |= contains(l.negations, message[i - k]);
+        note(findings, finding, denied);
       }
     }
   }
+}
+
+}  // namespace
+
+LanguageReader::LanguageReader(const knowledge::Knowledge& kb) : kb_(kb) {}
+
+LanguageReader::Reading LanguageReader::read(std::string_view text) const {
+  Reading r;
+  if (kb_.languages.empty()) return r;
+  const std::string folded = fold_accents(text);
+  const std::vector<std::string> words = words_of(folded);
+  const knowledge::Language* best = language_of(kb_, text, words);
+  if (!best) return r;
+  r.language = best;
+  if (best->script == "cjk") {
+    read_cjk(*best, folded, r.findings);
+    return r;
+  }
+  const bool in_arabic = best->script == "arabic";
+  read_words(*best, in_arabic ? words_of(normal_arabic(folded)) : words, r.findings);
   return r;
 }
 
