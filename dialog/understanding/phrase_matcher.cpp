@@ -38,6 +38,123 @@ bool is_denial(std::string_view w) {
          w == "without" || w == "nor";
 }
 
+// A phrase's stems: each space-separated chunk is "*" (any one word: ""),
+// "..." (kGap) or text tokenised like a message.
+struct PhraseStems {
+  std::vector<std::string> stems, all;  // all keeps the fillers
+  std::vector<std::string> texts;       // its words as written, in order
+};
+
+PhraseStems split_phrase(std::string_view phrase) {
+  PhraseStems out;
+  size_t s = 0;
+  while (s < phrase.size()) {
+    size_t sp = phrase.find(' ', s);
+    if (sp == std::string_view::npos) sp = phrase.size();
+    std::string_view chunk = phrase.substr(s, sp - s);
+    s = sp + 1;
+    if (chunk.empty()) continue;
+    if (chunk == "*") {
+      out.stems.emplace_back();
+      out.all.emplace_back();
+      continue;
+    }
+    if (chunk == "...") {
+      out.stems.emplace_back(kGap);
+      out.all.emplace_back(kGap);
+      continue;
+    }
+    for (const Token& t : tokenize(chunk)) {
+      if (t.punct()) continue;
+      out.all.push_back(t.stem);
+      if (!t.filler) out.stems.push_back(t.stem);
+      out.texts.push_back(t.text);
+    }
+  }
+  return out;
+}
+
+using Match = PhraseTrie::Match;
+
+// Whether a phrase with a "..." may be read where it stands, beside the
+// phrases chosen so far (`owner`: the index in chosen of each token's;
+// `in_gap`: read with another "..."). The one-word phrases on its ends that
+// give way to it go to `on_ends`.
+bool gap_fits(const Match& m, const std::vector<Token>& tokens, const std::vector<int>& owner,
+              const std::vector<bool>& in_gap, const std::vector<Match>& chosen,
+              std::vector<int>& on_ends) {
+  bool free = true;
+  for (size_t k = m.begin; k < m.end && free; ++k) {
+    free = !in_gap[k];
+    const int c = owner[k];
+    if (!free || c < 0) continue;
+    const Match& o = chosen[static_cast<size_t>(c)];
+    // A word of it, not a filler, before the gap's start: it keeps its
+    // words (its own denial must not reach the gap). One running on past
+    // the end is read with it ("calf ... thicker" and "thicker than the
+    // other").
+    bool before = false;
+    for (size_t x = o.begin; x < m.begin && !before; ++x) {
+      before = !tokens[x].filler && !tokens[x].side;
+    }
+    if (before) {
+      free = false;
+    } else if (o.end > m.end) {
+      k = o.end - 1;  // the rest of it is read with the gap, as one statement
+    } else if ((o.begin <= m.begin || o.end >= m.end) && o.end - o.begin == 1) {
+      on_ends.push_back(c);  // one word on an end: the gap's own
+    }
+  }
+  return free;
+}
+
+// Phrases without a gap first, longest first; then those with a "...".
+// A phrase of its own that starts before the gap keeps its words ("can't
+// catch my breath" before a "catch ... chest"); a one-word phrase on an
+// end gives way ("red" in "cough ... red"); others inside or running on
+// past the end are read with it ("toes are puffy and it kills to wiggle
+// them"). Returned in message order.
+std::vector<Match> choose(std::vector<Match> found, const std::vector<Token>& tokens) {
+  std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    if (a.gapped != b.gapped) return b.gapped;
+    return a.end - a.begin > b.end - b.begin;
+  });
+  std::vector<int> owner(tokens.size(), -1);  // index in chosen
+  std::vector<bool> in_gap(tokens.size(), false), dropped;
+  std::vector<Match> chosen;
+  for (const Match& m : found) {
+    if (!m.gapped) {
+      bool free = true;
+      for (size_t k = m.begin; k < m.end && free; ++k) free = owner[k] < 0;
+      if (!free) continue;
+      for (size_t k = m.begin; k < m.end; ++k) owner[k] = static_cast<int>(chosen.size());
+      chosen.push_back(m);
+      dropped.push_back(false);
+      continue;
+    }
+    std::vector<int> on_ends;
+    if (!gap_fits(m, tokens, owner, in_gap, chosen, on_ends)) continue;
+    for (int c : on_ends) {
+      dropped[static_cast<size_t>(c)] = true;
+      const Match& o = chosen[static_cast<size_t>(c)];
+      for (size_t k = o.begin; k < o.end; ++k) owner[k] = -1;
+    }
+    for (size_t k = m.begin; k < m.end; ++k) in_gap[k] = true;
+    chosen.push_back(m);
+    dropped.push_back(false);
+  }
+  {
+    size_t kept = 0;
+    for (size_t c = 0; c < chosen.size(); ++c) {
+      if (!dropped[c]) chosen[kept++] = chosen[c];
+    }
+    chosen.resize(kept);
+  }
+  std::sort(chosen.begin(), chosen.end(),
+            [](const Match& a, const Match& b) { return a.begin < b.begin; });
+  return chosen;
+}
+
 }  // namespace
 
 PhraseTrie::PhraseTrie() { nodes_.emplace_back(); }
@@ -50,32 +167,12 @@ int PhraseTrie::child(int node, int id) const {
 }
 
 bool PhraseTrie::add(std::string_view phrase, int target) {
-  // Each space-separated chunk is "*" or text tokenised like a message.
-  std::vector<std::string> stems, all;  // "" = any one word; all keeps the fillers
-  size_t s = 0;
-  while (s < phrase.size()) {
-    size_t sp = phrase.find(' ', s);
-    if (sp == std::string_view::npos) sp = phrase.size();
-    std::string_view chunk = phrase.substr(s, sp - s);
-    s = sp + 1;
-    if (chunk.empty()) continue;
-    if (chunk == "*") {
-      stems.emplace_back();
-      all.emplace_back();
-      continue;
-    }
-    if (chunk == "...") {
-      stems.emplace_back(kGap);
-      all.emplace_back(kGap);
-      continue;
-    }
-    for (const Token& t : tokenize(chunk)) {
-      if (t.punct()) continue;
-      all.push_back(t.stem);
-      if (!t.filler) stems.push_back(t.stem);
-      if (seen_words_.insert(t.text).second) words_.push_back(t.text);
-    }
+  PhraseStems split = split_phrase(phrase);
+  for (const std::string& text : split.texts) {
+    if (seen_words_.insert(text).second) words_.push_back(text);
   }
+  std::vector<std::string>& stems = split.stems;
+  const std::vector<std::string>& all = split.all;
   // "bit by bit" must not shrink to "by": a phrase that would lose all but
   // one word keeps its fillers and matches them literally.
   if (stems.size() < 2 && all.size() >= 2) stems = all;
@@ -191,72 +288,7 @@ std::vector<PhraseTrie::Match> PhraseTrie::match_all(const std::vector<Token>& t
     }
   }
   if (found.size() <= 1) return found;
-  // Phrases without a gap first, longest first; then those with a "...".
-  // A phrase of its own that starts before the gap keeps its words ("can't
-  // catch my breath" before a "catch ... chest"); a one-word phrase on an
-  // end gives way ("red" in "cough ... red"); others inside or running on
-  // past the end are read with it ("toes are puffy and it kills to wiggle
-  // them").
-  std::stable_sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
-    if (a.gapped != b.gapped) return b.gapped;
-    return a.end - a.begin > b.end - b.begin;
-  });
-  std::vector<int> owner(tokens.size(), -1);  // index in chosen
-  std::vector<bool> in_gap(tokens.size(), false), dropped;
-  std::vector<Match> chosen;
-  for (const Match& m : found) {
-    if (!m.gapped) {
-      bool free = true;
-      for (size_t k = m.begin; k < m.end && free; ++k) free = owner[k] < 0;
-      if (!free) continue;
-      for (size_t k = m.begin; k < m.end; ++k) owner[k] = static_cast<int>(chosen.size());
-      chosen.push_back(m);
-      dropped.push_back(false);
-      continue;
-    }
-    bool free = true;
-    std::vector<int> on_ends;
-    for (size_t k = m.begin; k < m.end && free; ++k) {
-      free = !in_gap[k];
-      const int c = owner[k];
-      if (!free || c < 0) continue;
-      const Match& o = chosen[static_cast<size_t>(c)];
-      // A word of it, not a filler, before the gap's start: it keeps its
-      // words (its own denial must not reach the gap). One running on past
-      // the end is read with it ("calf ... thicker" and "thicker than the
-      // other").
-      bool before = false;
-      for (size_t x = o.begin; x < m.begin && !before; ++x) {
-        before = !tokens[x].filler && !tokens[x].side;
-      }
-      if (before) {
-        free = false;
-      } else if (o.end > m.end) {
-        k = o.end - 1;  // the rest of it is read with the gap, as one statement
-      } else if ((o.begin <= m.begin || o.end >= m.end) && o.end - o.begin == 1) {
-        on_ends.push_back(c);  // one word on an end: the gap's own
-      }
-    }
-    if (!free) continue;
-    for (int c : on_ends) {
-      dropped[static_cast<size_t>(c)] = true;
-      const Match& o = chosen[static_cast<size_t>(c)];
-      for (size_t k = o.begin; k < o.end; ++k) owner[k] = -1;
-    }
-    for (size_t k = m.begin; k < m.end; ++k) in_gap[k] = true;
-    chosen.push_back(m);
-    dropped.push_back(false);
-  }
-  {
-    size_t kept = 0;
-    for (size_t c = 0; c < chosen.size(); ++c) {
-      if (!dropped[c]) chosen[kept++] = chosen[c];
-    }
-    chosen.resize(kept);
-  }
-  std::sort(chosen.begin(), chosen.end(),
-            [](const Match& a, const Match& b) { return a.begin < b.begin; });
-  return chosen;
+  return choose(std::move(found), tokens);
 }
 
 namespace {
