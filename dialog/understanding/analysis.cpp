@@ -281,10 +281,12 @@ void Analyser::stopped_out(Understanding& u) {
 }
 
 void Analyser::implied_out(Understanding& u) {
-  for (const auto& [finding, implied] : lex_.implications) {
+  for (size_t k = 0; k < lex_.implications.size(); ++k) {
+    const auto [finding, implied] = lex_.implications[k];
     auto at = yes_at_.find(finding);
     if (at == yes_at_.end() || stated(u, implied)) continue;
     const std::string& id = lex_.finding_ids[static_cast<size_t>(finding)];
+    if (!lex_.implied_when_asked[k] && q_ && q_->finding == id) continue;
     std::string ev;
     for (const auto& o : u.findings) {
       if (o.finding == id) ev = o.evidence;

@@ -66,6 +66,7 @@ struct LexiconData {
   int person[3] = {-1, -1, -1};  // finding indexes of for_someone_else, female, male
   int fever = -1;                // finding index of fever, read from a temperature too
   std::vector<std::pair<int, int>> implications;  // finding index -> the one it implies
+  std::vector<bool> implied_when_asked;           // per implication: also in an answer about it
 };
 
 inline constexpr size_t kNone = static_cast<size_t>(-1);

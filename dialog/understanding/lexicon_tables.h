@@ -93,6 +93,12 @@ inline constexpr Reply kReplies[] = {
     {"no way of knowing", Value::unsure, true},
     {"not really sure", Value::unsure, true}, {"i don't remember", Value::unsure, true},
     {"can't remember", Value::unsure, true}, {"who knows", Value::unsure, true},
+    {"nada", Value::no, true}, {"zilch", Value::no, true}, {"none of that", Value::no, true},
+    {"not any of those", Value::no, true}, {"not any of them", Value::no, true},
+    {"not on any of them", Value::no, true}, {"not on any of those", Value::no, true},
+    {"haven't had any of those", Value::no, true}, {"hasn't had any of those", Value::no, true},
+    {"not had any of those", Value::no, true}, {"can't think of any", Value::no, true},
+    {"none of those apply", Value::no, true}, {"none apply", Value::no, true},
 };
 // clang-format on
 
@@ -168,13 +174,23 @@ inline constexpr Topic kTopics[] = {
 
 // A finding stated present that states another too, as people use the
 // words: numbness on top of the foot is numbness, easing pain by hanging the
-// leg down is pain at rest.
+// leg down is pain at rest; a calf bigger than the other is a swollen calf
+// (the Wells score measures calf swelling as the difference from the other
+// side, NICE NG158).
 struct Implication {
   std::string_view finding, implies;
+  // Also in an answer to the question about the finding itself ("a pop?"
+  // "yes, a snap"), which tells of that finding, not of the other.
+  bool when_asked = true;
 };
 inline constexpr Implication kImplications[] = {
     {"numb_top_of_foot", "numb_tingling"},
-    {"rest_pain_eased_hanging", "night_or_rest_pain"}};
+    {"rest_pain_eased_hanging", "night_or_rest_pain"},
+    {"calf_bigger", "calf_swelling"},
+    // A pop or snap felt or heard is the moment an injury began: a sudden onset.
+    {"heard_pop", "onset_sudden", false},
+    // Numbness on top of the foot is in the foot.
+    {"numb_top_of_foot", "loc_foot"}};
 
 // How bad the pain is, said in words, as a 0-10 score: read when no number
 // is given. The first phrase found counts. Only severe pain: a milder word
@@ -299,12 +315,14 @@ inline constexpr Cue kCues[] = {
     {"unsure", Value::unsure, 5, false},
     {"dunno", Value::unsure, 5, false}, {"idk", Value::unsure, 5, false},
     {"not", Value::no, 4, false}, {"never", Value::no, 4, false}, {"no", Value::no, 3, true},
-    {"without", Value::no, 3, false}, {"denies", Value::no, 3, false},
+    {"nae", Value::no, 3, true}, {"without", Value::no, 3, false}, {"denies", Value::no, 3, false},
     {"deny", Value::no, 3, false}, {"denied", Value::no, 3, false},
     {"neither", Value::no, 3, false}, {"nor", Value::no, 3, false}, {"none", Value::no, 3, false},
     {"nothing", Value::no, 2, false}, {"nobody", Value::no, 2, false},
     {"no one", Value::no, 2, false}, {"noone", Value::no, 2, false},
     {"no longer", Value::no, 3, false}, {"came off", Value::no, 2, false},
+    {"nothing going on with", Value::no, 3, false}, {"nothing wrong with", Value::no, 3, false},
+    {"nothing up with", Value::no, 3, false},
     {"stopped taking", Value::no, 2, false},
     {"negative for", Value::no, 3, false}, {"non", Value::no, 0, false},
     // "why would my chest hurt": a rhetorical question denies.

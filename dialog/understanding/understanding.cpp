@@ -224,7 +224,9 @@ Lexicon::Lexicon(const knowledge::Knowledge& kb, std::string_view reader_model)
   for (const auto& imp : tables::kImplications) {
     const int a = index_of(std::string(imp.finding).c_str());
     const int b = index_of(std::string(imp.implies).c_str());
-    if (a >= 0 && b >= 0) m.implications.emplace_back(a, b);
+    if (a < 0 || b < 0) continue;
+    m.implications.emplace_back(a, b);
+    m.implied_when_asked.push_back(imp.when_asked);
   }
   std::vector<std::string> vocabulary = m.findings.words();
   for (const auto& q : kb.questions) {

@@ -31,7 +31,7 @@ TEST_F(UnderstandingTest, WarningSignsInLayWords) {
 TEST_F(UnderstandingTest, ImplicationsAndDialect) {
   expect_all({
       // What one finding states of another, as people use the words.
-      {"the top of my foot is numb", "numb_top_of_foot=yes numb_tingling=yes"},
+      {"the top of my foot is numb", "numb_top_of_foot=yes numb_tingling=yes loc_foot=yes"},
       {"my finger leaves a dent", "pitting_oedema=yes"},
       // "me" for "my" before a part of the body.
       {"I've done me achilles", "loc_lower_calf=yes"},

@@ -22,7 +22,7 @@ TEST_F(UnderstandingTest, SomeoneElse) {
       // Not when the relative only tells of their own history, nor when
       // someone else did something to the writer.
       {"my brother had a DVT in his thigh once", ""},
-      {"my wife reckons my calf looks fatter", "calf_bigger=yes"},
+      {"my wife reckons my calf looks fatter", "calf_bigger=yes calf_swelling=yes"},
       {"he tackled me and now my calf is numb", "direct_blow=yes numb_tingling=yes"},
   });
 }

@@ -196,7 +196,7 @@ TEST_F(UnderstandingTest, Sides) {
       {"my left and right calves", "side_left=yes side_right=yes bilateral=yes"},
       {"started in one leg and now it's both", "bilateral=yes"},
       {"my right calf looks fatter than the left",
-       "side_right=yes calf_bigger=yes side_left=no bilateral=no"},
+       "side_right=yes calf_bigger=yes calf_swelling=yes side_left=no bilateral=no"},
       {"lower part of my left calf", "loc_lower_calf=yes side_left=yes side_right=no bilateral=no"},
       {"he won't walk on his right leg",
        "cannot_bear_weight=yes side_right=yes for_someone_else=yes male=yes side_left=no "
@@ -330,6 +330,25 @@ TEST_F(UnderstandingTest, HardDuringACrampIsAKnot) {
       {"it goes rock hard at night then lets go", "muscle_knot=yes night_or_rest_pain=yes"},
       {"the calf is rock hard", "tense_calf=yes"},
   });
+}
+
+// A calf bigger than the other is a swollen calf; a pop or snap marks a
+// sudden start, except in the answer to the question about the pop itself;
+// a blow in a simile is no blow.
+TEST_F(UnderstandingTest, WhatOneSayingImplies) {
+  expect_has({{"the left calf looks way fatter than my right", "calf_bigger=yes calf_swelling=yes"},
+              {"heard a snap while jumping", "heard_pop=yes onset_sudden=yes"}});
+  expect_has({{"yes, a real crack", "heard_pop=yes"}}, "heard_pop", "onset_sudden=yes");
+  expect_has({{"it felt as though somebody kicked me", "heard_pop=yes"}}, "", "direct_blow=yes");
+  expect_has({{"went numb over the top of my foot", "loc_foot=yes numb_tingling=yes"}});
+}
+
+// Saying none of the listed things applies, in other words than "none".
+TEST_F(UnderstandingTest, NoneOfTheListInOtherWords) {
+  expect_has({{"not any of those", "reply=no"},
+              {"nada", "reply=no"},
+              {"nothing wrong with my chest or my breathing", "chest_pain=no breathless=no"}},
+             "pe_screen");
 }
 
 TEST_F(UnderstandingTest, LocalDate) {
