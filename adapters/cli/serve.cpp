@@ -154,15 +154,26 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
                         const std::vector<dialog::Message>& replies) {
     metrics.record_turn(seconds, replies);
   };
-  options.on_expired = [&](const std::string& id, const std::vector<dialog::Message>& messages) {
-    metrics.sessions_expired_total++;
-    log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});
+  // Messages no patient message asked for (an expiry's safety net, a member
+  // of staff's) go to the session's WebSockets and its platform's outbox.
+  auto deliver = [&](const std::string& id, const std::vector<dialog::Message>& messages, bool expired) {
     if (server_for_expiry) {
       std::vector<std::string> texts;
       for (const auto& m : messages) texts.push_back(bot::message_text(m));
-      server_for_expiry->deliver_expired(id, texts);
+      server_for_expiry->deliver(id, texts, expired);
     }
-    if (platforms_for_expiry) platforms_for_expiry->deliver_expired(id, messages);
+    if (platforms_for_expiry) platforms_for_expiry->deliver(id, messages);
+  };
+  options.on_expired = [&](const std::string& id, const std::vector<dialog::Message>& messages) {
+    metrics.sessions_expired_total++;
+    log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});
+    deliver(id, messages, true);
+  };
+  // Handoff (docs/console.md): a clinic link's conversation is watched by its
+  // clinic's console.
+  options.watched_channels = {bot::clinic::kLinkChannel};
+  options.on_pushed = [&](const bot::SessionRecord& r, const std::vector<dialog::Message>& messages) {
+    deliver(r.id, messages, false);
   };
   bot::ConversationService service(*app->engine, **store, options);
   metrics.sessions_active = [&service] { return static_cast<int64_t>(service.cached_sessions()); };
