@@ -255,20 +255,29 @@ void ConversationService::finish_job(const std::shared_ptr<Entry>& entry) {
   }
 }
 
-void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
+std::optional<SessionRecord> ConversationService::open_record(const std::shared_ptr<Entry>& entry,
+                                                               Job& job) {
   SessionRecord r;
   {
     std::lock_guard lock(entry->mu);
     r = entry->record;
   }
+  if (auto open = usable(r); !open) {
+    job.done(open.error());
+    finish_job(entry);
+    return std::nullopt;
+  }
+  return r;
+}
+
+void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
+  auto open = open_record(entry, job);
+  if (!open) return;
+  SessionRecord& r = *open;
   // The engine reads the committed state in place, without a copy: only a
   // job replaces it (after its commit, below) and an entry's jobs run one
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
-  if (auto open = usable(r); !open) {
-    job.done(open.error());
-    return finish_job(entry);
-  }
   int64_t t = now();
   job.input.time_unix = t;
   job.input.watched = options_.watched_channels.count(r.channel) > 0;
@@ -290,15 +299,9 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
 }
 
 void ConversationService::run_staff(const std::shared_ptr<Entry>& entry, Job& job) {
-  SessionRecord r;
-  {
-    std::lock_guard lock(entry->mu);
-    r = entry->record;
-  }
-  if (auto open = usable(r); !open) {
-    job.done(open.error());
-    return finish_job(entry);
-  }
+  auto open = open_record(entry, job);
+  if (!open) return;
+  SessionRecord& r = *open;
   // As in run_input: only this job replaces the committed state.
   dialog::StepResult step = engine_.staff(entry->state, job.action);
   if (step.not_in_charge) {
@@ -345,21 +348,14 @@ void ConversationService::commit_step(const std::shared_ptr<Entry>& entry, Sessi
 }
 
 void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& job) {
-  SessionRecord r;
-  {
-    std::lock_guard lock(entry->mu);
-    r = entry->record;
+  auto open = open_record(entry, job);
+  if (!open) return;
+  auto d = delivery_of(store_.messages(open->id, job.last_seq, job.with_patient), job.with_patient);
+  if (d) {
+    d->session_id = open->id;
+    d->last_seq = open->last_seq;
   }
-  if (auto open = usable(r); !open) {
-    job.done(open.error());
-  } else {
-    auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
-    if (d) {
-      d->session_id = r.id;
-      d->last_seq = r.last_seq;
-    }
-    job.done(std::move(d));
-  }
+  job.done(std::move(d));
   finish_job(entry);
 }
 

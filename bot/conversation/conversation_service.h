@@ -227,6 +227,9 @@ class ConversationService {
   void enqueue(const std::shared_ptr<Entry>& entry, Job job);
   void run_next(std::shared_ptr<Entry> entry);
   void finish_job(const std::shared_ptr<Entry>& entry);
+  // The committed record, if the session may go on; else the job is told
+  // why, the next one runs, and nullopt.
+  std::optional<SessionRecord> open_record(const std::shared_ptr<Entry>& entry, Job& job);
   void run_input(const std::shared_ptr<Entry>& entry, Job& job);
   void run_staff(const std::shared_ptr<Entry>& entry, Job& job);
   // Writes a step at time t (the record `r` after it, the patient's input

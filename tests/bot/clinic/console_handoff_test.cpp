@@ -9,18 +9,22 @@
 namespace calfbot {
 namespace {
 
-using clinic_test::Console;
-using clinic_test::create_key;
-using clinic_test::kPassword;
-using clinic_test::Login;
-using clinic_test::make_staff;
-using nlohmann::json;
-using testing_support::http_request;
-using testing_support::ServerProcess;
+using namespace clinic_test;  // the console fixture's helpers
 using testing_support::WsClient;
 
 class Handoff : public Console {
  protected:
+  // The server with Ann (and Bob, of another clinic), and a link patient
+  // talking; returns the intake's id.
+  std::string start(const std::string& ref) {
+    make_staff(db_, "ann@clinic.example", "default");
+    make_staff(db_, "bob@north.example", "north");
+    key_ = create_key(db_);
+    server_ = std::make_unique<ServerProcess>(env());
+    json created = post_intake({{"patient_ref", ref}});
+    open_patient(created);
+    return created["id"];
+  }
   // A clinic link's patient, on the widget's socket, past the first question.
   void open_patient(const json& intake) {
     std::string session = session_of(http_request(server_->port(), "GET", "/i/" + token_of(intake)).body);
@@ -40,12 +44,8 @@ class Handoff : public Console {
 };
 
 TEST_F(Handoff, StaffTakeOverWriteAndHandBackOnThePatientsSocket) {
-  make_staff(db_, "ann@clinic.example", "default");
-  key_ = create_key(db_);
-  server_ = std::make_unique<ServerProcess>(env());
-  json created = post_intake({{"patient_ref", "MRN-3001"}});
-  const std::string id = created["id"];
-  ASSERT_NO_FATAL_FAILURE(open_patient(created));
+  const std::string id = start("MRN-3001");
+  ASSERT_FALSE(HasFatalFailure());
   Login ann = login("ann@clinic.example", kPassword);
   ASSERT_EQ(ann.status, 200);
 
@@ -93,13 +93,8 @@ TEST_F(Handoff, StaffTakeOverWriteAndHandBackOnThePatientsSocket) {
 }
 
 TEST_F(Handoff, ATakeOverWithoutTheCsrfTokenOrFromAnotherClinicIsRefused) {
-  make_staff(db_, "ann@clinic.example", "default");
-  make_staff(db_, "bob@north.example", "north");
-  key_ = create_key(db_);
-  server_ = std::make_unique<ServerProcess>(env());
-  json created = post_intake({{"patient_ref", "MRN-3002"}});
-  const std::string id = created["id"];
-  ASSERT_NO_FATAL_FAILURE(open_patient(created));
+  const std::string id = start("MRN-3002");
+  ASSERT_FALSE(HasFatalFailure());
   Login ann = login("ann@clinic.example", kPassword), bob = login("bob@north.example", kPassword);
 
   auto bare = post(ann, "/console/api/intakes/" + id + "/take-over");
@@ -113,12 +108,8 @@ TEST_F(Handoff, ATakeOverWithoutTheCsrfTokenOrFromAnotherClinicIsRefused) {
 }
 
 TEST_F(Handoff, TheRedFlagScreenStillEscalatesToPatientAndStaffWhileStaffAreInCharge) {
-  make_staff(db_, "ann@clinic.example", "default");
-  key_ = create_key(db_);
-  server_ = std::make_unique<ServerProcess>(env());
-  json created = post_intake({{"patient_ref", "MRN-3003"}});
-  const std::string id = created["id"];
-  ASSERT_NO_FATAL_FAILURE(open_patient(created));
+  const std::string id = start("MRN-3003");
+  ASSERT_FALSE(HasFatalFailure());
   Login ann = login("ann@clinic.example", kPassword);
   ASSERT_EQ(act(ann, id, "take-over").status, 200);
   ASSERT_TRUE(ws_->read_until("staff"));
