@@ -251,6 +251,8 @@
     this.newButton.hidden = true;
     this.backButton.hidden = false;
     this.restartButton.hidden = false;
+    this.personButton.hidden = false;
+    this.staff = null;
     if (note) this.addLine('cb-divider', note);
   };
 

@@ -102,6 +102,7 @@
       this.newButton.hidden = true;
       this.backButton.hidden = false;
       this.restartButton.hidden = false;
+      this.personButton.hidden = false;
     }
     this.questionShown = false;
     this.setProgress(msg.progress);
@@ -191,6 +192,7 @@
     this.newButton.hidden = false;
     this.backButton.hidden = true;
     this.restartButton.hidden = true;
+    this.personButton.hidden = true;
     // The text box stays: the patient may still add something (a new symptom
     // is screened for red flags like every message).
     this.input.placeholder = 'Anything to add? Type it here';
