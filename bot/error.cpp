@@ -97,6 +97,8 @@ constexpr std::array kSpecs = {
     CodeSpec{Code::csrf_invalid, "csrf_invalid", 403, 0,
              "This request lacks the console's CSRF token (header X-CSRF-Token). Reload the "
              "console and try again."},
+    CodeSpec{Code::not_in_charge, "not_in_charge", 409, 0,
+             "Nobody from the clinic is in charge of this conversation: take it over first."},
     CodeSpec{Code::bad_payload, "bad_payload", 400, 0, "Not the platform's payload."},
     CodeSpec{Code::signature_missing, "signature_missing", 401, 0, "The signature is missing."},
     CodeSpec{Code::signature_invalid, "signature_invalid", 403, 0, "The signature is wrong."},

@@ -63,6 +63,7 @@ enum class Code {
   login_failed,
   account_locked,
   csrf_invalid,
+  not_in_charge,
   // Messaging platforms' webhooks.
   bad_payload,
   signature_missing,

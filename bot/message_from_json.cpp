@@ -148,6 +148,12 @@ Result<Message> error_from(const json& j) {
   return Message(dialog::ErrorMessage{integer(j, "seq"), *refusal, str(j, "text")});
 }
 
+dialog::StaffMessage staff_from(const json& j) {
+  return {integer(j, "seq"),
+          dialog::staff_event_from_string(str(j, "event")).value_or(dialog::StaffEvent::message),
+          str(j, "name"), str(j, "text")};
+}
+
 }  // namespace
 
 Result<Message> message_from_json(const json& j) {
@@ -157,6 +163,7 @@ Result<Message> message_from_json(const json& j) {
   if (type == "outcome") return Message(outcome_from(j));
   if (type == "info") return Message(info_from(j));
   if (type == "error") return error_from(j);
+  if (type == "staff") return Message(staff_from(j));
   return Error{Code::internal_error, "not a bot message (type '" + type + "')"};
 }
 

@@ -124,6 +124,13 @@ json to(const dialog::InfoMessage& m) {
 
 json to(const dialog::ErrorMessage& m) { return error_json(code_of(m.code), m.text, m.seq); }
 
+json to(const dialog::StaffMessage& m) {
+  json j = {{"type", "staff"}, {"event", std::string(dialog::to_string(m.event))}, {"name", m.name},
+            {"text", m.text}};
+  put_seq(j, m.seq);
+  return j;
+}
+
 }  // namespace
 
 json message_json(const Message& m) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dialog/answer.h"
+#include "dialog/handoff.h"
 #include "dialog/interlock.h"
 #include "dialog/planner.h"
 #include "dialog/render.h"
@@ -36,6 +37,17 @@ std::string utf8_prefix(const std::string& text, size_t bytes) {
   }
   return text.substr(0, end);
 }
+
+// The patient's words, kept in the state: a message over the size answers
+// take is still read and screened whole (step() refuses it after the
+// screen); the state keeps its beginning.
+void keep_words(Turn& t, const std::string& text) {
+  const std::string kept = text.size() > kMaxTextBytes ? utf8_prefix(text, kMaxTextBytes) : text;
+  t.record().text = kept;
+  t.s().patient_words.push_back(kept);
+}
+
+bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 // Ends a turn with an error and, while the conversation is open, the same
 // question again.
@@ -106,14 +118,14 @@ bool take(Turn& t, const State& state, const Question* q, const Understanding& u
   return direct ? apply_direct(t, *direct, u) : apply_answer(t, *q, u);
 }
 
-// restart, back, help and why end the turn (returns true).
+// restart, back, help, why and a request for a person end the turn (returns true).
 bool run_command(Turn& t, const State& state, const Question* q, const Understanding& u,
-                 int64_t time_unix) {
+                 const Input& input) {
   switch (u.command) {
     case Command::restart: {
       State fresh;
       fresh.knowledge_version = t.s().knowledge_version;
-      fresh.started_unix = time_unix;
+      fresh.started_unix = input.time_unix;
       fresh.seq = t.s().seq;
       // An escalation outlives a restart: no answer may lower it.
       fresh.escalated = t.s().escalated;
@@ -148,6 +160,9 @@ bool run_command(Turn& t, const State& state, const Question* q, const Understan
       t.emit(info_message(q ? q->why
                             : "I ask so I can tell you what is likely and how soon to get care."));
       if (state.phase == State::Phase::asking) t.ask(state.current);
+      return true;
+    case Command::person:
+      ask_for_person(t, state, input.watched);
       return true;
     case Command::skip:
     case Command::none: return false;
@@ -219,15 +234,11 @@ std::optional<Understanding> Engine::read(Turn& t, const State& state, const Que
     return u;
   }
   const std::string& text = input.value;
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (blank(text)) {
     refuse(t, state, InputError::empty_message, "I didn't get any words. Please type your answer.");
     return std::nullopt;
   }
-  // A message over the size answers take is still read and screened whole
-  // (step() refuses it after the screen); the state keeps its beginning.
-  const std::string kept = text.size() > kMaxTextBytes ? utf8_prefix(text, kMaxTextBytes) : text;
-  t.record().text = kept;
-  t.s().patient_words.push_back(kept);
+  keep_words(t, text);
   return lexicon_->understand(text, q, local_date(input.time_unix, input.utc_offset_minutes));
 }
 
@@ -292,7 +303,25 @@ StepResult Engine::step(const State& state, const Input& message, int turns_take
   return r;
 }
 
+StepResult Engine::staffed(const State& state, const Input& input) const {
+  Turn t(*kb_, *model_, settings_, *wordings_, state);
+  // A tapped choice (a question shown before staff joined) states nothing
+  // here: the staff read it in the transcript.
+  if (input.kind == Input::Kind::text && !blank(input.value)) {
+    keep_words(t, input.value);
+    const Understanding u = lexicon_->understand(
+        input.value, nullptr, local_date(input.time_unix, input.utc_offset_minutes));
+    take(t, state, nullptr, u, false);
+  }
+  // Safety first, whoever is in charge: an escalation reaches the patient
+  // (and, through the console, the staff) at once.
+  t.interlock();
+  if (t.changed()) t.s().answers.push_back(t.record());
+  return t.take();
+}
+
 StepResult Engine::turn(const State& state, const Input& input) const {
+  if (!state.staff.empty()) return staffed(state, input);
   Turn t(*kb_, *model_, settings_, *wordings_, state);
   const Question* q = kb_->question(state.current);
   std::optional<Understanding> u = read(t, state, q, input);
@@ -324,7 +353,7 @@ StepResult Engine::turn(const State& state, const Input& input) const {
            "That message is too long for me. Please keep each answer under 2000 characters.");
     return t.take();
   }
-  if (run_command(t, state, q, *u, input.time_unix)) return t.take();
+  if (run_command(t, state, q, *u, input)) return t.take();
   if (state.phase == State::Phase::done) {
     after_outcome(t);
   } else {

@@ -39,6 +39,19 @@ struct Input {
   std::string value;     // the text typed, or the choice id pressed
   int64_t time_unix = 0; // when it was sent (seconds since the epoch, UTC)
   int utc_offset_minutes = 0;  // the patient's local offset, for "since Tuesday"
+  // A clinic's staff watch this conversation in the console, so a patient
+  // asking for a person can be told one may come (set by the caller from
+  // the channel; docs/console.md, "Handoff").
+  bool watched = false;
+};
+
+// What a member of the clinic's staff does in a conversation (docs/console.md,
+// "Handoff"). Not a patient turn: nothing of it is screened or read.
+struct StaffAction {
+  enum class Kind { take_over, message, hand_back };
+  Kind kind = Kind::message;
+  std::string name;  // the member of staff, as the patient is told it
+  std::string text;  // message: their words (valid UTF-8, checked by the caller)
 };
 
 // Per-deployment settings the engine needs; filled from config by the caller.
@@ -69,6 +82,10 @@ struct StepResult {
   // state is the one given, there are no outputs, and nothing is to be
   // stored; the caller answers with its own "conversation_full" error.
   bool over_limit = false;
+  // A staff action that does not fit the conversation (a message or a
+  // hand-back with no member of staff in charge): the state is the one
+  // given, there are no outputs, and nothing is to be stored.
+  bool not_in_charge = false;
 };
 
 class Engine {
@@ -87,6 +104,13 @@ class Engine {
   // before this one (the caller keeps the count); at the conversation's
   // bounds only a message that raises the level is taken.
   StepResult step(const State& state, const Input& input, int turns_taken = 0) const;
+
+  // A member of staff takes the conversation over (the patient is told who
+  // joined; the bot stops asking, while every patient message is still
+  // screened), writes to the patient, or hands back (the bot asks again the
+  // question it left). A message or hand-back with nobody in charge is
+  // refused (StepResult::not_in_charge).
+  StepResult staff(const State& state, const StaffAction& action) const;
 
   const knowledge::Knowledge& knowledge() const { return *kb_; }
   // What every conversation records as its knowledge version: the knowledge's
@@ -109,6 +133,9 @@ class Engine {
                                     const Input& input) const;
   void answer(Turn& t, const State& state, const knowledge::Question* q, const Understanding& u,
               bool understood) const;
+  // A patient message while a member of staff is in charge: screened, its
+  // facts taken, nothing asked.
+  StepResult staffed(const State& state, const Input& input) const;
 
   std::shared_ptr<const knowledge::Knowledge> kb_;
   EngineSettings settings_;

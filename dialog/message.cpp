@@ -15,15 +15,33 @@ constexpr std::array<std::pair<AnswerKind, std::string_view>, 6> kAnswerKinds = 
     {AnswerKind::duration, "duration"},
 }};
 
+constexpr std::array<std::pair<StaffEvent, std::string_view>, 3> kStaffEvents = {{
+    {StaffEvent::joined, "joined"},
+    {StaffEvent::message, "message"},
+    {StaffEvent::left, "left"},
+}};
+
+// The value named `id` in one of the tables above.
+template <class T, size_t N>
+std::optional<T> named(const std::array<std::pair<T, std::string_view>, N>& table, std::string_view id) {
+  for (const auto& row : table) {
+    if (row.second == id) return row.first;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view to_string(AnswerKind k) { return kAnswerKinds[static_cast<size_t>(k)].second; }
 
 std::optional<AnswerKind> answer_kind_from_string(std::string_view id) {
-  for (const auto& [kind, name] : kAnswerKinds) {
-    if (name == id) return kind;
-  }
-  return std::nullopt;
+  return named(kAnswerKinds, id);
+}
+
+std::string_view to_string(StaffEvent e) { return kStaffEvents[static_cast<size_t>(e)].second; }
+
+std::optional<StaffEvent> staff_event_from_string(std::string_view id) {
+  return named(kStaffEvents, id);
 }
 
 AnswerKind answer_kind(knowledge::AnswerType t) {

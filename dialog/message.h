@@ -133,8 +133,21 @@ struct ErrorMessage {
   std::string text;
 };
 
-using Message =
-    std::variant<QuestionMessage, EscalationMessage, OutcomeMessage, InfoMessage, ErrorMessage>;
+// A member of the clinic's staff in the conversation (docs/console.md,
+// "Handoff"): joined (the bot stops asking), wrote, or handed back.
+enum class StaffEvent { joined, message, left };
+std::string_view to_string(StaffEvent e);
+std::optional<StaffEvent> staff_event_from_string(std::string_view id);
+
+struct StaffMessage {
+  int seq = 0;
+  StaffEvent event = StaffEvent::message;
+  std::string name;  // the member of staff, as the patient is told it
+  std::string text;  // their words, or what the patient is told of the event
+};
+
+using Message = std::variant<QuestionMessage, EscalationMessage, OutcomeMessage, InfoMessage,
+                             ErrorMessage, StaffMessage>;
 
 // Every message's "seq" (1, 2, 3, ... within a conversation).
 int seq_of(const Message& m);

@@ -96,13 +96,16 @@ std::string unsure_text(const knowledge::Knowledge& kb, const Fired& f,
   return fill(text, settings);
 }
 
-std::string fill(std::string text, const EngineSettings& settings) {
-  const std::string key = "{emergency_number}";
+std::string replace_all(std::string text, std::string_view key, const std::string& value) {
   for (size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos)) {
-    text.replace(pos, key.size(), settings.emergency_number);
-    pos += settings.emergency_number.size();
+    text.replace(pos, key.size(), value);
+    pos += value.size();
   }
   return text;
+}
+
+std::string fill(std::string text, const EngineSettings& settings) {
+  return replace_all(std::move(text), "{emergency_number}", settings.emergency_number);
 }
 
 QuestionMessage question_message(const knowledge::Question& q, int asked,

@@ -12,6 +12,8 @@
 
 namespace calfbot::dialog {
 
+// Replaces every `key` in text with `value`.
+std::string replace_all(std::string text, std::string_view key, const std::string& value);
 // Replaces every "{emergency_number}" in text.
 std::string fill(std::string text, const EngineSettings& settings);
 

@@ -169,6 +169,14 @@ std::string to_json_text(const State& s) {
   out += std::to_string(s.started_unix);
   put_key(out, "seq");
   out += std::to_string(s.seq);
+  if (!s.staff.empty()) {
+    put_key(out, "staff");
+    put_string(out, s.staff);
+  }
+  if (s.person_requested) {
+    put_key(out, "person_requested");
+    out += "true";
+  }
   out += '}';
   return out;
 }
@@ -207,6 +215,9 @@ State state_from_json(const json& j) {
   s.patient_words = j.at("patient_words").get<std::vector<std::string>>();
   s.started_unix = j.at("started_unix").get<int64_t>();
   s.seq = j.at("seq").get<int>();
+  // Absent from states without a handoff, and from those stored before it.
+  s.staff = j.value("staff", "");
+  s.person_requested = j.value("person_requested", false);
   return s;
 }
 

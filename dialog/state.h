@@ -42,6 +42,12 @@ struct State {
   std::vector<std::string> patient_words;  // free text the patient wrote, in order
   int64_t started_unix = 0;
   int seq = 0;                             // bot messages sent so far
+  // Who is talking (docs/console.md, "Handoff"): the name of the member of
+  // staff in charge ("" = the bot, which then asks), and whether the patient
+  // asked for a person that no one has come to yet. Written only when set, so
+  // a state without a handoff is stored as before.
+  std::string staff;
+  bool person_requested = false;
 
   Value get(const std::string& finding) const;
 };

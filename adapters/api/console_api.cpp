@@ -57,16 +57,52 @@ json staff_json(const clinic::StaffMember& m) {
   return {{"id", m.id}, {"name", m.name}, {"email", m.email}, {"clinic", m.clinic}};
 }
 
-json console_intake_json(const clinic::ClinicService& service, const clinic::Intake& i,
-                         const std::string& level) {
-  json j = service.intake_json(i);
-  const std::string base = std::string(kApi) + "intakes/" + i.id;
-  j["level"] = level.empty() ? json(nullptr) : json(level);
+json console_intake_json(const clinic::ClinicService& service, const clinic::ConsoleIntake& c) {
+  json j = service.intake_json(c.intake);
+  const std::string base = std::string(kApi) + "intakes/" + c.intake.id;
+  j["level"] = c.level.empty() ? json(nullptr) : json(c.level);
+  j["handoff"] = {{"requested", c.person_requested},
+                  {"staff", c.staff.empty() ? json(nullptr) : json(c.staff)}};
   j["links"] = {{"summary", base + "/summary"},
                 {"summary_html", base + "/summary.html"},
                 {"fhir", base + "/fhir"},
-                {"transcript", base + "/transcript"}};
+                {"transcript", base + "/transcript"},
+                {"take_over", base + "/take-over"},
+                {"messages", base + "/messages"},
+                {"hand_back", base + "/hand-back"}};
   return j;
+}
+
+// The handoff routes (POST .../take-over, .../messages, .../hand-back): the
+// intake id and the action, or nullopt for another path.
+std::optional<std::pair<std::string, dialog::StaffAction::Kind>> handoff_route(const std::string& path) {
+  const std::string prefix = std::string(kApi) + "intakes/";
+  if (path.rfind(prefix, 0) != 0) return std::nullopt;
+  const std::string rest = path.substr(prefix.size());
+  const size_t slash = rest.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  const std::string what = rest.substr(slash + 1);
+  using Kind = dialog::StaffAction::Kind;
+  const auto kind = what == "take-over" ? std::optional(Kind::take_over)
+                    : what == "messages" ? std::optional(Kind::message)
+                    : what == "hand-back" ? std::optional(Kind::hand_back)
+                                          : std::nullopt;
+  if (!kind) return std::nullopt;
+  return std::make_pair(rest.substr(0, slash), *kind);
+}
+
+// A staff message's words from {"text": "..."}: valid UTF-8, not blank, at
+// most kMaxStaffText bytes; nullopt otherwise.
+constexpr size_t kMaxStaffText = 2000;
+std::optional<std::string> staff_text(const std::string& body) {
+  bool too_deep = false;
+  json j = config::parse_bounded(body, too_deep);
+  if (too_deep || !j.is_object() || !j.contains("text") || !j["text"].is_string()) return std::nullopt;
+  std::string text = j["text"].get<std::string>();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos || text.size() > kMaxStaffText) {
+    return std::nullopt;
+  }
+  return text;
 }
 
 bool changes_state(const std::string& method) {
@@ -120,6 +156,14 @@ bool ConsoleApi::owns(const std::string& path) {
 }
 
 void ConsoleApi::handle(const HttpRequest& req, std::function<void(HttpResponse)> done) {
+  // The handoff waits for the conversation's commit: answered from its callback.
+  if (auto h = handoff_route(req.path); h && req.method == "POST") {
+    try {
+      return handoff(req, h->first, h->second, std::move(done));
+    } catch (const std::exception&) {
+      return done(error_response(bot::Code::internal_error));
+    }
+  }
   const bool login = req.path == "/console/login" && req.method == "POST";
   std::unique_lock lock(mu_);
   if (login && logins_.size() >= kMaxQueuedLogins) {
@@ -160,12 +204,42 @@ HttpResponse ConsoleApi::route(const HttpRequest& req) {
     return file ? *file : error_response(bot::Code::not_found);
   }
   const std::string token = console_cookie(req);
-  auto s = auth_.session(token);
+  auto s = authorised(req, token);
   if (!s) return from_error(s.error());
-  if (changes_state(req.method) && !clinic::ConsoleAuth::csrf_ok(token, req.header("x-csrf-token"))) {
-    return error_response(bot::Code::csrf_invalid);
-  }
   return logged_in(req, *s, token);
+}
+
+bot::Result<clinic::StaffSession> ConsoleApi::authorised(const HttpRequest& req, const std::string& token) {
+  auto s = auth_.session(token);
+  if (!s) return s.error();
+  if (changes_state(req.method) && !clinic::ConsoleAuth::csrf_ok(token, req.header("x-csrf-token"))) {
+    return bot::Error{bot::Code::csrf_invalid, ""};
+  }
+  return s;
+}
+
+void ConsoleApi::handoff(const HttpRequest& req, const std::string& id, dialog::StaffAction::Kind kind,
+                         std::function<void(HttpResponse)> done) {
+  auto s = authorised(req, console_cookie(req));
+  if (!s) return done(from_error(s.error()));
+  if (!valid_id(id)) return done(error_response(bot::Code::intake_not_found));
+  dialog::StaffAction action{kind, s->member.name, ""};
+  if (kind == dialog::StaffAction::Kind::message) {
+    if (req.header("content-type").rfind("application/json", 0) != 0) {
+      return done(error_response(bot::Code::unsupported_media_type, "Send {\"text\": \"...\"} as JSON."));
+    }
+    auto text = staff_text(req.body);
+    if (!text) {
+      return done(error_response(bot::Code::bad_request, "Send {\"text\": \"...\"}: UTF-8 words, at most 2000 bytes."));
+    }
+    action.text = std::move(*text);
+  }
+  service_.handoff(id, s->member, std::move(action), [done = std::move(done)](bot::Result<bot::Delivery> d) {
+    if (!d) return done(from_error(d.error()));
+    json messages = json::array();
+    for (const auto& t : d->texts) messages.push_back(json::parse(t));
+    done(json_response(200, {{"messages", messages}}));
+  });
 }
 
 HttpResponse ConsoleApi::login(const HttpRequest& req) {
@@ -216,7 +290,7 @@ HttpResponse ConsoleApi::logged_in(const HttpRequest& req, const clinic::StaffSe
     auto list = service_.console_intakes(s.member.clinic, kMaxList, s.member.id);
     if (!list) return from_error(list.error());
     json items = json::array();
-    for (const auto& c : *list) items.push_back(console_intake_json(service_, c.intake, c.level));
+    for (const auto& c : *list) items.push_back(console_intake_json(service_, c));
     return json_response(200, {{"intakes", items}});
   }
   if (rest.rfind("intakes/", 0) == 0) return intake_route(req, s, rest.substr(8));
@@ -233,9 +307,9 @@ HttpResponse ConsoleApi::intake_route(const HttpRequest&, const clinic::StaffSes
   if (!i) return from_error(i.error());
   const std::string& actor = s.member.id;
   if (what.empty()) {
-    auto level = service_.level_of(*i);
-    if (!level) return from_error(level.error());
-    return json_response(200, console_intake_json(service_, *i, *level));
+    auto c = service_.console_intake(std::move(*i));
+    if (!c) return from_error(c.error());
+    return json_response(200, console_intake_json(service_, *c));
   }
   if (auto report = intake_report(service_, id, what, actor, error_response)) return *report;
   if (what == "transcript") {

@@ -8,6 +8,7 @@
 //   GET  /console/api/intakes/{id}         one intake (another clinic's: 404)
 //   GET  /console/api/intakes/{id}/summary | summary.html | fhir | transcript
 //   GET  /console/api/events               server-sent events: "intake" when one changes
+//   POST /console/api/intakes/{id}/take-over | messages {"text"} | hand-back   the handoff
 //
 // The session is a cookie (HttpOnly, SameSite=Strict, Path=/console, Secure
 // per console.secure_cookie). Every POST, PUT and DELETE but the login needs
@@ -33,6 +34,8 @@
 #include <thread>
 
 #include "adapters/server/http_types.h"
+#include "bot/error.h"
+#include "dialog/engine.h"
 
 namespace calfbot::bot::clinic {
 class ClinicService;
@@ -64,6 +67,11 @@ class ConsoleApi {
   HttpResponse login(const HttpRequest& req);
   HttpResponse logged_in(const HttpRequest& req, const bot::clinic::StaffSession& s,
                          const std::string& token);
+  // The session of the request's cookie, its CSRF token checked on a
+  // request that changes state. Errors: not_logged_in, csrf_invalid, store_unavailable.
+  bot::Result<bot::clinic::StaffSession> authorised(const HttpRequest& req, const std::string& token);
+  void handoff(const HttpRequest& req, const std::string& id, dialog::StaffAction::Kind kind,
+               std::function<void(HttpResponse)> done);
   HttpResponse intake_route(const HttpRequest& req, const bot::clinic::StaffSession& s,
                             const std::string& rest);
 

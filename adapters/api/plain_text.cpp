@@ -38,6 +38,10 @@ struct Plain {
   }
   std::string operator()(const dialog::InfoMessage& m) const { return m.text; }
   std::string operator()(const dialog::ErrorMessage& m) const { return m.text; }
+  // Staff words are signed: on a platform they come from the bot's account.
+  std::string operator()(const dialog::StaffMessage& m) const {
+    return m.event == dialog::StaffEvent::message ? m.name + ": " + m.text : m.text;
+  }
 };
 
 }  // namespace

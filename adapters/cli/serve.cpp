@@ -3,9 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <condition_variable>
 #include <csignal>
+#include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -101,29 +102,44 @@ class Runner {
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
-// The sessions an expiry sweep ended, with the messages stored on expiry.
-// The conversation service is built before the server and the platforms
-// (they need it), so its expiry hook cannot name them: it leaves each
-// expiry here, and the sweeper, built after them, delivers what the sweep
-// left once the sweep returns. Thread-safe.
-class ExpiredSessions {
+// Messages no patient message asked for: an expiry's safety net, a member
+// of staff's (docs/console.md). The conversation service is built before the
+// server and the platforms (they need it), so its hooks cannot name them:
+// they leave each here, and once run_serve has built both it connects them,
+// which delivers what was left meanwhile and, from then on, each at once.
+// Thread-safe.
+class UnaskedMessages {
  public:
-  struct Expired {
+  struct Unasked {
     std::string session_id;
     std::vector<dialog::Message> messages;
+    bool expired = false;  // an expiry's, which ends the session's sockets
   };
-  void push(const std::string& session_id, const std::vector<dialog::Message>& messages) {
-    std::lock_guard lock(mu_);
-    expired_.push_back(Expired{session_id, messages});
+  using Sink = std::function<void(const Unasked&)>;
+  void push(Unasked u) {
+    std::unique_lock lock(mu_);
+    if (!sink_) {
+      waiting_.push_back(std::move(u));
+      return;
+    }
+    lock.unlock();
+    sink_(u);
   }
-  std::vector<Expired> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(expired_, {});
+  // Called once, before any thread could push concurrently with it.
+  void connect(Sink sink) {
+    std::vector<Unasked> waiting;
+    {
+      std::lock_guard lock(mu_);
+      sink_ = std::move(sink);
+      waiting = std::exchange(waiting_, {});
+    }
+    for (const auto& u : waiting) sink_(u);
   }
 
  private:
-  std::mutex mu_;  // guards expired_
-  std::vector<Expired> expired_;
+  std::mutex mu_;  // guards waiting_ and the setting of sink_
+  std::vector<Unasked> waiting_;
+  Sink sink_;
 };
 
 // The parts that outlive the wiring: the session store and the clinic's.
@@ -166,10 +182,10 @@ std::optional<Stores> open_stores(const config::Config& cfg, adapters::Metrics& 
 
 // What the conversation service tells, and whom: metrics and the log for
 // every channel, the clinic's jobs (through `changed`) for link
-// conversations, and each expiry to `expired` for the sweeper to deliver.
+// conversations, and each expiry's or staff member's messages to `unasked`.
 bot::ServiceOptions service_options(const config::Config& cfg,
                                     bot::clinic::ClinicStore& clinic_store,
-                                    bot::clinic::ChangedIntakes& changed, ExpiredSessions& expired,
+                                    bot::clinic::ChangedIntakes& changed, UnaskedMessages& unasked,
                                     net::io_context& ioc, adapters::Metrics& metrics,
                                     adapters::Logger& log) {
   bot::ServiceOptions options;
@@ -192,11 +208,18 @@ bot::ServiceOptions service_options(const config::Config& cfg,
                                const std::vector<dialog::Message>& replies) {
     metrics.record_turn(seconds, replies);
   };
-  options.on_expired = [&metrics, &log, &expired](const std::string& id,
+  options.on_expired = [&metrics, &log, &unasked](const std::string& id,
                                                   const std::vector<dialog::Message>& messages) {
     metrics.sessions_expired_total++;
     log.info("session_expired", {{"session", id}, {"safety_net", !messages.empty()}});
-    expired.push(id, messages);
+    unasked.push({id, messages, true});
+  };
+  // Handoff (docs/console.md): a clinic link's conversation is watched by its
+  // clinic's console, and what its staff write reaches the patient.
+  options.watched_channels = {bot::clinic::kLinkChannel};
+  options.on_pushed = [&unasked](const bot::SessionRecord& r,
+                                 const std::vector<dialog::Message>& messages) {
+    unasked.push({r.id, messages, false});
   };
   return options;
 }
@@ -249,22 +272,16 @@ void add_public_origin(adapters::Server& server, const config::Config& cfg) {
   }
 }
 
-// Expires idle sessions, on its own thread because it waits for commits,
-// and delivers what each sweep left in `expired` to the server's WebSockets
-// and the platforms. Between expiry sweeps it drops finished conversations
-// from memory and keeps the consoles' streams alive. Runs until `runner`
+// Expires idle sessions, on its own thread because it waits for commits
+// (each expiry's messages go out through UnaskedMessages). Between expiry
+// sweeps it drops finished conversations from memory and keeps the
+// consoles' streams alive. Runs until `runner`
 // is told to stop; join() waits for that.
 class Sweeper {
  public:
-  struct Targets {
-    ExpiredSessions& expired;
-    adapters::Server& server;
-    adapters::platforms::Platforms& platforms;
-    adapters::ConsoleEvents& console_events;
-  };
   Sweeper(Runner& runner, bot::ConversationService& service, const bot::ServiceOptions& options,
-          Targets targets, adapters::Logger& log)
-      : runner_(runner), service_(service), targets_(targets), log_(log) {
+          adapters::ConsoleEvents& console_events, adapters::Logger& log)
+      : runner_(runner), service_(service), console_events_(console_events), log_(log) {
     every_ = std::chrono::seconds(
         std::clamp<int64_t>(options.session_idle_expiry_seconds / 10, 1, 60));
     evict_every_ = std::min(
@@ -278,7 +295,7 @@ class Sweeper {
     auto since_expiry = std::chrono::seconds(0);
     while (runner_.sleep(evict_every_)) {
       since_expiry += evict_every_;
-      targets_.console_events.heartbeat();
+      console_events_.heartbeat();
       if (since_expiry < every_) {
         service_.evict_idle();
         continue;
@@ -286,21 +303,12 @@ class Sweeper {
       since_expiry = {};
       auto n = service_.expire_idle();
       if (!n) log_.error("expiry_failed", {{"code", n.error().code}, {"detail", n.error().detail}});
-      deliver(targets_.expired.take());
-    }
-  }
-  void deliver(const std::vector<ExpiredSessions::Expired>& expired) {
-    for (const auto& e : expired) {
-      std::vector<std::string> texts;
-      for (const auto& m : e.messages) texts.push_back(bot::message_text(m));
-      targets_.server.deliver_expired(e.session_id, texts);
-      targets_.platforms.deliver_expired(e.session_id, e.messages);
     }
   }
 
   Runner& runner_;
   bot::ConversationService& service_;
-  Targets targets_;
+  adapters::ConsoleEvents& console_events_;
   adapters::Logger& log_;
   std::chrono::seconds every_{};
   std::chrono::seconds evict_every_{};
@@ -313,7 +321,7 @@ class Sweeper {
 // signals are caught.
 void run_until_stopped(const config::Config& cfg, net::io_context& ioc, adapters::Server& server,
                        bot::ConversationService& service, const bot::ServiceOptions& options,
-                       Sweeper::Targets targets, adapters::Logger& log,
+                       adapters::ConsoleEvents& console_events, adapters::Logger& log,
                        const nlohmann::json& listening) {
   Runner runner;
   net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -332,7 +340,7 @@ void run_until_stopped(const config::Config& cfg, net::io_context& ioc, adapters
       runner.thread_done();
     });
   }
-  Sweeper sweeper(runner, service, options, targets, log);
+  Sweeper sweeper(runner, service, options, console_events, log);
   if (runner.wait_for_end()) {
     log.warn("shutdown_forced", {{"after_seconds", kShutdownGrace.count()}});
     ioc.stop();
@@ -355,13 +363,13 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
   if (!stores) return 1;
 
   // Built in the order each needs the one before: the bridges first (the
-  // clinic's changed intakes, the expired sessions), then the service that
+  // clinic's changed intakes, the messages no patient asked for), then the service that
   // fills them, then whoever drains them.
   net::io_context ioc(cfg.server.threads);
   bot::clinic::ChangedIntakes changed_intakes;
-  ExpiredSessions expired;
+  UnaskedMessages unasked;
   const bot::ServiceOptions options =
-      service_options(cfg, *stores->clinic, changed_intakes, expired, ioc, metrics, log);
+      service_options(cfg, *stores->clinic, changed_intakes, unasked, ioc, metrics, log);
   bot::ConversationService service(*app->engine, *stores->sessions, options);
   metrics.sessions_active = [&service] { return static_cast<int64_t>(service.cached_sessions()); };
 
@@ -382,13 +390,19 @@ int run_serve(const std::string& config_path, std::ostream& out, std::ostream& e
   adapters::ConsoleApi console_api(console_auth, clinic->service(), console_events);
   add_routes(server.router(), platforms, clinic_api, console_api);
   add_public_origin(server, cfg);
+  unasked.connect([&server, &platforms](const UnaskedMessages::Unasked& u) {
+    std::vector<std::string> texts;
+    for (const auto& m : u.messages) texts.push_back(bot::message_text(m));
+    server.deliver(u.session_id, texts, u.expired);
+    platforms.deliver(u.session_id, u.messages);
+  });
   auto port = server.start();
   if (!port) {
     err << "server error: " << port.error().detail << "\n";
     return 1;
   }
   run_until_stopped(cfg, ioc, server, service, options,
-                    Sweeper::Targets{expired, server, platforms, console_events}, log,
+                    console_events, log,
                     {{"host", cfg.server.host},
                      {"port", *port},
                      {"threads", cfg.server.threads},

@@ -317,7 +317,7 @@ std::optional<std::string> PlatformChannel::migrate_mark(const std::string& key,
   return UserState::at_rest(value);
 }
 
-void PlatformChannel::deliver_expired(const std::string& session_id,
+void PlatformChannel::deliver(const std::string& session_id,
                                       const std::vector<dialog::Message>& messages) {
   if (messages.empty()) return;
   outbox_.get_mark(spec_.name + ":session:" + session_id, [this, session_id, messages](auto user) {
@@ -336,7 +336,7 @@ void PlatformChannel::deliver_expired(const std::string& session_id,
              });
            },
            [this](bot::Status s) {
-             if (!s) log_.error("platform_expiry_delivery_failed", {{"platform", spec_.name}});
+             if (!s) log_.error("platform_push_delivery_failed", {{"platform", spec_.name}});
            });
   });
 }

@@ -73,9 +73,10 @@ class PlatformChannel {
   // webhook then answers 500 and the platform delivers again).
   void handle(std::vector<Inbound> events, std::function<void(bot::Status)> done);
 
-  // Sends messages a session got when it expired (the safety net), if the
-  // session belongs to this platform.
-  void deliver_expired(const std::string& session_id, const std::vector<dialog::Message>& messages);
+  // Sends messages a session got with no message of the patient's (the
+  // safety net on expiry, a member of staff's), if the session belongs to
+  // this platform.
+  void deliver(const std::string& session_id, const std::vector<dialog::Message>& messages);
 
   const std::string& name() const { return spec_.name; }
 

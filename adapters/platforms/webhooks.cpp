@@ -282,10 +282,10 @@ void Platforms::run(Platform& p, bot::Result<Parsed> parsed, std::function<void(
   });
 }
 
-void Platforms::deliver_expired(const std::string& session_id,
+void Platforms::deliver(const std::string& session_id,
                                 const std::vector<dialog::Message>& messages) {
   for (auto& p : platforms_) {
-    if (p.channel) p.channel->deliver_expired(session_id, messages);
+    if (p.channel) p.channel->deliver(session_id, messages);
   }
 }
 

@@ -61,8 +61,10 @@ class Platforms {
   // maybe later and from another thread.
   void handle(const HttpRequest& req, std::function<void(HttpResponse)> done);
 
-  // For ServiceOptions::on_expired: sends a platform session's safety net.
-  void deliver_expired(const std::string& session_id, const std::vector<dialog::Message>& messages);
+  // For ServiceOptions::on_expired and on_pushed: sends a platform
+  // session's messages nobody asked for there (the safety net on expiry, a
+  // member of staff's) through the outbox.
+  void deliver(const std::string& session_id, const std::vector<dialog::Message>& messages);
 
   std::vector<std::string> enabled() const;
 

@@ -44,9 +44,9 @@ void Server::shutdown() {
   state_->shut_down();
 }
 
-void Server::deliver_expired(const std::string& session_id,
-                             const std::vector<std::string>& texts) {
-  state_->deliver_expired(session_id, texts);
+void Server::deliver(const std::string& session_id, const std::vector<std::string>& texts,
+                     bool expired) {
+  state_->deliver(session_id, texts, expired);
 }
 
 Router& Server::router() { return state_->router(); }

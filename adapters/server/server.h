@@ -1,7 +1,7 @@
 // The HTTP and WebSocket server of `calfbot serve`: a listener on the
 // configured address, the routes of docs/protocol.md, and a graceful shutdown.
 // The caller owns the io_context and runs it on its threads.
-// Thread-safety: shutdown() and deliver_expired() may be called from any thread.
+// Thread-safety: shutdown() and deliver() may be called from any thread.
 #pragma once
 
 #include <memory>
@@ -53,9 +53,9 @@ class Server {
   // 1001 and every idle HTTP connection; requests in progress finish.
   void shutdown();
 
-  // For ServiceOptions::on_expired: sends the messages (JSON text) to the
-  // session's open WebSockets.
-  void deliver_expired(const std::string& session_id, const std::vector<std::string>& texts);
+  // For ServiceOptions::on_expired (expired: then closes them) and
+  // on_pushed: sends the messages (JSON text) to the session's open WebSockets.
+  void deliver(const std::string& session_id, const std::vector<std::string>& texts, bool expired);
 
   // The router, to add another component's routes before start().
   Router& router();

@@ -104,8 +104,8 @@ void SharedState::unbind_session(const std::string& session_id, WebsocketSession
   }
 }
 
-void SharedState::deliver_expired(const std::string& session_id,
-                                  const std::vector<std::string>& texts) {
+void SharedState::deliver(const std::string& session_id, const std::vector<std::string>& texts,
+                          bool expired) {
   std::vector<std::shared_ptr<WebsocketSession>> targets;
   {
     std::lock_guard lock(mu_);
@@ -114,7 +114,7 @@ void SharedState::deliver_expired(const std::string& session_id,
       if (auto ws = it->second.second.lock()) targets.push_back(std::move(ws));
     }
   }
-  for (auto& ws : targets) ws->session_expired(texts);
+  for (auto& ws : targets) ws->deliver(texts, expired);
 }
 
 void SharedState::shut_down() {

@@ -106,9 +106,10 @@ class SharedState {
                     std::weak_ptr<WebsocketSession> weak);
   void unbind_session(const std::string& session_id, WebsocketSession* ws);
 
-  // Sends the expiry messages (JSON text) to every WebSocket of the session,
-  // then closes them (4410).
-  void deliver_expired(const std::string& session_id, const std::vector<std::string>& texts);
+  // Sends messages nobody asked for (JSON text) to every WebSocket of the
+  // session: a member of staff's (docs/console.md, "Handoff"), or the
+  // expiry's, after which they are closed (4410).
+  void deliver(const std::string& session_id, const std::vector<std::string>& texts, bool expired);
 
   // Stops admitting and asks every open connection to go away.
   void shut_down();

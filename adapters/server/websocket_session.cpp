@@ -77,10 +77,10 @@ void WebsocketSession::go_away() {
   });
 }
 
-void WebsocketSession::session_expired(std::vector<std::string> texts) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)] {
+void WebsocketSession::deliver(std::vector<std::string> texts, bool expired) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts), expired] {
     for (const auto& t : texts) self->send(t);
-    self->close_for(bot::Code::session_expired);
+    if (expired) self->close_for(bot::Code::session_expired);
   });
 }
 

@@ -38,8 +38,9 @@ class WebsocketSession : public Connection,
 
   // Closes with 1001 after the messages already queued. Any thread.
   void go_away() override;
-  // Sends the expiry messages, then closes with 4410. Any thread.
-  void session_expired(std::vector<std::string> texts);
+  // Sends messages nobody on this socket asked for (a member of staff's),
+  // or the expiry messages and then closes with 4410 (expired). Any thread.
+  void deliver(std::vector<std::string> texts, bool expired);
 
  private:
   struct Outgoing {

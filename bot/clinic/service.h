@@ -94,10 +94,13 @@ Result<PurgeCounts> purge_patient_data(ClinicStore& store, ConversationService& 
                                        int64_t cutoff);
 
 // An intake as the console lists it: with the most urgent level its
-// conversation reached (escalation or outcome), "" when neither is urgent.
+// conversation reached (escalation or outcome), "" when neither is urgent,
+// and who is talking to the patient (docs/console.md, "Handoff").
 struct ConsoleIntake {
   Intake intake;
   std::string level;  // "emergency", "urgent" or ""
+  std::string staff;  // the member of staff in charge, "" for the bot
+  bool person_requested = false;  // the patient asked for a person, nobody came yet
 };
 
 class ClinicService {
@@ -149,10 +152,21 @@ class ClinicService {
   // within each. Audited as "console.intakes" by `actor`.
   Result<std::vector<ConsoleIntake>> console_intakes(const std::string& clinic, int limit,
                                                      const std::string& actor);
-  Result<std::string> level_of(const Intake& i);
+  // The intake with its level and handoff, as its conversation stands.
+  Result<ConsoleIntake> console_intake(Intake i);
   // The intake's conversation as stored, the patient's messages included;
   // audited as "intake.transcript". Empty before the link was opened.
   Result<std::vector<StoredMessage>> transcript(const std::string& id, const std::string& actor);
+  // Handoff (docs/console.md): `member` takes the conversation of intake
+  // `id` over, writes to the patient, or hands back, through the
+  // conversation service (which pushes the messages to the patient's
+  // channel). Audited first as intake.take_over, intake.staff_message or
+  // intake.hand_back (the audit holds ids only; the words are in the
+  // transcript, with the author). `done` may run on another thread. Errors:
+  // intake_not_found (none, or another clinic's), bad_request (the patient
+  // has not opened the link yet), the conversation service's staff() errors.
+  void handoff(const std::string& id, const StaffMember& member, dialog::StaffAction action,
+               std::function<void(Result<Delivery>)> done);
 
   // Follows one intake, open or closed: the alert for a level its
   // conversation reached and no alert told yet, then (while open) its status.

@@ -1,5 +1,5 @@
-// ClinicService's reads for the staff console: one clinic's intakes, ordered
-// for a person watching them, and an intake's transcript.
+// ClinicService's side of the staff console: one clinic's intakes, ordered
+// for a person watching them, an intake's transcript, and the handoff.
 #include <algorithm>
 
 #include "bot/clinic/service.h"
@@ -12,11 +12,21 @@ namespace {
 int console_rank(const ConsoleIntake& c, int64_t now) {
   if (c.level == "emergency") return 0;
   if (c.level == "urgent") return 1;
+  if (c.person_requested) return 2;  // a patient waiting for a person
   const std::string status = c.intake.status_at(now);
-  if (status == kInProgress) return 2;
-  if (status == kPending) return 3;
-  if (status == kCompleted) return 4;
-  return 5;
+  if (status == kInProgress) return 3;
+  if (status == kPending) return 4;
+  if (status == kCompleted) return 5;
+  return 6;
+}
+
+const char* audit_action(dialog::StaffAction::Kind k) {
+  switch (k) {
+    case dialog::StaffAction::Kind::take_over: return "intake.take_over";
+    case dialog::StaffAction::Kind::hand_back: return "intake.hand_back";
+    case dialog::StaffAction::Kind::message: return "intake.staff_message";
+  }
+  return "";
 }
 
 std::string more_urgent(const std::optional<knowledge::Triage>& a, const std::optional<knowledge::Triage>& b) {
@@ -37,12 +47,16 @@ Result<Intake> ClinicService::clinic_intake(const std::string& id, const std::st
   return i;
 }
 
-Result<std::string> ClinicService::level_of(const Intake& i) {
-  if (i.session_id.empty()) return std::string();
-  auto v = conversations_.conversation(i.session_id);
+Result<ConsoleIntake> ClinicService::console_intake(Intake i) {
+  ConsoleIntake c{std::move(i), "", "", false};
+  if (c.intake.session_id.empty()) return c;
+  auto v = conversations_.conversation(c.intake.session_id);
   if (!v) return v.error();
-  if (!*v) return std::string();
-  return more_urgent((*v)->record.level, (*v)->record.triage);
+  if (!*v) return c;
+  c.level = more_urgent((*v)->record.level, (*v)->record.triage);
+  c.staff = (*v)->state.staff;
+  c.person_requested = (*v)->state.person_requested;
+  return c;
 }
 
 Result<std::vector<ConsoleIntake>> ClinicService::console_intakes(const std::string& clinic, int limit,
@@ -52,9 +66,9 @@ Result<std::vector<ConsoleIntake>> ClinicService::console_intakes(const std::str
   if (!list) return list.error();
   std::vector<ConsoleIntake> out;
   for (auto& i : *list) {
-    auto level = level_of(i);
-    if (!level) return level.error();
-    out.push_back(ConsoleIntake{std::move(i), *level});
+    auto c = console_intake(std::move(i));
+    if (!c) return c.error();
+    out.push_back(std::move(*c));
   }
   std::stable_sort(out.begin(), out.end(), [t](const ConsoleIntake& a, const ConsoleIntake& b) {
     return console_rank(a, t) < console_rank(b, t);
@@ -69,6 +83,18 @@ Result<std::vector<StoredMessage>> ClinicService::transcript(const std::string& 
   if (auto logged = store_.audit(actor, "intake.transcript", id, now()); !logged) return logged.error();
   if (i->session_id.empty()) return std::vector<StoredMessage>();
   return conversations_.transcript_by_id(i->session_id);
+}
+
+void ClinicService::handoff(const std::string& id, const StaffMember& member, dialog::StaffAction action,
+                            std::function<void(Result<Delivery>)> done) {
+  auto i = clinic_intake(id, member.clinic);
+  if (!i) return done(i.error());
+  if (i->session_id.empty()) {
+    return done(Error{Code::bad_request, "The patient has not opened this intake's link yet."});
+  }
+  // Audited first, as every read: what is not audited is not done.
+  if (auto a = store_.audit(member.id, audit_action(action.kind), id, now()); !a) return done(a.error());
+  conversations_.staff(i->session_id, std::move(action), std::move(done));
 }
 
 }  // namespace calfbot::bot::clinic

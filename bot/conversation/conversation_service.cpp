@@ -22,14 +22,16 @@ namespace calfbot::bot {
 using nlohmann::json;
 
 struct ConversationService::Job {
-  enum class Kind { input, resume, expire };
+  enum class Kind { input, resume, expire, staff };
   Kind kind = Kind::input;
   dialog::Input input;
   int last_seq = 0;
   Callback<Delivery> done;
   bool with_patient = false;  // resume: the patient's messages too
   std::chrono::steady_clock::time_point posted = {};  // input: when post() got it
+  dialog::StaffAction action = {};                    // staff: what they did
 };
+
 
 struct ConversationService::Entry {
   std::mutex mu;  // guards everything below
@@ -185,6 +187,16 @@ void ConversationService::post(const TokenHash& token_hash, dialog::Input input,
                       std::chrono::steady_clock::now()});
 }
 
+void ConversationService::staff(const std::string& session_id, dialog::StaffAction action,
+                                Callback<Delivery> done) {
+  auto found = store_.find_by_id(session_id);
+  if (!found) return done(found.error());
+  if (!*found) return done(Error{Code::unknown_session, "no session " + session_id});
+  auto entry = entry_for((*found)->token_hash, false);
+  if (!entry) return done(entry.error());
+  enqueue(*entry, Job{Job::Kind::staff, {}, 0, std::move(done), false, {}, std::move(action)});
+}
+
 void ConversationService::resume(const std::string& token, int last_seq, Callback<Delivery> done,
                                  bool with_patient) {
   resume(TokenHash{hash_token(token)}, last_seq, std::move(done), with_patient);
@@ -201,7 +213,7 @@ void ConversationService::resume(const TokenHash& token_hash, int last_seq,
 void ConversationService::enqueue(const std::shared_ptr<Entry>& entry, Job job) {
   {
     std::lock_guard lock(entry->mu);
-    if (job.kind == Job::Kind::input &&
+    if ((job.kind == Job::Kind::input || job.kind == Job::Kind::staff) &&
         entry->jobs.size() >= static_cast<size_t>(options_.max_pending_per_session)) {
       job.done(Error{Code::rate_limited, "too many messages waiting in session " + entry->record.id});
       return;
@@ -224,6 +236,7 @@ void ConversationService::run_next(std::shared_ptr<Entry> entry) {
     case Job::Kind::input: return run_input(entry, job);
     case Job::Kind::resume: return run_resume(entry, job);
     case Job::Kind::expire: return run_expire(entry, job);
+    case Job::Kind::staff: return run_staff(entry, job);
   }
 }
 
@@ -242,22 +255,32 @@ void ConversationService::finish_job(const std::shared_ptr<Entry>& entry) {
   }
 }
 
-void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
+std::optional<SessionRecord> ConversationService::open_record(const std::shared_ptr<Entry>& entry,
+                                                               Job& job) {
   SessionRecord r;
   {
     std::lock_guard lock(entry->mu);
     r = entry->record;
   }
+  if (auto open = usable(r); !open) {
+    job.done(open.error());
+    finish_job(entry);
+    return std::nullopt;
+  }
+  return r;
+}
+
+void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& job) {
+  auto open = open_record(entry, job);
+  if (!open) return;
+  SessionRecord& r = *open;
   // The engine reads the committed state in place, without a copy: only a
   // job replaces it (after its commit, below) and an entry's jobs run one
   // at a time, so nothing writes it meanwhile; others only read it.
   const dialog::State& state = entry->state;
-  if (auto open = usable(r); !open) {
-    job.done(open.error());
-    return finish_job(entry);
-  }
   int64_t t = now();
   job.input.time_unix = t;
+  job.input.watched = options_.watched_channels.count(r.channel) > 0;
   dialog::StepResult step;
   try {
     step = engine_.step(state, job.input, r.inputs);
@@ -271,15 +294,35 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
     return finish_job(entry);
   }
   r.inputs += 1;
+  StoredMessage in{StoredMessage::Direction::in, r.inputs, input_json(step.input).dump(), t};
+  commit_step(entry, std::move(r), std::move(step), t, std::move(in), job);
+}
+
+void ConversationService::run_staff(const std::shared_ptr<Entry>& entry, Job& job) {
+  auto open = open_record(entry, job);
+  if (!open) return;
+  SessionRecord& r = *open;
+  // As in run_input: only this job replaces the committed state.
+  dialog::StepResult step = engine_.staff(entry->state, job.action);
+  if (step.not_in_charge) {
+    job.done(Error{Code::not_in_charge, "session " + r.id + " has no member of staff in charge"});
+    return finish_job(entry);
+  }
+  commit_step(entry, std::move(r), std::move(step), now(), std::nullopt, job);
+}
+
+void ConversationService::commit_step(const std::shared_ptr<Entry>& entry, SessionRecord r,
+                                      dialog::StepResult step, int64_t t,
+                                      std::optional<StoredMessage> in, Job& job) {
   r.updated_unix = t;
   r.expires_unix = t + idle_expiry(r.channel);
   apply_state(r, step.state, step.outputs);
   SessionWrite w{r, {}};
   r.state_json = {};  // written; memory keeps the parsed state only
-  w.messages.push_back(StoredMessage{StoredMessage::Direction::in, r.inputs,
-                                     input_json(step.input).dump(), t});
+  if (in) w.messages.push_back(std::move(*in));
   std::vector<std::string> texts = add_out(w, step.outputs, t);
-  store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts),
+  const bool pushed = job.kind == Job::Kind::staff;
+  store_.write(std::move(w), [this, entry, r, step = std::move(step), texts = std::move(texts), pushed,
                               posted = job.posted, done = std::move(job.done)](Status s) mutable {
     if (!s) {
       done(s.error());
@@ -291,7 +334,8 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
       }
       // Only this job writes the entry's state until finish_job: read unlocked.
       if (options_.on_committed) options_.on_committed(r, entry->state);
-      if (options_.on_turn) {
+      if (pushed && options_.on_pushed) options_.on_pushed(r, step.outputs);
+      if (!pushed && options_.on_turn) {
         options_.on_turn(r.channel,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - posted)
                              .count(),
@@ -304,21 +348,14 @@ void ConversationService::run_input(const std::shared_ptr<Entry>& entry, Job& jo
 }
 
 void ConversationService::run_resume(const std::shared_ptr<Entry>& entry, Job& job) {
-  SessionRecord r;
-  {
-    std::lock_guard lock(entry->mu);
-    r = entry->record;
+  auto open = open_record(entry, job);
+  if (!open) return;
+  auto d = delivery_of(store_.messages(open->id, job.last_seq, job.with_patient), job.with_patient);
+  if (d) {
+    d->session_id = open->id;
+    d->last_seq = open->last_seq;
   }
-  if (auto open = usable(r); !open) {
-    job.done(open.error());
-  } else {
-    auto d = delivery_of(store_.messages(r.id, job.last_seq, job.with_patient), job.with_patient);
-    if (d) {
-      d->session_id = r.id;
-      d->last_seq = r.last_seq;
-    }
-    job.done(std::move(d));
-  }
+  job.done(std::move(d));
   finish_job(entry);
 }
 
@@ -424,14 +461,9 @@ Result<Summary> ConversationService::summary(const std::string& token) {
 
 Result<std::vector<StoredMessage>> ConversationService::transcript(const std::string& token,
                                                                    int after_out_seq) {
-  auto entry = entry_for(hash_token(token), true);
-  if (!entry) return entry.error();
-  std::string id;
-  {
-    std::lock_guard lock((*entry)->mu);
-    id = (*entry)->record.id;
-  }
-  return store_.messages(id, after_out_seq, true);
+  auto id = session_id(token);
+  if (!id) return id.error();
+  return store_.messages(*id, after_out_seq, true);
 }
 
 Result<std::vector<StoredMessage>> ConversationService::transcript_by_id(const std::string& session_id) {

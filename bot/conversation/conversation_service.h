@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,6 +72,15 @@ struct ServiceOptions {
   std::function<void(const std::string& channel, double seconds,
                      const std::vector<dialog::Message>& replies)>
       on_turn;
+  // The channels whose conversations a clinic's staff watch in the console
+  // (a clinic link's): a patient there asking for a person is told one may
+  // come (dialog::Input::watched; docs/console.md, "Handoff").
+  std::set<std::string> watched_channels;
+  // Told after a staff action committed (staff()), with the session's
+  // record and the messages it stored, so that the patient's channel
+  // delivers them: nobody asked for them on that channel. Runs on the
+  // store's thread: it must not block.
+  std::function<void(const SessionRecord&, const std::vector<dialog::Message>&)> on_pushed;
 };
 
 // Where a session came from: the channel's name and, for messaging platforms,
@@ -149,6 +159,15 @@ class ConversationService {
   void post(const std::string& token, dialog::Input input, Callback<Delivery> done);
   void post(const TokenHash& token_hash, dialog::Input input, Callback<Delivery> done);
 
+  // A member of staff's action in the conversation with this id
+  // (docs/console.md, "Handoff"), queued behind the session's inputs like
+  // one, but no patient turn: the messages it makes are durable before
+  // `done` hears of them, and then go to on_pushed for the patient's channel.
+  // Errors: unknown_session, session_expired, its channel gate's
+  // (session_closed), not_in_charge (a message or hand-back with nobody in
+  // charge), rate_limited, store_overloaded, store_unavailable, internal_error.
+  void staff(const std::string& session_id, dialog::StaffAction action, Callback<Delivery> done);
+
   // The bot messages after last_seq, once the session's queued inputs are
   // durable. With `with_patient`, the patient's own messages come too, in
   // order among the texts, as {"type": "patient", "text": ...} (a choice
@@ -208,7 +227,15 @@ class ConversationService {
   void enqueue(const std::shared_ptr<Entry>& entry, Job job);
   void run_next(std::shared_ptr<Entry> entry);
   void finish_job(const std::shared_ptr<Entry>& entry);
+  // The committed record, if the session may go on; else the job is told
+  // why, the next one runs, and nullopt.
+  std::optional<SessionRecord> open_record(const std::shared_ptr<Entry>& entry, Job& job);
   void run_input(const std::shared_ptr<Entry>& entry, Job& job);
+  void run_staff(const std::shared_ptr<Entry>& entry, Job& job);
+  // Writes a step at time t (the record `r` after it, the patient's input
+  // `in` when there is one, the outputs), then publishes it and tells job.done.
+  void commit_step(const std::shared_ptr<Entry>& entry, SessionRecord r, dialog::StepResult step,
+                   int64_t t, std::optional<StoredMessage> in, Job& job);
   void run_resume(const std::shared_ptr<Entry>& entry, Job& job);
   void run_expire(const std::shared_ptr<Entry>& entry, Job& job);
   int64_t now() const;

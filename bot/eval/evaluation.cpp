@@ -63,6 +63,10 @@ struct Record {
     r.transcript.push_back("bot error: " + bot::message_text(m));
     return false;
   }
+  bool operator()(const dialog::StaffMessage& m) const {  // no staff in an evaluation
+    r.transcript.push_back("staff " + m.name + ": " + m.text);
+    return false;
+  }
 };
 
 bool record(const dialog::Message& m, VignetteResult& r, std::optional<Triage>& escalated) {

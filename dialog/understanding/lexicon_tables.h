@@ -277,6 +277,18 @@ inline constexpr CommandPhrase kCommands[] = {
     {"next question", Command::skip}, {"pass", Command::skip},
     {"i'd rather not say", Command::skip}, {"rather not say", Command::skip},
     {"prefer not to say", Command::skip},
+    // A person (docs/console.md, "Handoff"); the widget's button sends the first.
+    {"talk to someone", Command::person}, {"talk to a person", Command::person},
+    {"talk to a human", Command::person}, {"talk to a real person", Command::person},
+    {"speak to someone", Command::person}, {"speak to a person", Command::person},
+    {"speak to a human", Command::person}, {"speak to a real person", Command::person},
+    {"speak with someone", Command::person}, {"talk with someone", Command::person},
+    {"a real person", Command::person}, {"real person", Command::person},
+    {"a human", Command::person}, {"human", Command::person}, {"talk to staff", Command::person},
+    {"talk to the clinic", Command::person}, {"speak to the clinic", Command::person},
+    {"talk to a nurse", Command::person}, {"speak to a nurse", Command::person},
+    {"talk to a doctor", Command::person}, {"speak to a doctor", Command::person},
+    {"is there a person", Command::person},
 };
 // clang-format on
 

@@ -23,7 +23,8 @@ struct Question;
 
 namespace calfbot::dialog {
 
-enum class Command { none, back, restart, help, why, skip };
+// person: the patient asks for a person (docs/console.md, "Handoff").
+enum class Command { none, back, restart, help, why, skip, person };
 
 struct Observation {
   std::string finding;   // finding id

@@ -4,7 +4,9 @@
 // shows it (visibly, with a tone) within a second; the intake opens on its
 // summary, transcript, printable report and FHIR download; wrong passwords
 // lock an account out; a POST without the CSRF token is refused; another
-// clinic's staff cannot read the intake by id. axe on every console page.
+// clinic's staff cannot read the intake by id; a patient asks for a person,
+// staff take over, both write, and staff hand back to the bot, which asks
+// its question again (docs/console.md, "Handoff"). axe on every console page.
 //
 //   CALFBOT_BIN=/path/to/calfbot node --test console.test.mjs
 //
@@ -177,6 +179,62 @@ test('wrong passwords lock the account out, the right one too, and the page says
   assert.ok(await page.locator('#list-view').isHidden());
   await shot(page, 'console-04-locked.png');
   await axeCheck(page, 'console locked');
+});
+
+test('a patient asks for a person; staff take over, both write, and hand back to the bot', { skip }, async () => {
+  const link = JSON.parse((await calfbotCli(['link', 'create', '--json', '--patient', 'MRN-PERSON'])).trim().split('\n').pop());
+  const patient = await newPage(PHONE);
+  const host = () => patient.evaluate(() => ({ ...document.querySelector('.calfbot-widget').dataset }));
+  const logHas = (re) => patient.waitForFunction((src) => {
+    const h = document.querySelector('.calfbot-widget');
+    return h && h.shadowRoot && new RegExp(src).test(h.shadowRoot.querySelector('.cb-log').textContent);
+  }, re.source, { timeout: 15_000 });
+  await patient.goto(link.url);
+  await settled(patient);
+  const before = Number((await host()).seq);  // read before typing: the reply may come at once
+  await type(patient, 'my right calf aches after running');
+  await settled(patient, before);
+  await patient.getByRole('button', { name: 'Talk to someone' }).click();
+  await logHas(/asked for a member of the clinic's staff/);
+  await settled(patient);
+  const slot = (await host()).slot;
+  assert.ok(slot, 'the bot still asks while nobody has come');
+
+  // The request reaches the console live, and the intake opens on it.
+  await consolePage.click('#back');
+  const item = consolePage.locator('#intakes li', { hasText: 'MRN-PERSON' });
+  await item.locator('.badge.person').waitFor({ timeout: 5000 });
+  assert.match(await item.textContent(), /Asks for a person/);
+  await item.locator('button').click();
+  await consolePage.waitForSelector('#take-over:not([hidden])');
+  await axeCheck(consolePage, 'console intake asking for a person');
+  await consolePage.click('#take-over');
+  await consolePage.waitForSelector('#staff-form:not([hidden])');
+
+  await logHas(/Ann Lee from the clinic has joined/);
+  assert.equal((await host()).staff, 'Ann Lee');
+  assert.equal((await host()).slot, '', 'no question while staff are in charge');
+  await type(patient, 'Is it safe to keep running on it?');
+  await consolePage.waitForFunction(() => /keep running on it/.test(document.getElementById('transcript').textContent));
+  await consolePage.fill('#staff-text', 'Rest it for a few days; we will call you this afternoon.');
+  await consolePage.click('#staff-form button[type="submit"]');
+  await logHas(/we will call you this afternoon/);
+  const staffLine = await patient.locator('.cb-staff').last().textContent();
+  assert.match(staffLine, /Ann Lee \(clinic\)/);
+  await shot(patient, 'console-05-patient-with-staff.png');
+  await shot(consolePage, 'console-05-staff-in-charge.png');
+  await axeCheck(consolePage, 'console intake in charge');
+
+  await consolePage.click('#hand-back');
+  await consolePage.waitForSelector('#take-over:not([hidden])');
+  await logHas(/handed the conversation back/);
+  await patient.waitForFunction((s) => document.querySelector('.calfbot-widget').dataset.slot === s, slot);
+  assert.equal((await host()).staff, '');
+  const transcript = await consolePage.locator('#transcript').innerText();
+  assert.match(transcript, /Ann Lee \(staff\)/);
+  assert.match(transcript, /Rest it for a few days/);
+  assert.deepEqual(patient.errors, []);
+  assert.deepEqual(consolePage.errors, []);
 });
 
 test('staff log out', { skip }, async () => {

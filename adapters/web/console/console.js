@@ -1,10 +1,11 @@
 // calfbot clinic console (docs/console.md): log in, watch the clinic's
-// intakes live (server-sent events), open one on its summary and transcript.
+// intakes live (server-sent events), open one on its summary and transcript,
+// and talk to its patient (take over, write, hand back to the bot).
 // Plain DOM, no libraries; every text from the server goes in as textContent.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
-  const state = { csrf: "", levels: null, events: null, audio: null, openId: "" };
+  const state = { csrf: "", levels: null, requests: null, events: null, audio: null, openId: "" };
 
   function show(view) {
     for (const v of ["login-view", "list-view", "detail-view"]) $(v).hidden = v !== view;
@@ -59,6 +60,7 @@
   function loggedOut() {
     state.csrf = "";
     state.levels = null;
+    state.requests = null;
     if (state.events) state.events.close();
     state.events = null;
     show("login-view");
@@ -91,6 +93,9 @@
     const top = el("span");
     top.append(el("span", "ref", i.patient_ref || "No reference"), " ");
     if (i.level) top.append(el("span", "badge " + i.level, LEVEL_WORDS[i.level]), " ");
+    const h = i.handoff || {};
+    if (h.requested) top.append(el("span", "badge person", "Asks for a person"), " ");
+    if (h.staff) top.append(el("span", "badge person", "With " + h.staff), " ");
     top.append(el("span", "badge status", STATUS_WORDS[i.status] || i.status));
     b.append(top, el("span", "muted", "Created " + new Date(i.created_at).toLocaleString()));
     b.addEventListener("click", () => openIntake(i.id));
@@ -107,6 +112,20 @@
     return list.filter((i) => (rank[i.level] || 0) > (rank[before.get(i.id)] || 0));
   }
 
+  // Patients who asked for a person since the last look.
+  function newlyRequested(list) {
+    const before = state.requests;
+    state.requests = new Set(list.filter((i) => i.handoff && i.handoff.requested).map((i) => i.id));
+    if (!before) return [];
+    return list.filter((i) => state.requests.has(i.id) && !before.has(i.id));
+  }
+
+  function raiseAlert(text) {
+    $("alert").textContent = text;
+    $("alert").hidden = false;
+    beep();
+  }
+
   async function refresh() {
     let body;
     try {
@@ -119,12 +138,13 @@
     $("intakes").replaceChildren(...list.map(intakeItem));
     $("empty").hidden = list.length > 0;
     const raised = newlyEscalated(list);
+    const asking = newlyRequested(list);
     if (raised.length) {
       const i = raised[0];
-      $("alert").textContent = LEVEL_WORDS[i.level] + ": intake " + (i.patient_ref || i.id) +
-                               " has escalated. Open it below.";
-      $("alert").hidden = false;
-      beep();
+      raiseAlert(LEVEL_WORDS[i.level] + ": intake " + (i.patient_ref || i.id) + " has escalated. Open it below.");
+    } else if (asking.length) {
+      const i = asking[0];
+      raiseAlert("Intake " + (i.patient_ref || i.id) + ": the patient asks to talk to someone. Open it below.");
     }
   }
 
@@ -172,6 +192,43 @@
     return msg.text || msg.choice || msg.type || "";
   }
 
+  function author(m) {
+    const msg = m.message || {};
+    if (m.direction === "in") return "Patient";
+    return msg.type === "staff" && msg.event === "message" ? msg.name + " (staff)" : "calfbot";
+  }
+
+  // The handoff controls as the intake stands: who is in charge.
+  function renderHandoff(intake) {
+    const h = intake.handoff || {};
+    const open = intake.status === "in_progress" || intake.status === "pending";
+    $("handoff-state").textContent = h.staff ? h.staff + " is talking to the patient; calfbot's questions are paused."
+        : h.requested ? "The patient asks to talk to someone." : "calfbot is asking the questions.";
+    $("take-over").hidden = !!h.staff || !open;
+    $("staff-form").hidden = $("hand-back").hidden = !h.staff;
+  }
+
+  async function handoff(what, body) {
+    $("handoff-error").textContent = "";
+    const id = state.openId;
+    try {
+      await api("/console/api/intakes/" + id + "/" + what, body === undefined ? { method: "POST" } : {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      await openIntake(id);
+      return true;
+    } catch (err) {
+      $("handoff-error").textContent = err.message;
+      return false;
+    }
+  }
+
+  async function sendStaffText(e) {
+    e.preventDefault();
+    const text = $("staff-text").value.trim();
+    if (!text) return;
+    if (await handoff("messages", { text })) $("staff-text").value = "";
+  }
+
   async function openIntake(id) {
     state.openId = id;
     try {
@@ -185,10 +242,11 @@
       $("fhir-link").href = intake.links.fhir;
       renderSummary(summary);
       $("transcript").replaceChildren(...transcript.messages.map((m) => {
-        const li = el("li", m.direction);
-        li.append(el("span", "who-line", m.direction === "in" ? "Patient" : "calfbot"), messageText(m));
+        const li = el("li", m.direction + (author(m).endsWith("(staff)") ? " staff" : ""));
+        li.append(el("span", "who-line", author(m)), messageText(m));
         return li;
       }));
+      renderHandoff(intake);
       if ($("detail-view").hidden) {
         show("detail-view");
         $("detail-title").focus();
@@ -231,6 +289,9 @@
     document.addEventListener("keydown", allowSound);
     $("logout").addEventListener("click", logout);
     $("back").addEventListener("click", () => { state.openId = ""; show("list-view"); });
+    $("take-over").addEventListener("click", () => handoff("take-over"));
+    $("hand-back").addEventListener("click", () => handoff("hand-back"));
+    $("staff-form").addEventListener("submit", sendStaffText);
     api("/console/api/session").then(loggedIn, () => show("login-view"));
   }
 

@@ -32,6 +32,7 @@
   var SCRIPT_URL = new URL(SCRIPT && SCRIPT.src ? SCRIPT.src : 'widget.js', document.baseURI);
   var SVG_NS = 'http://www.w3.org/2000/svg';
   var SCALE_SPAN = 10;  // 0-10 scales get a row of buttons
+  var PERSON_WORDS = 'talk to someone';  // asks for a person, as typed (docs/console.md)
 
   // ------------------------------------------------------------------ helpers
 

@@ -116,7 +116,11 @@
                                        }});
     this.newButton = el('button', {type: 'button', 'class': 'cb-link', text: 'Start a new check', hidden: true,
                                    onclick: function () { self.newConversation(); }});
-    var tools = el('div', {'class': 'cb-tools'}, [this.backButton, this.restartButton, this.newButton]);
+    // A person (docs/console.md, "Handoff"): the same words a patient may type.
+    this.personButton = el('button', {type: 'button', 'class': 'cb-link', text: 'Talk to someone',
+                                      onclick: function () { self.sendText(PERSON_WORDS, 'Talk to someone'); }});
+    var tools = el('div', {'class': 'cb-tools'},
+                   [this.backButton, this.restartButton, this.personButton, this.newButton]);
 
     this.root.appendChild(header);
     this.root.appendChild(progress);

@@ -189,8 +189,10 @@
     }
     payload.utc_offset_minutes = -new Date().getTimezoneOffset();
     this.socket.send(JSON.stringify(payload));
-    this.pending = payload;  // until a reply comes: see receive()
-    this.setWaiting(true);
+    // Until a reply comes (see receive()); a member of staff replies in their
+    // own time, so nothing is awaited while one is in charge.
+    this.pending = this.staff ? null : payload;
+    this.setWaiting(!this.staff);
     return true;
   };
 
@@ -249,6 +251,8 @@
     this.newButton.hidden = true;
     this.backButton.hidden = false;
     this.restartButton.hidden = false;
+    this.personButton.hidden = false;
+    this.staff = null;
     if (note) this.addLine('cb-divider', note);
   };
 

@@ -20,6 +20,7 @@
     this.host.setAttribute('data-state', state);
     this.host.setAttribute('data-seq', String(this.lastSeq));
     this.host.setAttribute('data-slot', this.question && !this.finished ? this.question.slot || '' : '');
+    this.host.setAttribute('data-staff', this.staff || '');
   };
 
   Widget.prototype.scrollDown = function () {
@@ -56,12 +57,36 @@
       case 'error': this.addLine('cb-error', msg.text || 'Sorry, that could not be used. Please try again.'); break;
       // the patient's own earlier words, replayed to a browser that had none
       case 'patient': this.addMe(msg.text || '', replay); break;
+      case 'staff': this.renderStaff(msg); break;
       default: break;  // unknown message types are ignored
     }
     this.setWaiting(false);
     // After an error or a note (help, why) the same question stands: let the
     // patient answer it again. A new question replaces the controls anyway.
     if (msg.type === 'info' || msg.type === 'error') this.disableAnswer(false);
+  };
+
+  // A member of the clinic's staff (docs/console.md, "Handoff"): while one is
+  // in charge the questions are paused (no answer controls), and what the
+  // patient types goes to them.
+  Widget.prototype.renderStaff = function (msg) {
+    var name = String(msg.name || 'Clinic staff');
+    if (msg.event === 'message') {
+      this.append(el('div', {'class': 'cb-msg cb-staff'}, [
+        el('span', {'class': 'cb-staff-name', text: name + ' (clinic)'}),
+        el('span', {'class': 'cb-sr', text: ': '}), el('p', {text: msg.text || ''})
+      ]));
+      return;
+    }
+    this.addLine('cb-info cb-staff-event', msg.text || '');
+    this.staff = msg.event === 'joined' ? name : null;
+    this.backButton.hidden = this.restartButton.hidden = this.personButton.hidden = !!this.staff || this.finished;
+    this.input.placeholder = this.staff ? 'Write to ' + name : 'Type your answer here';
+    if (this.staff) {
+      this.question = null;
+      this.questionShown = false;
+      this.answer.textContent = '';
+    }
   };
 
   Widget.prototype.renderQuestion = function (msg) {
@@ -77,6 +102,7 @@
       this.newButton.hidden = true;
       this.backButton.hidden = false;
       this.restartButton.hidden = false;
+      this.personButton.hidden = false;
     }
     this.questionShown = false;
     this.setProgress(msg.progress);
@@ -166,6 +192,7 @@
     this.newButton.hidden = false;
     this.backButton.hidden = true;
     this.restartButton.hidden = true;
+    this.personButton.hidden = true;
     // The text box stays: the patient may still add something (a new symptom
     // is screened for red flags like every message).
     this.input.placeholder = 'Anything to add? Type it here';

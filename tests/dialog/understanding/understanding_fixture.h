@@ -41,6 +41,8 @@ inline const char* command_name(Command c) {
       return "why";
     case Command::skip:
       return "skip";
+    case Command::person:
+      return "person";
   }
   return "?";
 }
