@@ -37,6 +37,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_process.h"
+#include "disk_floor.h"
 #include "load_client.h"
 
 namespace {
@@ -48,6 +49,8 @@ using tcp = net::ip::tcp;
 using nlohmann::json;
 using calfbot::bench::CalfbotSpec;
 using calfbot::bench::Child;
+using calfbot::bench::DiskFloor;
+using calfbot::bench::measure_fdatasync;
 using calfbot::bench::Figures;
 using calfbot::bench::file_system;
 using calfbot::bench::http_get;
@@ -74,6 +77,7 @@ struct Options {
   int client_threads = 1;
   std::string synchronous;  // "" = the server's default
   double background = 1;    // seconds of whole-machine CPU sampled before each server starts
+  int disk_samples = 1000;  // fdatasync timings for the disk floor
   std::vector<std::string> unknown_keys;  // lifted limits the calfbot under test does not have
 };
 
@@ -314,6 +318,23 @@ std::string fixed(double v, int decimals) {
   return s.str();
 }
 
+void print_disk_floor(const DiskFloor& d) {
+  if (!d.error.empty()) {
+    std::printf("  disk floor: not measured (%s)\n", d.error.c_str());
+    return;
+  }
+  std::printf("  disk floor: a 4 KiB write and fdatasync on the store's disk: p50 %s ms, p99 %s ms "
+              "(%d samples, this run)\n",
+              fixed(d.p50_ms, 2).c_str(), fixed(d.p99_ms, 2).c_str(), d.samples);
+}
+
+// A durable reply waits for one commit: the p99 the store can reach is the
+// disk's fdatasync p99 plus what calfbot adds (docs/performance.md).
+std::string against_disk_floor(double p99_ms, const DiskFloor& d) {
+  if (!d.error.empty() || std::isnan(p99_ms)) return "";
+  return "; p99 " + fixed(p99_ms, 1) + " ms = fdatasync p99 + " + fixed(p99_ms - d.p99_ms, 1) + " ms";
+}
+
 std::string ratio(double bot, double echo) {
   if (!(echo > 0) || std::isnan(bot)) return "-";
   return fixed(bot / echo, bot / echo < 10 ? 2 : 1) + "x";
@@ -446,6 +467,7 @@ Options parse(int argc, char** argv) {
     o.think_min = 0.05;
     o.think_max = 0.15;
     o.background = 0.25;
+    o.disk_samples = 50;
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -547,6 +569,8 @@ int run(int argc, char** argv) {
 
   TempDir tmp("load_bench");
   std::printf("  SQLite files in a fresh temporary folder on %s\n", file_system(tmp.path()).c_str());
+  const DiskFloor disk = measure_fdatasync(tmp.path(), o.disk_samples);
+  print_disk_floor(disk);
   int run_id = 0;
   auto dir = [&] { return tmp.path() + "/" + std::to_string(++run_id); };
   const auto started = std::chrono::steady_clock::now();
@@ -622,7 +646,8 @@ int run(int argc, char** argv) {
                       ratio(percentile(bot.f.latency_ms, 0.99),
                             percentile(echo.f.latency_ms, 0.99)) +
                       ", memory per conversation " +
-                      ratio(kib_per_conversation(bot, n), kib_per_conversation(echo, n)));
+                      ratio(kib_per_conversation(bot, n), kib_per_conversation(echo, n)) +
+                      against_disk_floor(percentile(bot.f.latency_ms, 0.99), disk));
   }
 
   std::printf("\nbot/echo ratios (calfbot store synchronous=%s):\n", synchronous.c_str());
