@@ -4,6 +4,7 @@
 
 #include "bot/clinic/store_conn.h"
 #include "bot/conversation/crypto.h"
+#include "bot/store_version.h"
 
 namespace calfbot::bot::clinic {
 
@@ -130,6 +131,7 @@ Result<std::unique_ptr<ClinicStore>> ClinicStore::open(const std::string& path, 
     Conn c(*store);
     c.db().exec("PRAGMA journal_mode = WAL");
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    check_store_version(c.db(), path);
     c.db().exec(kSchema);
     add_clinic_column(c.db());
     tx.commit();

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "bot/store_version.h"
+
 namespace calfbot::bot {
 
 namespace session_rows {
@@ -34,6 +36,7 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 PRAGMA user_version = 1;
 )sql";
+static_assert(kStoreSchemaVersion == 1, "kSchema sets user_version: raise both, with the upgrade");
 
 const char* const kUpsertSession = R"sql(
 INSERT INTO sessions (id, token_hash, channel, external_user, created, updated, expires, state,

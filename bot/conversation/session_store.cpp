@@ -14,6 +14,7 @@
 
 #include "bot/conversation/session_rows.h"
 #include "bot/sqlite_pool.h"
+#include "bot/store_version.h"
 
 namespace calfbot::bot {
 
@@ -35,6 +36,7 @@ class SqliteSessionStore final : public SessionStore {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec(o.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db_.exec("PRAGMA foreign_keys = ON");
+    check_store_version(db_, o.path);
     db_.exec(kSchema);
     // Checkpoints (copying the WAL back into the database, with its fsync)
     // run on a connection and thread of their own. SQLite's automatic one

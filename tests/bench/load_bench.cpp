@@ -52,6 +52,10 @@ using nlohmann::json;
 using calfbot::bench::CalfbotSpec;
 using calfbot::bench::Child;
 using calfbot::bench::cpu_seconds;
+using calfbot::bench::DiskFloor;
+using calfbot::bench::against_disk_floor;
+using calfbot::bench::measure_fdatasync;
+using calfbot::bench::print_disk_floor;
 using calfbot::bench::errors;
 using calfbot::bench::file_system;
 using calfbot::bench::first_line;
@@ -202,6 +206,7 @@ LoadOptions parse(int argc, char** argv) {
     o.think_min = 0.05;
     o.think_max = 0.15;
     o.background = 0.25;
+    o.disk_samples = 50;
   }
   for (const auto& option : options) {
     const std::string& a = option.first;
@@ -295,6 +300,8 @@ int run(int argc, char** argv) {
 
   TempDir tmp("load_bench");
   std::printf("  SQLite files in a fresh temporary folder on %s\n", file_system(tmp.path()).c_str());
+  const DiskFloor disk = measure_fdatasync(tmp.path(), o.disk_samples);
+  print_disk_floor(disk);
   int run_id = 0;
   auto dir = [&] { return tmp.path() + "/" + std::to_string(++run_id); };
   const auto started = std::chrono::steady_clock::now();
@@ -361,7 +368,8 @@ int run(int argc, char** argv) {
                       ratio(percentile(bot.f.latency_ms, 0.99),
                             percentile(echo.f.latency_ms, 0.99)) +
                       ", memory per conversation " +
-                      ratio(kib_per_conversation(bot, n), kib_per_conversation(echo, n)));
+                      ratio(kib_per_conversation(bot, n), kib_per_conversation(echo, n)) +
+                      against_disk_floor(percentile(bot.f.latency_ms, 0.99), disk));
   }
 
   std::printf("\nbot/echo ratios (calfbot store synchronous=%s):\n", synchronous.c_str());

@@ -39,6 +39,22 @@ std::string ratio(double bot, double echo) {
   return fixed(bot / echo, bot / echo < 10 ? 2 : 1) + "x";
 }
 
+void print_disk_floor(const DiskFloor& d) {
+  if (!d.error.empty()) {
+    std::printf("  disk floor: not measured (%s)\n", d.error.c_str());
+    return;
+  }
+  std::printf("  disk floor: a 4 KiB write and fdatasync on the store's disk: p50 %s ms, p99 %s ms "
+              "(%d samples, this run)\n",
+              fixed(d.p50_ms, 2).c_str(), fixed(d.p99_ms, 2).c_str(), d.samples);
+}
+
+std::string against_disk_floor(double p99_ms, const DiskFloor& d) {
+  if (!d.error.empty() || std::isnan(p99_ms)) return "";
+  return "; p99 " + fixed(p99_ms, 1) + " ms = fdatasync p99 + " + fixed(p99_ms - d.p99_ms, 1) +
+         " ms";
+}
+
 namespace {
 
 void print_errors(const Measured& r) {

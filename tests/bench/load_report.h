@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "disk_floor.h"
 #include "load_client.h"
 #include "machine_stats.h"
 
@@ -26,6 +27,7 @@ struct LoadOptions {
   int client_threads = 1;
   std::string synchronous;  // "" = the server's default
   double background = 1;    // seconds of whole-machine CPU sampled before each server starts
+  int disk_samples = 1000;  // fdatasync timings for the disk floor
   std::vector<std::string> unknown_keys;  // lifted limits the calfbot under test does not have
 };
 
@@ -50,6 +52,12 @@ double turns_per_second(const Measured& r);
 // bot / echo as "2.34x"; "-" when either is missing.
 std::string ratio(double bot, double echo);
 double kib_per_conversation(const Measured& r, int patients);
+
+void print_disk_floor(const DiskFloor& d);
+// A durable reply waits for one commit: the p99 the store can reach is the
+// disk's fdatasync p99 plus what calfbot adds (docs/performance.md). Returns
+// "; p99 X ms = fdatasync p99 + Y ms", or "" when either is missing.
+std::string against_disk_floor(double p99_ms, const DiskFloor& d);
 
 void print_closed(const LoadOptions& o, const Measured& bot, const Measured& echo, int echo_turns,
                   std::size_t echo_bytes);
