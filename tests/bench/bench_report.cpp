@@ -15,6 +15,13 @@
 
 namespace calfbot::bench {
 
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  std::size_t i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+  return v[std::clamp<std::size_t>(i, 1, v.size()) - 1];
+}
+
 std::vector<std::pair<std::string, std::string>> option_values(
     int argc, char** argv, const char* usage, const std::vector<std::string>& switches) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -20,6 +20,9 @@ std::vector<std::pair<std::string, std::string>> option_values(
 // `usage` follows the message when it is missing.
 void require_calfbot(const std::string& calfbot, const char* usage);
 
+// The `q` quantile (0-1) of `v` (nearest rank); NaN when empty.
+double percentile(std::vector<double> v, double q);
+
 // `v` with `decimals` digits after the point; "-" for NaN.
 std::string fixed(double v, int decimals);
 

@@ -9,18 +9,14 @@
 #include <cstring>
 #include <vector>
 
+#include "bench_report.h"
+
 namespace calfbot::bench {
 
 namespace {
 
 constexpr size_t kBlock = 4096;
 constexpr size_t kSpan = 4 << 20;  // the file's size: 1,024 blocks
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
 
 std::string failed(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 

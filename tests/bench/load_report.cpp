@@ -9,13 +9,6 @@
 
 namespace calfbot::bench {
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  std::size_t i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-  return v[std::clamp<std::size_t>(i, 1, v.size()) - 1];
-}
-
 int median_turns(const Figures& f) {
   if (f.conversation_turns.empty()) return 0;
   std::vector<int> t = f.conversation_turns;

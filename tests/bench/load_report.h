@@ -44,8 +44,6 @@ struct Measured {
   std::string synchronous;
 };
 
-// The `q` quantile (0-1) of `v`; NaN when empty.
-double percentile(std::vector<double> v, double q);
 int median_turns(const Figures& f);
 std::uint64_t errors(const std::map<std::string, std::uint64_t>& e);
 double turns_per_second(const Measured& r);
